@@ -1,0 +1,230 @@
+/**
+ * The checks on LINE's authorize redirect, shared by the loopback server and the "paste the
+ * redirected URL" flow (remote, web and WSL extension hosts, where the browser cannot reach us).
+ * Error messages never carry the `code` or `state` values.
+ */
+import { timingSafeEqual } from 'node:crypto';
+import { AuthorizationError, InputError } from './errors';
+
+export const CALLBACK_URL_EXAMPLE = 'http://localhost:33418/callback';
+
+export interface ParsedCallbackUrl {
+  url: URL;
+  /** The loopback addresses to listen on, in order; only the first is mandatory. */
+  bindHosts: string[];
+  port: number;
+  /** The path a callback must arrive on; the URL's own query parameters are not part of it. */
+  path: string;
+}
+
+/** What a valid callback carries (LINE Login v2.1 §Authorize, success redirect). */
+export interface AuthorizationCallback {
+  code: string;
+  /** Only when `bot_prompt` was sent: whether the user's friendship with the Official Account changed. */
+  friendshipStatusChanged?: boolean;
+}
+
+function invalidCallbackUrl(reason: string, callbackUrl: string): AuthorizationError {
+  return new AuthorizationError(
+    'ERR_CALLBACK_URL_INVALID',
+    `${reason} The callback URL must be a plain http URL on this machine's loopback interface, ` +
+      `with a fixed port, registered exactly on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
+    { callbackUrl },
+  );
+}
+
+/**
+ * The registered callback URL decides host, port and path: LINE redirects only to an exact match,
+ * so the port cannot be ephemeral (RFC 8252 §7.3 would allow any port; LINE does not).
+ */
+export function parseCallbackUrl(callbackUrl: string): ParsedCallbackUrl {
+  const text = callbackUrl.trim();
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw invalidCallbackUrl(text === '' ? 'No callback URL is set.' : `"${text}" is not a valid URL.`, text);
+  }
+  if (url.protocol !== 'http:') {
+    // RFC 8252 §7.3: loopback redirects use http; a local listener has no certificate for https.
+    throw invalidCallbackUrl(`The callback URL uses ${url.protocol.replace(/:$/, '')}, not http.`, text);
+  }
+  if (url.username !== '' || url.password !== '') {
+    throw invalidCallbackUrl('The callback URL must not contain a user name or password.', text);
+  }
+  if (url.hash !== '') {
+    // RFC 6749 §3.1.2: a redirection endpoint URI must not include a fragment.
+    throw invalidCallbackUrl('The callback URL must not contain a fragment (#...).', text);
+  }
+
+  let bindHosts: string[];
+  switch (url.hostname) {
+    case '127.0.0.1':
+      bindHosts = ['127.0.0.1'];
+      break;
+    case '[::1]':
+      bindHosts = ['::1'];
+      break;
+    case 'localhost':
+      // RFC 8252 §8.3: "localhost" may resolve to either family, so listen on both; ::1 is
+      // best effort because some machines have IPv6 disabled.
+      bindHosts = ['127.0.0.1', '::1'];
+      break;
+    default:
+      throw invalidCallbackUrl(`The host ${url.hostname} is not a loopback address (localhost, 127.0.0.1 or [::1]).`, text);
+  }
+
+  const port = url.port === '' ? 80 : Number(url.port);
+  if (port === 0) {
+    throw invalidCallbackUrl('Port 0 cannot be registered with LINE.', text);
+  }
+  return { url, bindHosts, port, path: url.pathname };
+}
+
+const MAX_LINE_TEXT_LENGTH = 300;
+
+/** LINE's `error_description` goes into messages and the result page; keep it short and printable. */
+function sanitizeLineText(text: string): string {
+  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
+  const printable = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return printable.length > MAX_LINE_TEXT_LENGTH ? `${printable.slice(0, MAX_LINE_TEXT_LENGTH)}…` : printable;
+}
+
+function statesEqual(received: string, expected: string): boolean {
+  const a = Buffer.from(received, 'utf8');
+  const b = Buffer.from(expected, 'utf8');
+  // The length of a state is not secret (it is fixed by createState); its content is.
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function stateMismatch(): AuthorizationError {
+  return new AuthorizationError(
+    'ERR_STATE_MISMATCH',
+    'The sign-in response does not belong to this sign-in attempt (its state does not match), so it was rejected. ' +
+      "This happens when LINE's auto login fails silently, or when a sign-in was started from somewhere else. " +
+      'Try again with auto login disabled (disable_auto_login).',
+  );
+}
+
+/**
+ * Validates the query of LINE's authorize redirect, in this fixed order:
+ * 1. `error` present: a wrong `state` makes the error untrusted → ERR_STATE_MISMATCH; otherwise
+ *    ERR_ACCESS_DENIED for `access_denied` (any case) or ERR_AUTHORIZE_FAILED. LINE documents
+ *    `state` as optional on error redirects, so a missing one still reports LINE's error: the attempt
+ *    fails either way, and a forged error could not achieve more than a forged mismatch.
+ * 2. `state` missing → ERR_STATE_MISSING; different → ERR_STATE_MISMATCH (RFC 6749 §10.12,
+ *    RFC 9700 §4.7), compared in constant time.
+ * 3. `code` missing → ERR_CODE_MISSING.
+ */
+export function parseCallbackParams(params: URLSearchParams, expectedState: string): AuthorizationCallback {
+  if (expectedState === '') {
+    throw new InputError('ERR_INVALID_INPUT', 'The expected state of a sign-in attempt must not be empty.', 'expectedState');
+  }
+  const state = params.get('state');
+  const error = params.get('error');
+
+  if (error !== null) {
+    if (state !== null && state !== '' && !statesEqual(state, expectedState)) {
+      throw stateMismatch();
+    }
+    const lineError = sanitizeLineText(error);
+    const description = params.get('error_description');
+    const lineErrorDescription = description === null ? undefined : sanitizeLineText(description);
+    const details = lineErrorDescription === undefined ? { lineError } : { lineError, lineErrorDescription };
+    const suffix = lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;
+    if (lineError.toLowerCase() === 'access_denied') {
+      throw new AuthorizationError(
+        'ERR_ACCESS_DENIED',
+        `The sign-in was cancelled on LINE's consent screen: ${lineError}${suffix}.`,
+        details,
+      );
+    }
+    throw new AuthorizationError(
+      'ERR_AUTHORIZE_FAILED',
+      `LINE returned an error instead of an authorization code: ${lineError === '' ? '(empty error)' : lineError}${suffix}.`,
+      details,
+    );
+  }
+
+  if (state === null || state === '') {
+    throw new AuthorizationError(
+      'ERR_STATE_MISSING',
+      'The sign-in response carries no state, so it cannot be tied to this sign-in attempt and was rejected.',
+    );
+  }
+  if (!statesEqual(state, expectedState)) {
+    throw stateMismatch();
+  }
+
+  const code = params.get('code');
+  if (code === null || code === '') {
+    throw new AuthorizationError('ERR_CODE_MISSING', 'The sign-in response carries no authorization code.');
+  }
+
+  const friendship = params.get('friendship_status_changed');
+  if (friendship === 'true') {
+    return { code, friendshipStatusChanged: true };
+  }
+  if (friendship === 'false') {
+    return { code, friendshipStatusChanged: false };
+  }
+  return { code };
+}
+
+function invalidRedirectUrl(reason: string, callbackUrl: string): AuthorizationError {
+  return new AuthorizationError(
+    'ERR_REDIRECT_URL_INVALID',
+    `${reason} After signing in, copy the whole URL from the browser's address bar (it starts with ${callbackUrl} ` +
+      'and carries code= and state=, even if the page itself failed to load) and paste it here.',
+    { callbackUrl },
+  );
+}
+
+/**
+ * For the "paste the redirected URL" flow. Unlike the loopback server, the callback URL need not be
+ * on loopback here (the page never has to load), so it is only required to be an http(s) URL.
+ * A URL with neither `code` nor `error` is reported as ERR_REDIRECT_URL_INVALID (most likely the
+ * callback URL itself, or the authorize URL, was pasted) rather than as a missing state.
+ */
+export function parseRedirectedUrl(pasted: string, callbackUrl: string, expectedState: string): AuthorizationCallback {
+  const callbackText = callbackUrl.trim();
+  let callback: URL;
+  try {
+    callback = new URL(callbackText);
+  } catch {
+    throw new AuthorizationError(
+      'ERR_CALLBACK_URL_INVALID',
+      `"${callbackText}" is not a valid callback URL; use the one registered on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
+      { callbackUrl: callbackText },
+    );
+  }
+  if (callback.protocol !== 'http:' && callback.protocol !== 'https:') {
+    throw new AuthorizationError(
+      'ERR_CALLBACK_URL_INVALID',
+      `The callback URL must be an http or https URL, for example ${CALLBACK_URL_EXAMPLE}.`,
+      { callbackUrl: callbackText },
+    );
+  }
+
+  let text = pasted.trim();
+  if (text === '') {
+    throw invalidRedirectUrl('Nothing was pasted.', callbackText);
+  }
+  // Some browsers hide the scheme in the address bar, so a partial selection can lack it.
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+    text = `${callback.protocol}//${text}`;
+  }
+  let redirected: URL;
+  try {
+    redirected = new URL(text);
+  } catch {
+    throw invalidRedirectUrl('The pasted text is not a URL.', callbackText);
+  }
+  if (redirected.origin !== callback.origin || redirected.pathname !== callback.pathname) {
+    throw invalidRedirectUrl(`The pasted URL does not lead to the callback URL ${callbackText}.`, callbackText);
+  }
+  if (!redirected.searchParams.has('code') && !redirected.searchParams.has('error')) {
+    throw invalidRedirectUrl('The pasted URL carries no sign-in result.', callbackText);
+  }
+  return parseCallbackParams(redirected.searchParams, expectedState);
+}

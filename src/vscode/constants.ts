@@ -1,0 +1,59 @@
+/** Command IDs, view IDs, context keys, setting names and secret keys: declared once, used everywhere. */
+
+export const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
+export const VIEW_CONTAINER_ID = 'lineLogin';
+export const TOKENS_VIEW_ID = 'lineLogin.tokens';
+
+export const COMMANDS = {
+  addChannel: 'lineLogin.addChannel',
+  editChannel: 'lineLogin.editChannel',
+  removeChannel: 'lineLogin.removeChannel',
+  signIn: 'lineLogin.signIn',
+  signInWithRedirectUrl: 'lineLogin.signInWithRedirectUrl',
+  verifyAccessToken: 'lineLogin.verifyAccessToken',
+  refreshAccessToken: 'lineLogin.refreshAccessToken',
+  revokeAccessToken: 'lineLogin.revokeAccessToken',
+  verifyIdToken: 'lineLogin.verifyIdToken',
+  getUserInfo: 'lineLogin.getUserInfo',
+  getProfile: 'lineLogin.getProfile',
+  getFriendshipStatus: 'lineLogin.getFriendshipStatus',
+  deauthorize: 'lineLogin.deauthorize',
+  signOut: 'lineLogin.signOut',
+  copyAccessToken: 'lineLogin.copyAccessToken',
+  copyAuthorizationHeader: 'lineLogin.copyAuthorizationHeader',
+  copyCurl: 'lineLogin.copyCurl',
+  showTokenDetails: 'lineLogin.showTokenDetails',
+  decodeJwt: 'lineLogin.decodeJwt',
+  selectAccount: 'lineLogin.selectAccount',
+  showLog: 'lineLogin.showLog',
+  refreshView: 'lineLogin.refreshView',
+} as const;
+
+export const CONTEXT_KEYS = {
+  hasChannels: 'lineLogin.hasChannels',
+  hasAccounts: 'lineLogin.hasAccounts',
+} as const;
+
+export const SETTINGS = {
+  section: 'lineLogin',
+  channels: 'channels',
+  authorizeBaseUrl: 'authorizeBaseUrl',
+  apiBaseUrl: 'apiBaseUrl',
+  autoRefresh: 'autoRefresh',
+  signInTimeoutSeconds: 'signInTimeoutSeconds',
+} as const;
+
+/** SecretStorage keys. Token sets are one JSON document so a refresh replaces them in one write. */
+export const SECRET_KEYS = {
+  accounts: 'lineLogin.accounts.v1',
+  channelSecretPrefix: 'lineLogin.channelSecret.',
+} as const;
+
+/** globalState keys: never secrets. */
+export const STATE_KEYS = {
+  selectedAccount: 'lineLogin.selectedAccount',
+} as const;
+
+export const DEFAULT_CALLBACK_URL = 'http://localhost:33418/callback';
+export const DEFAULT_SCOPES = ['profile', 'openid'];
+export const LOG_CHANNEL_NAME = 'LINE Login';

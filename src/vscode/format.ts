@@ -1,0 +1,81 @@
+/**
+ * Times and durations in the display language. Intl does the grammar in every language VS Code
+ * ships; vscode.l10n only wraps the phrases around it ("expires {0}").
+ */
+import * as vscode from 'vscode';
+
+const MINUTE_MS = 60_000;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+
+export type TimeUnit = 'second' | 'minute' | 'hour' | 'day';
+
+/**
+ * The largest whole unit of a signed duration, truncated toward zero so that "in 23 hours" never
+ * overstates what is left (a token with 23 h 50 min left is not "1 day" away).
+ */
+export function durationParts(deltaMs: number): { value: number; unit: TimeUnit } {
+  const abs = Math.abs(deltaMs);
+  const [size, unit]: [number, TimeUnit] =
+    abs < MINUTE_MS ? [1000, 'second'] : abs < HOUR_MS ? [MINUTE_MS, 'minute'] : abs < DAY_MS ? [HOUR_MS, 'hour'] : [DAY_MS, 'day'];
+  // `|| 0` turns -0 into 0, which Intl would otherwise print as "0 seconds ago" for a future time.
+  return { value: Math.trunc(deltaMs / size) || 0, unit };
+}
+
+/** The display language as a BCP 47 tag Intl accepts (VS Code's `env.language` is e.g. `ja` or `zh-cn`). */
+export function displayLocale(): string {
+  const language = vscode.env.language;
+  try {
+    return Intl.getCanonicalLocales(language)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
+/** "in 29 days" / "3 hours ago" ("29 日後" / "3 時間前"). */
+export function formatRelative(ms: number, now: number): string {
+  const { value, unit } = durationParts(ms - now);
+  return new Intl.RelativeTimeFormat(displayLocale(), { numeric: 'always' }).format(value, unit);
+}
+
+/** "expires in 29 days" / "expired 3 hours ago". */
+export function formatExpiry(expiresAt: number, now: number): string {
+  const relative = formatRelative(expiresAt, now);
+  return expiresAt > now ? vscode.l10n.t('expires {0}', relative) : vscode.l10n.t('expired {0}', relative);
+}
+
+/** A length of time without direction: "29 days", "3 hours" ("29 日", "3 時間"). */
+export function formatDuration(ms: number): string {
+  const { value, unit } = durationParts(Math.max(0, ms));
+  if (unit === 'second') return vscode.l10n.t('less than a minute');
+  return new Intl.NumberFormat(displayLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+}
+
+export interface FormattedDateTime {
+  /** In the machine's time zone and the display language, with the zone name. */
+  local: string;
+  /** ISO 8601 UTC, seconds precision: `2025-01-31T09:00:00Z`. */
+  utc: string;
+}
+
+export function formatDateTime(ms: number): FormattedDateTime {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return { local: String(ms), utc: String(ms) };
+  return {
+    local: new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'medium', timeStyle: 'long' }).format(date),
+    utc: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+  };
+}
+
+/** The local date only: "Mar 1, 2025" / "2025/03/01". */
+export function formatDate(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) return String(ms);
+  return new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'medium' }).format(date);
+}
+
+/** "Mar 1, 2025, 9:00:00 AM GMT+9 (2025-03-01T00:00:00Z)". */
+export function formatDateTimeBoth(ms: number): string {
+  const { local, utc } = formatDateTime(ms);
+  return local === utc ? local : `${local} (${utc})`;
+}

@@ -1,0 +1,73 @@
+/** Quick picks and input boxes shared by the commands. Returning undefined means "the user cancelled". */
+import * as vscode from 'vscode';
+import { accountDisplayName } from '../core/accountSummary';
+import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
+import { sameAccount, type AccountKey } from '../core/tokenStore';
+import type { LineLoginServices } from './services';
+
+export async function pickChannel(services: LineLoginServices, placeHolder: string): Promise<ChannelConfig | undefined> {
+  const channels = services.channels.list();
+  if (channels.length === 0) {
+    const add = vscode.l10n.t('Add Channel…');
+    const picked = await vscode.window.showInformationMessage(vscode.l10n.t('No LINE Login channel is registered yet.'), add);
+    if (picked === add) {
+      await vscode.commands.executeCommand('lineLogin.addChannel');
+    }
+    return undefined;
+  }
+  if (channels.length === 1) {
+    return channels[0];
+  }
+  const picked = await vscode.window.showQuickPick(
+    channels.map((channel) => ({ label: channelLabel(channel), description: channel.channelId, detail: channel.callbackUrl, channel })),
+    { placeHolder, ignoreFocusOut: true },
+  );
+  return picked?.channel;
+}
+
+export async function pickAccount(services: LineLoginServices, placeHolder: string): Promise<AccountKey | undefined> {
+  const accounts = await services.store.list();
+  if (accounts.length === 0) {
+    void vscode.window.showInformationMessage(vscode.l10n.t('No account is signed in. Run "LINE Login: Sign In…" first.'));
+    return undefined;
+  }
+  if (accounts.length === 1 && accounts[0] !== undefined) {
+    return { channelId: accounts[0].channelId, userId: accounts[0].userId };
+  }
+  const selected = services.selection.get();
+  const items = accounts.map((tokenSet) => {
+    const channel = services.channels.get(tokenSet.channelId);
+    return {
+      label: accountDisplayName(tokenSet) ?? tokenSet.userId,
+      description: `${channel === undefined ? tokenSet.channelId : channelLabel(channel)} · ${tokenSet.userId}`,
+      picked: selected !== undefined && sameAccount(selected, tokenSet),
+      key: { channelId: tokenSet.channelId, userId: tokenSet.userId },
+    };
+  });
+  items.sort((a, b) => Number(b.picked) - Number(a.picked));
+  const picked = await vscode.window.showQuickPick(items, { placeHolder, ignoreFocusOut: true });
+  return picked?.key;
+}
+
+/** The secret, '' when the user chose to keep the stored one (only when not required), undefined on cancel. */
+export async function askChannelSecret(channelId: string, required: boolean): Promise<string | undefined> {
+  const secret = await vscode.window.showInputBox({
+    title: vscode.l10n.t('Channel secret of {0}', channelId),
+    prompt: required
+      ? vscode.l10n.t('From the LINE Developers Console → your channel → Basic settings. Stored only in VS Code\'s secret storage.')
+      : vscode.l10n.t('Leave empty to keep the stored secret. Stored only in VS Code\'s secret storage.'),
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: (value) => {
+      if (value === '' && !required) return undefined;
+      try {
+        validateChannelSecret(value);
+        return undefined;
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+    },
+  });
+  if (secret === undefined) return undefined;
+  return secret === '' && !required ? '' : validateChannelSecret(secret);
+}

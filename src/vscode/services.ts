@@ -1,0 +1,79 @@
+/**
+ * The long-lived objects of one window. The LINE client, JWKS cache and account operations depend
+ * on the endpoint settings, so they are rebuilt when those change (and fail with a clear error
+ * while a setting is invalid).
+ */
+import * as vscode from 'vscode';
+import { LineAccounts } from '../core/accounts';
+import { createLineJwks, type LineJwks } from '../core/idToken';
+import { LineLoginClient } from '../core/lineClient';
+import type { LoginFlowDependencies } from '../core/loginFlow';
+import type { AccountSelection } from './accountSelection';
+import type { ChannelRegistry } from './channelRegistry';
+import { affectsLineLogin, readEndpoints } from './config';
+import { SETTINGS } from './constants';
+import type { Logger } from './logger';
+import type { SecretTokenStore } from './secretTokenStore';
+
+interface EndpointBound {
+  client: LineLoginClient;
+  jwks: LineJwks;
+  accounts: LineAccounts;
+}
+
+export class LineLoginServices implements vscode.Disposable {
+  #bound: EndpointBound | undefined;
+  readonly #subscription: vscode.Disposable;
+
+  constructor(
+    readonly logger: Logger,
+    readonly channels: ChannelRegistry,
+    readonly store: SecretTokenStore,
+    readonly selection: AccountSelection,
+  ) {
+    this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
+      if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
+        this.#bound = undefined;
+      }
+    });
+  }
+
+  #bind(): EndpointBound {
+    if (this.#bound === undefined) {
+      const endpoints = readEndpoints();
+      const client = new LineLoginClient({ endpoints, onRequest: (entry) => this.logger.request(entry) });
+      const jwks = createLineJwks(endpoints.apiBaseUrl);
+      const accounts = new LineAccounts({ client, store: this.store, jwks, channelCredentials: (channelId) => this.credentials(channelId) });
+      this.#bound = { client, jwks, accounts };
+    }
+    return this.#bound;
+  }
+
+  get client(): LineLoginClient {
+    return this.#bind().client;
+  }
+
+  get jwks(): LineJwks {
+    return this.#bind().jwks;
+  }
+
+  get accounts(): LineAccounts {
+    return this.#bind().accounts;
+  }
+
+  loginDependencies(): LoginFlowDependencies {
+    const { client, jwks } = this.#bind();
+    return { client, jwks, store: this.store };
+  }
+
+  /** Channel credentials; the secret is registered with the log redactor before anyone uses it. */
+  async credentials(channelId: string): Promise<{ channelId: string; channelSecret: string }> {
+    const credentials = await this.channels.credentials(channelId);
+    this.logger.redactor.add(credentials.channelSecret);
+    return credentials;
+  }
+
+  dispose(): void {
+    this.#subscription.dispose();
+  }
+}
