@@ -52,7 +52,13 @@ async function main(): Promise<void> {
       autoApprove: values['auto-approve'],
       channels: [channel],
       users: DEMO_USERS,
-      ...(values.quiet ? {} : { log: (line: string) => { console.log(`[${new Date().toISOString()}] ${line}`); } }),
+      ...(values.quiet
+        ? {}
+        : {
+            log: (line: string) => {
+              console.log(`[${new Date().toISOString()}] ${line}`);
+            },
+          }),
     });
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
@@ -60,17 +66,6 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-
-  console.log(`LINE Login emulator running
-  authorize base (browser, also the ID token issuer): ${emulator.authorizeBaseUrl}
-  API base (node):                                    ${emulator.apiBaseUrl}
-  discovery:                                          ${emulator.authorizeBaseUrl}/.well-known/openid-configuration
-  demo channel ID:                                    ${channel.channelId}
-  callback URL:                                       ${channel.callbackUrls.join(', ')}
-  channel secret:                                     ${secretFromEnv === undefined || secretFromEnv === '' ? 'see emulator/demoData.ts (DEMO_CHANNEL.channelSecret), or set LINE_EMULATOR_DEMO_SECRET' : 'from LINE_EMULATOR_DEMO_SECRET'}
-  users:                                              ${DEMO_USERS.map((user) => `${user.displayName} (${user.userId})`).join(', ')}
-  consent:                                            ${values['auto-approve'] ? `auto-approved as ${DEMO_USERS[0]?.displayName ?? 'the first user'}` : 'consent page in the browser'}
-Press Ctrl+C to stop.`);
 
   let stopping = false;
   const stop = (signal: string): void => {
@@ -89,8 +84,25 @@ Press Ctrl+C to stop.`);
       },
     );
   };
-  process.once('SIGINT', () => { stop('SIGINT'); });
-  process.once('SIGTERM', () => { stop('SIGTERM'); });
+  // Registered before the banner, which tells the user to press Ctrl+C. `once`: a second Ctrl+C
+  // gets node's default handling and ends the process at once.
+  process.once('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.once('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+
+  console.log(`LINE Login emulator running
+  authorize base (browser, also the ID token issuer): ${emulator.authorizeBaseUrl}
+  API base (node):                                    ${emulator.apiBaseUrl}
+  discovery:                                          ${emulator.authorizeBaseUrl}/.well-known/openid-configuration
+  demo channel ID:                                    ${channel.channelId}
+  callback URL:                                       ${channel.callbackUrls.join(', ')}
+  channel secret:                                     ${secretFromEnv === undefined || secretFromEnv === '' ? 'see emulator/demoData.ts (DEMO_CHANNEL.channelSecret), or set LINE_EMULATOR_DEMO_SECRET' : 'from LINE_EMULATOR_DEMO_SECRET'}
+  users:                                              ${DEMO_USERS.map((user) => `${user.displayName} (${user.userId})`).join(', ')}
+  consent:                                            ${values['auto-approve'] ? `auto-approved as ${DEMO_USERS[0]?.displayName ?? 'the first user'}` : 'consent page in the browser'}
+Press Ctrl+C to stop.`);
 }
 
 main().catch((error: unknown) => {

@@ -66,8 +66,8 @@ export function parseCallbackUrl(callbackUrl: string): ParsedCallbackUrl {
       bindHosts = ['::1'];
       break;
     case 'localhost':
-      // RFC 8252 §8.3: "localhost" may resolve to either family, so listen on both; ::1 is
-      // best effort because some machines have IPv6 disabled.
+      // RFC 8252 §8.3 prefers IP literals because "localhost" can resolve to either family; the
+      // browser may pick ::1, so listen on both. ::1 is best effort: some machines disable IPv6.
       bindHosts = ['127.0.0.1', '::1'];
       break;
     default:
@@ -135,7 +135,7 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
     if (lineError.toLowerCase() === 'access_denied') {
       throw new AuthorizationError(
         'ERR_ACCESS_DENIED',
-        `The sign-in was cancelled on LINE's consent screen: ${lineError}${suffix}.`,
+        `The sign-in was declined or cancelled on LINE's side: ${lineError}${suffix}.`,
         details,
       );
     }

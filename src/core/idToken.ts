@@ -11,13 +11,15 @@
  *
  * Check order (fixed; the first failing check decides the error code):
  *  1. structure: three base64url parts, a JSON object header and payload   → ERR_ID_TOKEN_MALFORMED
+ *     (jose's decodeProtectedHeader/decodeJwt, before any key is fetched)
  *  2. `alg` is one the caller enabled (`none` never is)                     → ERR_ID_TOKEN_ALG_NOT_ALLOWED
  *  3. key: HS256 → the channel secret; ES256 → the JWKS key named by `kid`  → ERR_ID_TOKEN_KEY_NOT_FOUND,
- *     (an unknown `kid` refetches the JWKS once, outside the cooldown)        ERR_ID_TOKEN_JWKS_UNAVAILABLE
+ *     (an unknown `kid` refetches the JWKS once, outside the cooldown;      ERR_ID_TOKEN_JWKS_UNAVAILABLE
+ *     a token without `kid` is tried against every ES256 key in the set)
  *  4. signature                                                             → ERR_ID_TOKEN_SIGNATURE_INVALID
  *  5. `iss` present and equal to the expected issuer                        → ERR_ID_TOKEN_ISSUER_INVALID
  *  6. `aud` present and equal to (or, as an array, containing) the channel ID → ERR_ID_TOKEN_AUDIENCE_INVALID
- *  7. `exp` and `iat` present and numbers (`nbf`, if any, reached)          → ERR_ID_TOKEN_CLAIM_INVALID (exp, nbf),
+ *  7. `exp` and `iat` present and numbers; `nbf`, if any, reached         → ERR_ID_TOKEN_CLAIM_INVALID (exp, nbf),
  *                                                                             ERR_ID_TOKEN_IAT_INVALID
  *  8. `exp` in the future, minus the clock tolerance                        → ERR_ID_TOKEN_EXPIRED
  *  9. `iat` not in the future, plus the clock tolerance                     → ERR_ID_TOKEN_IAT_INVALID
@@ -27,10 +29,12 @@
  * 12. `sub` a non-empty string                                             → ERR_ID_TOKEN_CLAIM_INVALID (sub)
  * 13. optional claims of the right type: amr string[], name/picture/email/nonce strings, auth_time number
  *                                                                           → ERR_ID_TOKEN_CLAIM_INVALID
- * Steps 5–8 run inside jose's `jwtVerify`; the rest are LINE-specific and run here.
+ * Steps 2–8 run inside jose's `jwtVerify` (step 3 through the resolver below); 9–13 are LINE's profile
+ * of OIDC and run here.
  *
- * No message, detail or cause carries the token, the channel secret or decoded token content beyond
- * the single claim value that failed (issuer, audience, times).
+ * No message or detail carries the token, the channel secret or decoded token content beyond the
+ * single claim value that failed (issuer, audience, times); only JWKS failures (the network error)
+ * and unexpected library failures keep a `cause`.
  */
 
 import { createHash, timingSafeEqual } from 'node:crypto';
@@ -155,7 +159,6 @@ export interface VerifiedIdToken {
 interface Context {
   readonly channelId: string;
   readonly issuer: string;
-  readonly jwksState: LineJwksState | undefined;
   readonly header: ProtectedHeaderParameters;
   readonly nowSeconds: number;
   readonly toleranceSeconds: number;
@@ -170,7 +173,6 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
   const ctx: Context = {
     channelId: options.channelId,
     issuer: options.issuer,
-    jwksState,
     header,
     nowSeconds: Math.floor(now.getTime() / 1000),
     toleranceSeconds,
@@ -190,7 +192,7 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
     currentDate: now,
   };
   // One key source per algorithm: an HS256 token only ever meets the channel secret, so a JWKS public
-  // key can never be used as an HMAC secret (RFC 8725 §2.1, §3.1).
+  // key can never be used as an HMAC secret (RFC 8725 §3.1).
   const getKey: JWTVerifyGetKey = async (protectedHeader) => {
     if (protectedHeader.alg === 'HS256' && secretKey) return secretKey;
     if (protectedHeader.alg === 'ES256' && jwksState) return resolveJwksKey(jwksState, protectedHeader);

@@ -12,28 +12,48 @@ type ConsoleMethod = 'log' | 'info' | 'warn' | 'error' | 'debug';
 /**
  * The browser workbench forwards a console call's format string and arguments separately, and the
  * page console shows them unsubstituted ("✔ %s passes"). Formatting here first makes every line
- * arrive as one finished string. Returns a function that restores the originals.
+ * arrive as one finished string. VS Code installs console.log & co. as accessors whose getter
+ * returns its forwarding wrapper and whose setter only swaps what it echoes to stdout, so plain
+ * assignment would not reach the forwarding: the properties are redefined instead, and put back
+ * as they were by the returned function.
  */
 function preformatConsole(): () => void {
   const methods: readonly ConsoleMethod[] = ['log', 'info', 'warn', 'error', 'debug'];
-  const originals = methods.map((method) => [method, console[method]] as const);
-  for (const [method, original] of originals) {
-    console[method] = (...args: unknown[]): void => {
-      original.call(console, format(...args));
-    };
-  }
+  const saved = methods.map((method) => {
+    const descriptor = Object.getOwnPropertyDescriptor(console, method);
+    const forward = console[method].bind(console);
+    Object.defineProperty(console, method, {
+      configurable: true,
+      enumerable: true,
+      writable: true,
+      value: (...args: unknown[]): void => {
+        forward(format(...args));
+      },
+    });
+    return { method, descriptor };
+  });
   return () => {
-    for (const [method, original] of originals) {
-      console[method] = original;
+    for (const { method, descriptor } of saved) {
+      if (descriptor === undefined) {
+        Reflect.deleteProperty(console, method);
+      } else {
+        Object.defineProperty(console, method, descriptor);
+      }
     }
   };
 }
 
 export async function run(): Promise<void> {
   const restoreConsole = preformatConsole();
+  // Mocha's reporters captured console.log when mocha was loaded, before the patch above.
+  const reporterLog = Mocha.reporters.Base.consoleLog;
+  Mocha.reporters.Base.consoleLog = (...args: unknown[]): void => {
+    console.log(...args);
+  };
   try {
     await runMocha();
   } finally {
+    Mocha.reporters.Base.consoleLog = reporterLog;
     restoreConsole();
   }
 }

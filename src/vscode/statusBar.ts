@@ -1,0 +1,151 @@
+/**
+ * The status bar item: which LINE account commands use, and how long its access token has left.
+ * Clicking it runs "Select Account".
+ */
+import * as vscode from 'vscode';
+import { channelLabel } from '../core/channels';
+import { sameAccount, type AccountKey, type TokenStore } from '../core/tokenStore';
+import type { TokenSet } from '../core/types';
+import type { AccountSelection } from './accountSelection';
+import type { ChannelRegistry } from './channelRegistry';
+import { COMMANDS } from './constants';
+import { formatDateTimeBoth, formatDuration, formatExpiry } from './format';
+import { accessTokenStatus, accountDisplayName, accountKeyOf, pickShownAccount, shortUserId, statusLevel, type StatusLevel } from './tree/accountModel';
+
+const TICK_MS = 60_000;
+const STATUS_BAR_ITEM_ID = 'lineLogin.account';
+
+export interface AccountStatusBarSnapshot {
+  visible: boolean;
+  text: string;
+  tooltip: string;
+  warning: StatusLevel;
+  /** The account shown, selected or (when none is) the first one. */
+  account: AccountKey | undefined;
+  /** False when the account is shown only because it is the first one. */
+  selected: boolean;
+}
+
+const HIDDEN: AccountStatusBarSnapshot = { visible: false, text: '', tooltip: '', warning: 'none', account: undefined, selected: false };
+
+const BACKGROUNDS: Record<StatusLevel, string | undefined> = {
+  none: undefined,
+  warning: 'statusBarItem.warningBackground',
+  error: 'statusBarItem.errorBackground',
+};
+
+export class AccountStatusBar implements vscode.Disposable {
+  readonly #store: TokenStore;
+  readonly #selection: AccountSelection;
+  readonly #channels: ChannelRegistry;
+  readonly #now: () => number;
+  readonly #item: vscode.StatusBarItem;
+  readonly #subscriptions: { dispose(): void }[] = [];
+  readonly #timer: NodeJS.Timeout;
+  #tokenSets: readonly TokenSet[] = [];
+  #snapshot: AccountStatusBarSnapshot = HIDDEN;
+  #generation = 0;
+
+  constructor(store: TokenStore, selection: AccountSelection, channels: ChannelRegistry, now: () => number = Date.now) {
+    this.#store = store;
+    this.#selection = selection;
+    this.#channels = channels;
+    this.#now = now;
+    this.#item = vscode.window.createStatusBarItem(STATUS_BAR_ITEM_ID, vscode.StatusBarAlignment.Left, 0);
+    this.#item.name = vscode.l10n.t('LINE Login account');
+    this.#item.command = COMMANDS.selectAccount;
+    this.#subscriptions.push(
+      this.#item,
+      store.onDidChange(() => void this.update()),
+      selection.onDidChange(() => {
+        this.#render();
+      }),
+      channels.onDidChange(() => {
+        this.#render();
+      }),
+    );
+    this.#timer = setInterval(() => {
+      this.#render();
+    }, TICK_MS);
+    this.#timer.unref();
+    void this.update();
+  }
+
+  /** What the item shows right now, for tests and for anyone deciding whether to nag. */
+  get snapshot(): AccountStatusBarSnapshot {
+    return this.#snapshot;
+  }
+
+  /** Re-reads the store and redraws; resolves once the item shows the result. */
+  async update(): Promise<void> {
+    const generation = ++this.#generation;
+    let tokenSets: readonly TokenSet[];
+    try {
+      tokenSets = await this.#store.list();
+    } catch {
+      // The token explorer reports an unreadable store; here there is simply nothing to show.
+      tokenSets = [];
+    }
+    if (generation !== this.#generation) return;
+    this.#tokenSets = tokenSets;
+    this.#render();
+  }
+
+  dispose(): void {
+    clearInterval(this.#timer);
+    for (const subscription of this.#subscriptions.splice(0)) {
+      subscription.dispose();
+    }
+  }
+
+  #render(): void {
+    const selected = this.#selection.get();
+    const tokenSet = pickShownAccount(this.#channels.list(), this.#tokenSets, selected);
+    this.#snapshot = tokenSet === undefined ? HIDDEN : this.#describe(tokenSet, selected !== undefined && sameAccount(selected, tokenSet));
+    this.#apply(this.#snapshot);
+  }
+
+  #describe(tokenSet: TokenSet, selected: boolean): AccountStatusBarSnapshot {
+    const now = this.#now();
+    const name = accountDisplayName(tokenSet);
+    const status = accessTokenStatus(tokenSet.accessTokenExpiresAt, now);
+    const remaining = status === 'expired' ? vscode.l10n.t('expired') : vscode.l10n.t('{0} left', formatDuration(tokenSet.accessTokenExpiresAt - now));
+    const channel = this.#channels.get(tokenSet.channelId);
+    const lines = [
+      vscode.l10n.t('LINE Login: {0} ({1})', name, shortUserId(tokenSet.userId)),
+      vscode.l10n.t('Channel: {0}', channel === undefined ? vscode.l10n.t('Unknown channel {0}', tokenSet.channelId) : `${channelLabel(channel)} (${channel.channelId})`),
+      vscode.l10n.t('Access token: {0}', formatExpiry(tokenSet.accessTokenExpiresAt, now)),
+      vscode.l10n.t('Expiry: {0}', formatDateTimeBoth(tokenSet.accessTokenExpiresAt)),
+    ];
+    if (!selected) {
+      lines.push(vscode.l10n.t('No account is selected; this is the first one.'));
+    }
+    lines.push(vscode.l10n.t('Click to choose the account.'));
+    return {
+      visible: true,
+      text: `$(account) ${escapeIcons(name)} · ${remaining}`,
+      tooltip: lines.join('\n'),
+      warning: statusLevel(status),
+      account: accountKeyOf(tokenSet),
+      selected,
+    };
+  }
+
+  #apply(snapshot: AccountStatusBarSnapshot): void {
+    if (!snapshot.visible) {
+      this.#item.hide();
+      return;
+    }
+    this.#item.text = snapshot.text;
+    this.#item.tooltip = snapshot.tooltip;
+    const background = BACKGROUNDS[snapshot.warning];
+    this.#item.backgroundColor = background === undefined ? undefined : new vscode.ThemeColor(background);
+    this.#item.accessibilityInformation = { label: snapshot.tooltip.split('\n').slice(0, 3).join(', ') };
+    this.#item.show();
+  }
+}
+
+/** A display name is user-chosen: `$(…)` in it must show as text, not as an icon. */
+function escapeIcons(text: string): string {
+  return text.replace(/\$\(/g, '\\$(');
+}

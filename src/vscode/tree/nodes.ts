@@ -1,0 +1,423 @@
+/**
+ * The token explorer's nodes. Each is a TreeItem built once from a snapshot of the store, so a test
+ * can read `label`, `description`, `contextValue` and `tooltip` straight off what getChildren returns.
+ * Nodes carry account keys and token previews, never a token itself (security checklist §12).
+ */
+import * as vscode from 'vscode';
+import { channelLabel, type ChannelConfig } from '../../core/channels';
+import type { ClaimExplanation, ClaimExplanationKey } from '../../core/jwtExplain';
+import { tokenPreview } from '../../core/redact';
+import { accountId, type AccountKey } from '../../core/tokenStore';
+import type { LineProfile, TokenSet } from '../../core/types';
+import { amrExplanationKey, claimExplanation, explainClaimsLocalized } from '../claimText';
+import { formatDate, formatDateTimeBoth, formatExpiry } from '../format';
+import {
+  accessTokenContextValue,
+  accessTokenStatus,
+  accountContextValue,
+  accountDisplayName,
+  accountFlags,
+  accountKeyOf,
+  decodeStoredIdToken,
+  httpsUrl,
+  idTokenContextValue,
+  idTokenStatus,
+  refreshTokenContextValue,
+  refreshTokenExpiresAt,
+  refreshTokenStatus,
+  shortUserId,
+  type AccessTokenStatus,
+  type DecodedIdToken,
+  type IdTokenStatus,
+  type RefreshTokenStatus,
+} from './accountModel';
+import { codeSpan, inlineMarkdown } from './markdownText';
+
+export type TokenExplorerNode =
+  | ChannelNode
+  | UnknownChannelNode
+  | MessageNode
+  | AccountNode
+  | AccessTokenNode
+  | RefreshTokenNode
+  | IdTokenNode
+  | ClaimNode
+  | AmrMethodNode
+  | ProfileNode
+  | ProfileFieldNode;
+
+/** What the root of the tree holds. */
+export type RootNode = ChannelNode | UnknownChannelNode | MessageNode;
+/** Nodes that belong to one account: menus on them act on `account`. */
+export type AccountScopedNode = Exclude<TokenExplorerNode, RootNode>;
+
+/** The moment and selection every node of one snapshot is drawn for. */
+export interface NodeContext {
+  now: number;
+  isSelected(key: AccountKey): boolean;
+}
+
+const ACCESS_TOKEN_COLORS: Record<AccessTokenStatus, string> = {
+  valid: 'charts.green',
+  expiring: 'list.warningForeground',
+  expired: 'list.errorForeground',
+};
+
+const REFRESH_TOKEN_COLORS: Record<RefreshTokenStatus, string> = {
+  valid: 'charts.green',
+  expired: 'list.errorForeground',
+};
+
+const ID_TOKEN_COLORS: Record<IdTokenStatus, string> = {
+  valid: 'charts.green',
+  // LINE ID tokens live about an hour and are meant to be checked once, at sign-in: an expired one
+  // is the normal state, not an error, so it is greyed out rather than red.
+  expired: 'disabledForeground',
+};
+
+/** RFC 7519 NumericDate claims, shown with the local time in their tooltip. */
+const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'auth_time', 'nbf']);
+
+abstract class ExplorerNode extends vscode.TreeItem {
+  readonly parent: TokenExplorerNode | undefined;
+  #children: readonly TokenExplorerNode[] = [];
+
+  constructor(label: string, collapsibleState: vscode.TreeItemCollapsibleState, parent: TokenExplorerNode | undefined) {
+    super(label, collapsibleState);
+    this.parent = parent;
+  }
+
+  get children(): readonly TokenExplorerNode[] {
+    return this.#children;
+  }
+
+  protected setChildren(children: readonly TokenExplorerNode[]): void {
+    this.#children = children;
+  }
+}
+
+/** A configured LINE Login channel; its children are the accounts signed in to it. */
+export class ChannelNode extends ExplorerNode {
+  readonly kind = 'channel';
+  readonly channelId: string;
+  readonly channel: ChannelConfig;
+
+  constructor(channel: ChannelConfig, accounts: readonly TokenSet[], context: NodeContext) {
+    super(channelLabel(channel), accounts.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None, undefined);
+    this.channel = channel;
+    this.channelId = channel.channelId;
+    this.id = `channel/${channel.channelId}`;
+    this.contextValue = 'channel';
+    if (channel.name !== undefined) {
+      // Without a name the label already is the ID.
+      this.description = channel.channelId;
+    }
+    this.iconPath = new vscode.ThemeIcon('radio-tower');
+    this.tooltip = new Tooltip()
+      .heading(channelLabel(channel))
+      .code(vscode.l10n.t('Channel ID'), channel.channelId)
+      .code(vscode.l10n.t('Callback URL'), channel.callbackUrl)
+      .row(vscode.l10n.t('Default scopes'), channel.scopes.join(' '))
+      .build();
+    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, context)));
+  }
+}
+
+/** Accounts still stored for a channel that was removed from the settings: shown so nothing is hidden. */
+export class UnknownChannelNode extends ExplorerNode {
+  readonly kind = 'unknownChannel';
+  readonly channelId: string;
+
+  constructor(channelId: string, accounts: readonly TokenSet[], context: NodeContext) {
+    super(vscode.l10n.t('Unknown channel {0}', channelId), vscode.TreeItemCollapsibleState.Expanded, undefined);
+    this.channelId = channelId;
+    this.id = `unknownChannel/${channelId}`;
+    // Not `channel`: signing in or editing needs the channel's configuration, which is gone.
+    this.contextValue = 'channel:unknown';
+    this.iconPath = new vscode.ThemeIcon('question');
+    this.tooltip = new Tooltip()
+      .heading(vscode.l10n.t('Unknown channel {0}', channelId))
+      .note(vscode.l10n.t('Tokens are still stored for this channel, but it is no longer in the lineLogin.channels setting. Add the channel again to use them, or sign the accounts out.'))
+      .build();
+    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, context)));
+  }
+}
+
+/** A line of text in place of content that could not be shown (for example an unreadable store). */
+export class MessageNode extends ExplorerNode {
+  readonly kind = 'message';
+
+  constructor(id: string, label: string, tooltip: string) {
+    super(label, vscode.TreeItemCollapsibleState.None, undefined);
+    this.id = `message/${id}`;
+    this.contextValue = 'message';
+    this.iconPath = new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'));
+    this.tooltip = tooltip;
+  }
+}
+
+/** One signed-in user on one channel. */
+export class AccountNode extends ExplorerNode {
+  readonly kind = 'account';
+  readonly account: AccountKey;
+  readonly selected: boolean;
+  readonly displayName: string;
+
+  constructor(tokenSet: TokenSet, parent: ChannelNode | UnknownChannelNode, context: NodeContext) {
+    const displayName = accountDisplayName(tokenSet);
+    super(displayName, vscode.TreeItemCollapsibleState.Collapsed, parent);
+    this.displayName = displayName;
+    this.account = accountKeyOf(tokenSet);
+    this.selected = context.isSelected(this.account);
+    this.id = `account/${accountId(this.account)}`;
+    this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
+    const userId = shortUserId(tokenSet.userId);
+    this.description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
+    const picture = httpsUrl(tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture);
+    this.iconPath = picture === undefined ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account') : vscode.Uri.parse(picture, true);
+
+    const tooltip = new Tooltip()
+      .heading(displayName)
+      .code(vscode.l10n.t('User ID'), tokenSet.userId)
+      .code(vscode.l10n.t('Channel ID'), tokenSet.channelId)
+      .row(vscode.l10n.t('Scopes'), tokenSet.scopes.join(' '))
+      .row(vscode.l10n.t('Signed in'), formatDateTimeBoth(tokenSet.originalIssuedAt))
+      .row(vscode.l10n.t('Access token'), formatExpiry(tokenSet.accessTokenExpiresAt, context.now));
+    if (this.selected) {
+      tooltip.note(vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'));
+    }
+    this.tooltip = tooltip.build();
+
+    const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, context)];
+    if (tokenSet.refreshToken !== undefined) {
+      children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, context));
+    }
+    const idToken = decodeStoredIdToken(tokenSet);
+    if (tokenSet.idToken !== undefined && idToken !== undefined) {
+      children.push(new IdTokenNode(tokenSet.idToken, idToken, this, context));
+    }
+    if (tokenSet.profile !== undefined) {
+      children.push(new ProfileNode(tokenSet.profile, this));
+    }
+    this.setChildren(children);
+  }
+}
+
+export class AccessTokenNode extends ExplorerNode {
+  readonly kind = 'accessToken';
+  readonly account: AccountKey;
+  readonly status: AccessTokenStatus;
+  readonly expiresAt: number;
+
+  constructor(tokenSet: TokenSet, parent: AccountNode, context: NodeContext) {
+    super(vscode.l10n.t('Access token'), vscode.TreeItemCollapsibleState.None, parent);
+    this.account = parent.account;
+    this.expiresAt = tokenSet.accessTokenExpiresAt;
+    this.status = accessTokenStatus(this.expiresAt, context.now);
+    this.id = `${parent.id ?? ''}/accessToken`;
+    this.contextValue = accessTokenContextValue(this.status);
+    this.description = formatExpiry(this.expiresAt, context.now);
+    this.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor(ACCESS_TOKEN_COLORS[this.status]));
+    this.tooltip = new Tooltip()
+      .heading(vscode.l10n.t('Access token'))
+      .code(vscode.l10n.t('Token'), tokenPreview(tokenSet.accessToken))
+      .row(vscode.l10n.t('Type'), tokenSet.tokenType)
+      .row(vscode.l10n.t('Scopes'), tokenSet.scopes.join(' '))
+      .row(vscode.l10n.t('Issued'), formatDateTimeBoth(tokenSet.accessTokenIssuedAt))
+      .row(vscode.l10n.t('Expires'), `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`)
+      .note(vscode.l10n.t('Only the first characters are shown. Copy the token with "Copy Access Token".'))
+      .build();
+  }
+}
+
+export class RefreshTokenNode extends ExplorerNode {
+  readonly kind = 'refreshToken';
+  readonly account: AccountKey;
+  readonly status: RefreshTokenStatus;
+  /** An estimate: LINE's documented 90 days after the original sign-in. */
+  readonly expiresAt: number;
+
+  constructor(tokenSet: TokenSet, refreshToken: string, parent: AccountNode, context: NodeContext) {
+    super(vscode.l10n.t('Refresh token'), vscode.TreeItemCollapsibleState.None, parent);
+    this.account = parent.account;
+    this.expiresAt = refreshTokenExpiresAt(tokenSet) ?? tokenSet.originalIssuedAt;
+    this.status = refreshTokenStatus(this.expiresAt, context.now);
+    this.id = `${parent.id ?? ''}/refreshToken`;
+    this.contextValue = refreshTokenContextValue(this.status);
+    this.description = this.status === 'valid' ? vscode.l10n.t('valid until {0}', formatDate(this.expiresAt)) : vscode.l10n.t('expired');
+    this.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor(REFRESH_TOKEN_COLORS[this.status]));
+    this.tooltip = new Tooltip()
+      .heading(vscode.l10n.t('Refresh token'))
+      .code(vscode.l10n.t('Token'), tokenPreview(refreshToken))
+      .row(vscode.l10n.t('Valid until (estimated)'), `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`)
+      .note(vscode.l10n.t('Estimated: a LINE refresh token stays valid for 90 days after the original sign-in, and refreshing does not extend it.'))
+      .build();
+  }
+}
+
+export class IdTokenNode extends ExplorerNode {
+  readonly kind = 'idToken';
+  readonly account: AccountKey;
+  readonly status: IdTokenStatus;
+  readonly expiresAt: number | undefined;
+  readonly alg: string | undefined;
+
+  constructor(idToken: string, decoded: DecodedIdToken, parent: AccountNode, context: NodeContext) {
+    super(vscode.l10n.t('ID token'), vscode.TreeItemCollapsibleState.Collapsed, parent);
+    this.account = parent.account;
+    this.expiresAt = decoded.expiresAt;
+    this.alg = decoded.alg;
+    this.status = idTokenStatus(decoded.expiresAt, context.now);
+    this.id = `${parent.id ?? ''}/idToken`;
+    this.contextValue = idTokenContextValue(this.status);
+    const expiry = decoded.expiresAt === undefined ? undefined : formatExpiry(decoded.expiresAt, context.now);
+    this.description = [decoded.alg, expiry].filter((part) => part !== undefined).join(' · ');
+    this.iconPath = new vscode.ThemeIcon('verified', new vscode.ThemeColor(ID_TOKEN_COLORS[this.status]));
+
+    const tooltip = new Tooltip().heading(vscode.l10n.t('ID token')).code(vscode.l10n.t('Token'), tokenPreview(idToken));
+    if (decoded.alg !== undefined) tooltip.row(vscode.l10n.t('Algorithm'), decoded.alg);
+    if (typeof decoded.header.kid === 'string') tooltip.code(vscode.l10n.t('Key ID'), decoded.header.kid);
+    if (decoded.expiresAt !== undefined && expiry !== undefined) {
+      tooltip.row(vscode.l10n.t('Expires'), `${formatDateTimeBoth(decoded.expiresAt)} · ${expiry}`);
+    }
+    this.tooltip = tooltip.note(vscode.l10n.t('Decoded for display only. Run "Verify ID Token" to check its signature and claims.')).build();
+
+    this.setChildren(explainClaimsLocalized(decoded.claims, context.now).map((explanation) => new ClaimNode(explanation, this)));
+  }
+}
+
+/** One claim of an ID token, with what it means. */
+export class ClaimNode extends ExplorerNode {
+  readonly kind = 'claim';
+  readonly account: AccountKey;
+  readonly claim: string;
+  readonly explanationKey: ClaimExplanationKey;
+  readonly explanation: string;
+
+  constructor(explanation: ClaimExplanation, parent: IdTokenNode) {
+    const methods = explanation.claim === 'amr' && Array.isArray(explanation.value) ? explanation.value.filter((method): method is string => typeof method === 'string') : undefined;
+    super(
+      explanation.claim,
+      methods !== undefined && methods.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      parent,
+    );
+    this.account = parent.account;
+    this.claim = explanation.claim;
+    this.explanationKey = explanation.explanationKey;
+    this.explanation = explanation.explanation;
+    this.id = `${parent.id ?? ''}/claim/${explanation.claim}`;
+    this.contextValue = 'claim';
+    this.iconPath = new vscode.ThemeIcon('symbol-field');
+    // amr's display repeats every method's explanation; its children show those one per line.
+    this.description = methods === undefined ? explanation.display : methods.join(', ');
+    const localTime = TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number' ? formatDateTimeBoth(explanation.value * 1000) : undefined;
+    this.tooltip = [explanation.explanation, localTime ?? explanation.display].join('\n\n');
+    if (methods !== undefined) {
+      this.setChildren(methods.map((method, index) => new AmrMethodNode(method, index, this)));
+    }
+  }
+}
+
+/** One value of the `amr` claim: how the user authenticated. */
+export class AmrMethodNode extends ExplorerNode {
+  readonly kind = 'amrMethod';
+  readonly account: AccountKey;
+  readonly method: string;
+
+  constructor(method: string, index: number, parent: ClaimNode) {
+    super(method, vscode.TreeItemCollapsibleState.None, parent);
+    this.account = parent.account;
+    this.method = method;
+    this.id = `${parent.id ?? ''}/${index}`;
+    this.contextValue = 'claim:amr';
+    const explanation = claimExplanation(amrExplanationKey(method));
+    this.description = explanation;
+    this.tooltip = explanation;
+  }
+}
+
+/** The LINE profile stored at sign-in or by the last "Get Profile". */
+export class ProfileNode extends ExplorerNode {
+  readonly kind = 'profile';
+  readonly account: AccountKey;
+
+  constructor(profile: LineProfile, parent: AccountNode) {
+    super(vscode.l10n.t('Profile'), vscode.TreeItemCollapsibleState.Collapsed, parent);
+    this.account = parent.account;
+    this.id = `${parent.id ?? ''}/profile`;
+    this.contextValue = 'profile';
+    this.description = profile.displayName;
+    this.iconPath = new vscode.ThemeIcon('person');
+    const tooltip = new Tooltip().heading(vscode.l10n.t('Profile')).row(vscode.l10n.t('Display name'), profile.displayName);
+    if (profile.statusMessage !== undefined) tooltip.row(vscode.l10n.t('Status message'), profile.statusMessage);
+    if (profile.pictureUrl !== undefined) tooltip.row(vscode.l10n.t('Picture URL'), profile.pictureUrl);
+    this.tooltip = tooltip.note(vscode.l10n.t('Stored at sign-in or by the last "Get Profile".')).build();
+
+    const fields: ProfileFieldNode[] = [new ProfileFieldNode('displayName', vscode.l10n.t('Display name'), profile.displayName, this)];
+    if (profile.statusMessage !== undefined) {
+      fields.push(new ProfileFieldNode('statusMessage', vscode.l10n.t('Status message'), profile.statusMessage, this));
+    }
+    if (profile.pictureUrl !== undefined) {
+      fields.push(new ProfileFieldNode('pictureUrl', vscode.l10n.t('Picture URL'), profile.pictureUrl, this));
+    }
+    this.setChildren(fields);
+  }
+}
+
+export type ProfileField = 'displayName' | 'statusMessage' | 'pictureUrl';
+
+export class ProfileFieldNode extends ExplorerNode {
+  readonly kind = 'profileField';
+  readonly account: AccountKey;
+  readonly field: ProfileField;
+
+  constructor(field: ProfileField, label: string, value: string, parent: ProfileNode) {
+    super(label, vscode.TreeItemCollapsibleState.None, parent);
+    this.account = parent.account;
+    this.field = field;
+    this.id = `${parent.id ?? ''}/${field}`;
+    // Not `profile`: the menus' `viewItem == profile` actions belong to the profile node itself.
+    this.contextValue = 'profileField';
+    this.description = value;
+    this.tooltip = value;
+  }
+}
+
+/** A Markdown tooltip whose every value is escaped: names and messages are written by users. */
+class Tooltip {
+  readonly #blocks: string[][] = [[]];
+
+  heading(text: string): this {
+    return this.#add(`**${inlineMarkdown(text)}**`, true);
+  }
+
+  row(label: string, value: string): this {
+    return this.#add(`${inlineMarkdown(label)}: ${inlineMarkdown(value)}`);
+  }
+
+  code(label: string, value: string): this {
+    return this.#add(`${inlineMarkdown(label)}: ${codeSpan(value)}`);
+  }
+
+  note(text: string): this {
+    this.#blocks.push([]);
+    return this.#add(`_${inlineMarkdown(text)}_`);
+  }
+
+  build(): vscode.MarkdownString {
+    return new vscode.MarkdownString(
+      this.#blocks
+        .filter((lines) => lines.length > 0)
+        .map((lines) => lines.join('  \n'))
+        .join('\n\n'),
+    );
+  }
+
+  #add(line: string, ownBlock = false): this {
+    const current = this.#blocks[this.#blocks.length - 1];
+    if (current === undefined) return this;
+    current.push(line);
+    if (ownBlock) this.#blocks.push([]);
+    return this;
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The `lineLogin.tokens` view: channels → accounts → tokens → claims. It redraws from the store on
+ * every change (including other windows' changes, which the store reports) and once a minute, so
+ * "expires in …" stays true without anyone touching it.
+ */
+import * as vscode from 'vscode';
+import { isLineLoginError } from '../../core/errors';
+import { sameAccount, type AccountKey, type TokenStore } from '../../core/tokenStore';
+import type { TokenSet } from '../../core/types';
+import type { AccountSelection } from '../accountSelection';
+import type { ChannelRegistry } from '../channelRegistry';
+import { CONTEXT_KEYS } from '../constants';
+import { groupAccountsByChannel } from './accountModel';
+import { AccountNode, ChannelNode, MessageNode, UnknownChannelNode, type NodeContext, type RootNode, type TokenExplorerNode } from './nodes';
+
+const TICK_MS = 60_000;
+
+interface StoreSnapshot {
+  tokenSets: readonly TokenSet[];
+  /** Why the store could not be read, when it could not. */
+  problem: string | undefined;
+}
+
+interface ExplorerModel {
+  snapshot: StoreSnapshot;
+  roots: readonly RootNode[];
+  /** Everything the tree would draw, to tell whether a timer tick changed anything. */
+  fingerprint: string;
+}
+
+export interface TokenExplorerContextKeys {
+  hasChannels: boolean;
+  hasAccounts: boolean;
+}
+
+export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>, vscode.Disposable {
+  readonly #channels: ChannelRegistry;
+  readonly #store: TokenStore;
+  readonly #selection: AccountSelection;
+  readonly #now: () => number;
+  readonly #onDidChangeTreeData = new vscode.EventEmitter<TokenExplorerNode | undefined>();
+  readonly onDidChangeTreeData = this.#onDidChangeTreeData.event;
+  readonly #subscriptions: { dispose(): void }[] = [];
+  readonly #timer: NodeJS.Timeout;
+  #model: Promise<ExplorerModel>;
+  #generation = 0;
+  #contextKeys: TokenExplorerContextKeys | undefined;
+
+  constructor(channels: ChannelRegistry, store: TokenStore, selection: AccountSelection, now: () => number = Date.now) {
+    this.#channels = channels;
+    this.#store = store;
+    this.#selection = selection;
+    this.#now = now;
+    // Loaded now, not when the view first opens: the context keys drive the welcome view and the
+    // Command Palette even while the view is hidden.
+    this.#model = this.#load();
+    this.#subscriptions.push(
+      channels.onDidChange(() => {
+        this.refresh();
+      }),
+      store.onDidChange(() => {
+        this.refresh();
+      }),
+      selection.onDidChange(() => {
+        this.refresh();
+      }),
+      this.#onDidChangeTreeData,
+    );
+    this.#timer = setInterval(() => void this.#tick(), TICK_MS);
+    this.#timer.unref();
+  }
+
+  /** The context key values last set (undefined until the first load finished). */
+  get contextKeys(): TokenExplorerContextKeys | undefined {
+    return this.#contextKeys;
+  }
+
+  /** Re-reads the store and redraws the whole tree. */
+  refresh(): void {
+    this.#model = this.#load();
+    this.#onDidChangeTreeData.fire(undefined);
+  }
+
+  getTreeItem(node: TokenExplorerNode): vscode.TreeItem {
+    return node;
+  }
+
+  async getChildren(node?: TokenExplorerNode): Promise<TokenExplorerNode[]> {
+    if (node !== undefined) return [...node.children];
+    return [...(await this.#model).roots];
+  }
+
+  getParent(node: TokenExplorerNode): TokenExplorerNode | undefined {
+    return node.parent;
+  }
+
+  /** The node of the current tree for this account, for `TreeView.reveal` after a sign-in. */
+  async findAccountNode(key: AccountKey): Promise<AccountNode | undefined> {
+    const { roots } = await this.#model;
+    for (const root of roots) {
+      for (const child of root.children) {
+        if (child instanceof AccountNode && sameAccount(child.account, key)) return child;
+      }
+    }
+    return undefined;
+  }
+
+  dispose(): void {
+    clearInterval(this.#timer);
+    for (const subscription of this.#subscriptions.splice(0)) {
+      subscription.dispose();
+    }
+  }
+
+  async #load(): Promise<ExplorerModel> {
+    const generation = ++this.#generation;
+    const snapshot = await this.#readStore();
+    const model = this.#build(snapshot);
+    if (generation === this.#generation) {
+      this.#setContextKeys({ hasChannels: this.#channels.list().length > 0, hasAccounts: snapshot.tokenSets.length > 0 });
+    }
+    return model;
+  }
+
+  async #readStore(): Promise<StoreSnapshot> {
+    try {
+      return { tokenSets: await this.#store.list(), problem: undefined };
+    } catch (error) {
+      // Only our own errors are known to carry no secret; anything else is summarized.
+      return { tokenSets: [], problem: isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.') };
+    }
+  }
+
+  #build(snapshot: StoreSnapshot): ExplorerModel {
+    const selected = this.#selection.get();
+    const context: NodeContext = {
+      now: this.#now(),
+      isSelected: (key) => selected !== undefined && sameAccount(selected, key),
+    };
+    const roots: RootNode[] = groupAccountsByChannel(this.#channels.list(), snapshot.tokenSets).map((group) =>
+      group.channel === undefined ? new UnknownChannelNode(group.channelId, group.accounts, context) : new ChannelNode(group.channel, group.accounts, context),
+    );
+    if (snapshot.problem !== undefined) {
+      roots.unshift(new MessageNode('storeUnreadable', vscode.l10n.t('Could not read the stored tokens'), snapshot.problem));
+    }
+    return { snapshot, roots, fingerprint: fingerprint(roots) };
+  }
+
+  /** Redraws only when the passing of time changed some text, icon or menu. */
+  async #tick(): Promise<void> {
+    const current = this.#model;
+    const model = await current;
+    if (current !== this.#model) return;
+    const next = this.#build(model.snapshot);
+    if (next.fingerprint !== model.fingerprint) {
+      this.#model = Promise.resolve(next);
+      this.#onDidChangeTreeData.fire(undefined);
+    }
+  }
+
+  #setContextKeys(keys: TokenExplorerContextKeys): void {
+    this.#contextKeys = keys;
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasChannels, keys.hasChannels);
+    void vscode.commands.executeCommand('setContext', CONTEXT_KEYS.hasAccounts, keys.hasAccounts);
+  }
+}
+
+function fingerprint(nodes: readonly TokenExplorerNode[]): string {
+  return nodes.map((node) => `${describe(node)}\n${fingerprint(node.children)}`).join('\n');
+}
+
+function describe(node: TokenExplorerNode): string {
+  const label = typeof node.label === 'string' ? node.label : (node.label?.label ?? '');
+  const tooltip = typeof node.tooltip === 'string' ? node.tooltip : (node.tooltip?.value ?? '');
+  const description = typeof node.description === 'string' ? node.description : '';
+  const icon = node.iconPath instanceof vscode.ThemeIcon ? node.iconPath.id : node.iconPath instanceof vscode.Uri ? node.iconPath.toString() : '';
+  return [node.id, label, description, node.contextValue, tooltip, icon].join('\u0000');
+}
