@@ -1229,13 +1229,13 @@ class Emulator implements LineEmulator {
         record.grant.revoked = true;
       }
       this.#oauthError(ctx, invalidCode);
-      ctx.note = 'authorization code reused; tokens issued from it revoked';
+      ctx.note = 'invalid_grant: authorization code reused; tokens issued from it revoked';
       return;
     }
     if (this.#now() >= record.expiresAt) {
       this.#codes.delete(code);
       this.#oauthError(ctx, invalidCode);
-      ctx.note = 'authorization code expired';
+      ctx.note = 'invalid_grant: authorization code expired';
       return;
     }
     record.used = true;
@@ -1487,7 +1487,9 @@ class Emulator implements LineEmulator {
     }
     let key: Buffer | SigningKey['publicKey'];
     if (header.alg === 'HS256') {
-      const channel = this.#channels.get(clientId) ?? this.#channelOfUnverifiedAudience(idToken);
+      // The secret of the channel the token names, so a token sent with the wrong client_id is
+      // reported as an audience mismatch rather than a bad signature.
+      const channel = this.#channelOfUnverifiedAudience(idToken) ?? this.#channels.get(clientId);
       if (channel === undefined) {
         return undefined;
       }
@@ -1513,7 +1515,6 @@ class Emulator implements LineEmulator {
     }
   }
 
-  /** When client_id names no channel, the secret of the channel in `aud` lets the audience check report precisely. */
   #channelOfUnverifiedAudience(idToken: string): EmulatorChannel | undefined {
     const part = idToken.split('.')[1];
     if (part === undefined) {

@@ -274,8 +274,9 @@ class RequestHandler {
         case 'click': {
           const timeout = request.timeoutMs ?? 20_000;
           const page = await this.tabs.find(request.urlIncludes, timeout);
+          const where = page.url();
           await page.locator(request.selector).first().click({ timeout });
-          log(`clicked ${request.selector} in ${page.url()}`);
+          log(`clicked ${request.selector} in ${where}`);
           return { id: request.id, ok: true };
         }
         case 'closeTabs':

@@ -91,6 +91,8 @@ describe('Integration harness', function () {
     assert.equal(written, join(repoRoot, relative));
     const png = await readFile(written);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    await rm(written, { force: true });
+    if (process.env['VSCODE_TEST_KEEP'] === undefined) {
+      await rm(written, { force: true });
+    }
   });
 });

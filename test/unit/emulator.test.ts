@@ -292,7 +292,8 @@ describe('LINE emulator: consent page', () => {
   }
 
   test('is plain escaped HTML under a strict CSP, with the channel, scopes and a user picker', async () => {
-    const { response, html } = await consentPage({ scope: 'profile openid email' });
+    const { challenge } = pkce();
+    const { response, html } = await consentPage({ scope: 'profile openid email', state: 'state-value-123', nonce: 'nonce-value-456', code_challenge: challenge, code_challenge_method: 'S256' });
     assert.match(response.headers.get('content-type') ?? '', /^text\/html; charset=utf-8/);
     const csp = response.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'none'/);
@@ -312,7 +313,9 @@ describe('LINE emulator: consent page', () => {
     for (const scope of ['profile', 'openid', 'email']) {
       assert.match(html, new RegExp(`\\(${scope}\\)`));
     }
-    assert.doesNotMatch(html, /state|nonce|code_challenge/, 'the page carries a pending id, not the request parameters');
+    for (const value of ['state-value-123', 'nonce-value-456', challenge]) {
+      assert.equal(html.includes(value), false, 'the page carries a pending id, not the request parameters');
+    }
   });
 
   test('ui_locales=ja localises the page', async () => {
@@ -796,9 +799,9 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
       await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant');
     }
     assert.equal((await verifyAccessToken(emulator, other.access_token)).status, 200, 'other channels are untouched');
-    const recorded = emulator.requests.at(-4);
-    assert.equal(recorded?.endpoint, 'deauthorize');
-    assert.equal(recorded.form['userAccessToken'], first.access_token);
+    const recorded = emulator.requests.filter((request) => request.endpoint === 'deauthorize').at(-1);
+    assert.equal(recorded?.form['userAccessToken'], first.access_token);
+    assert.equal(recorded.headers['authorization'], `Bearer ${channelAccessToken}`);
   });
 
   test('deauthorize: an invalid user token is 400 invalid token, a bad channel token 401', async () => {

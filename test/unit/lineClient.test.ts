@@ -109,9 +109,9 @@ describe('buildAuthorizeUrl', () => {
   });
 
   test('rejects scopes and options LINE would reject, with the field named', () => {
-    assert.throws(() => validateScopes(['email']), { code: 'ERR_INVALID_INPUT', field: 'scopes' });
-    assert.throws(() => validateScopes(['profile', 'email']), /email scope needs the openid/);
-    assert.throws(() => validateScopes(['profile', 'friends']), /Unknown scope "friends"/);
+    assert.throws(() => { validateScopes(['email']); }, { code: 'ERR_INVALID_INPUT', field: 'scopes' });
+    assert.throws(() => { validateScopes(['profile', 'email']); }, /email scope needs the openid/);
+    assert.throws(() => { validateScopes(['profile', 'friends']); }, /Unknown scope "friends"/);
     assert.throws(
       () => buildAuthorizeUrl('https://access.line.me', { channelId: '1', redirectUri: CALLBACK, state: 's', scopes: ['profile'], codeChallenge: 'c', options: { maxAge: -1 } }),
       { code: 'ERR_INVALID_INPUT', field: 'maxAge' },
@@ -134,8 +134,8 @@ describe('issue tokens (authorization_code + PKCE)', () => {
     assert.ok(!tokens.scope.includes('email'), 'LINE never lists email in scope');
     const tokenRequest = emulator.requests.filter((request) => request.endpoint === 'token').at(-1);
     assert.equal(tokenRequest?.form.redirect_uri, CALLBACK);
-    assert.equal(tokenRequest?.form.client_secret, CHANNEL.channelSecret);
-    assert.match(tokenRequest?.form.code_verifier ?? '', /^[A-Za-z0-9_-]{43}$/);
+    assert.equal(tokenRequest.form.client_secret, CHANNEL.channelSecret);
+    assert.match(tokenRequest.form.code_verifier ?? '', /^[A-Za-z0-9_-]{43}$/);
   });
 
   test('a response without id_token (no openid scope) is valid', async () => {
@@ -291,7 +291,7 @@ describe('user endpoints', () => {
     assert.deepEqual(await api.getFriendshipStatus(tokens.accessToken), { friendFlag: true });
     const profileRequest = emulator.requests.filter((r) => r.endpoint === 'profile').at(-1);
     assert.equal(profileRequest?.headers.authorization, `Bearer ${tokens.accessToken}`);
-    assert.deepEqual(profileRequest?.query, {}, 'no token in the URL');
+    assert.deepEqual(profileRequest.query, {}, 'no token in the URL');
   });
 
   test('a revoked token gets LINE\'s {message} error body, mapped to a code', async () => {
@@ -331,7 +331,7 @@ describe('deauthorize', () => {
 });
 
 describe('failures: each a clear, coded error, never a SyntaxError or TypeError', () => {
-  beforeEach(() => emulator.clearFaults());
+  beforeEach(() => { emulator.clearFaults(); });
 
   test('429 is rate limited, says it will not retry, and keeps Retry-After', async () => {
     emulator.setFault('verify', { kind: 'status', status: 429, body: '{"message":"Too many requests"}', contentType: 'application/json', retryAfter: 30 }, 1);
@@ -388,7 +388,7 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
     const controller = new AbortController();
     const pending = client().verifyAccessToken('x', { signal: controller.signal });
     // Abort once the emulator holds the request, so the slow fault is used up by this test.
-    setTimeout(() => controller.abort(), 100);
+    setTimeout(() => { controller.abort(); }, 100);
     await assert.rejects(pending, { code: 'ERR_NETWORK_ABORTED' });
   });
 
@@ -401,7 +401,7 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
     const closed: Server = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    await new Promise<void>((resolve) => closed.close(() => { resolve(); }));
     await assert.rejects(client({ apiBaseUrl: `http://127.0.0.1:${port}` }).verifyAccessToken('x'), { code: 'ERR_NETWORK_REFUSED', message: /apiBaseUrl/ });
   });
 

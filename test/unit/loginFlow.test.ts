@@ -61,7 +61,7 @@ describe('signInWithLoopback', () => {
     const stored = await deps.store.get({ channelId: HS_CHANNEL.channelId, userId: USER.userId });
     assert.deepEqual(stored, result.tokenSet);
     assert.equal(result.tokenSet.idTokenClaims?.sub, USER.userId);
-    assert.equal(result.tokenSet.idTokenClaims?.email, USER.email);
+    assert.equal(result.tokenSet.idTokenClaims.email, USER.email);
     assert.ok(result.tokenSet.scopes.includes('email'), 'email scope recorded from the ID token');
     assert.equal(result.tokenSet.profile?.displayName, USER.displayName);
     assert.ok(result.tokenSet.accessTokenIssuedAt >= before);
@@ -69,8 +69,8 @@ describe('signInWithLoopback', () => {
     assert.equal(result.tokenSet.refreshTokenExpiresAt, result.tokenSet.originalIssuedAt + REFRESH_TOKEN_LIFETIME_MS);
     const authorizeRequest = emulator.requests.filter((r) => r.endpoint === 'authorize').at(-1);
     assert.equal(authorizeRequest?.query.code_challenge_method, 'S256');
-    assert.equal(authorizeRequest?.query.max_age, '600');
-    assert.equal(authorizeRequest?.query.nonce, result.tokenSet.nonce);
+    assert.equal(authorizeRequest.query.max_age, '600');
+    assert.equal(authorizeRequest.query.nonce, result.tokenSet.nonce);
     const tokenRequest = emulator.requests.filter((r) => r.endpoint === 'token').at(-1);
     assert.equal(tokenRequest?.form.redirect_uri, callbackUrl, 'the exact redirect_uri is repeated');
   });
@@ -119,7 +119,7 @@ describe('signInWithLoopback', () => {
     const controller = new AbortController();
     const attempt = signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, dependencies(), {
       openBrowser: () => {
-        setTimeout(() => controller.abort(), 20);
+        setTimeout(() => { controller.abort(); }, 20);
         return Promise.resolve(true);
       },
       signal: controller.signal,

@@ -171,8 +171,13 @@ export class AccountNode extends ExplorerNode {
     this.selected = context.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
     this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
-    const userId = shortUserId(tokenSet.userId);
-    this.description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
+    if (displayName !== tokenSet.userId) {
+      const userId = shortUserId(tokenSet.userId);
+      this.description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
+    } else if (this.selected) {
+      // The label already is the user ID.
+      this.description = vscode.l10n.t('selected');
+    }
     const picture = httpsUrl(tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture);
     this.iconPath = picture === undefined ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account') : vscode.Uri.parse(picture, true);
 
@@ -378,7 +383,8 @@ export class ProfileFieldNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/${field}`;
     // Not `profile`: the menus' `viewItem == profile` actions belong to the profile node itself.
     this.contextValue = 'profileField';
-    this.description = value;
+    // A status message may span lines; a tree row cannot.
+    this.description = value.replace(/\s*[\r\n]+\s*/g, ' ');
     this.tooltip = value;
   }
 }
