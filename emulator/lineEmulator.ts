@@ -34,7 +34,10 @@
  *   `INVALID_REQUEST`.
  * - The `html` fault imitates a proxy, so it carries no `x-line-request-id`.
  * - Requests to unknown paths are answered 404 but not recorded in `requests` (they name no endpoint);
- *   `/.well-known/openid-configuration` is recorded, and faulted, as `certs`.
+ *   `/.well-known/openid-configuration` is recorded, and faulted, as `certs`; the consent form post
+ *   (`POST /oauth2/v2.1/authorize/consent`) as `authorize`.
+ * - Only `Host` names that resolve to loopback (localhost, *.localhost, 127.x, [::1], browserHost)
+ *   are served: anything else gets 400, against DNS rebinding.
  */
 
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
@@ -653,7 +656,7 @@ class Emulator implements LineEmulator {
       this.#sendJson(res, 404, { message: 'Not found' });
       return;
     }
-    const endpoint = route.methods[method];
+    const endpoint = Object.hasOwn(route.methods, method) ? route.methods[method] : undefined;
 
     let body: Buffer;
     try {

@@ -39,6 +39,7 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import {
+  compactVerify,
   createRemoteJWKSet,
   customFetch,
   decodeJwt,
@@ -213,6 +214,33 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
 
   const claims = checkLineClaims(payload, options, ctx);
   return { header: verifiedHeader(header), claims };
+}
+
+/**
+ * The signature alone, for "decode any JWT": the same one-key-source-per-algorithm rule as
+ * verifyIdToken (RFC 8725 §3.1), without claim checks, so an expired or foreign token can still be
+ * told apart from a forged one.
+ */
+export async function verifyJwtSignature(token: string, keys: { channelSecret?: string; jwks?: LineJwks }): Promise<{ alg: 'HS256' | 'ES256' }> {
+  const trimmed = token.trim();
+  const header = decodeStructure(trimmed);
+  const jwksState = keys.jwks === undefined ? undefined : jwksStates.get(keys.jwks);
+  const secretKey = keys.channelSecret === undefined || keys.channelSecret === '' ? undefined : new TextEncoder().encode(keys.channelSecret);
+  const ctx: Context = { channelId: '', issuer: '', header, nowSeconds: Math.floor(Date.now() / 1000), toleranceSeconds: 0 };
+  if (header.alg === 'HS256' && secretKey) {
+    await compactVerify(trimmed, secretKey, { algorithms: ['HS256'] }).catch((error: unknown) => {
+      throw mapJoseError(error, ctx);
+    });
+    return { alg: 'HS256' };
+  }
+  if (header.alg === 'ES256' && jwksState) {
+    const key = await resolveJwksKey(jwksState, header);
+    await compactVerify(trimmed, key, { algorithms: ['ES256'] }).catch((error: unknown) => {
+      throw mapJoseError(error, ctx);
+    });
+    return { alg: 'ES256' };
+  }
+  throw algNotAllowed(header.alg);
 }
 
 function checkOptions(options: IdTokenVerificationOptions): {

@@ -13,7 +13,7 @@ export class ChannelRegistry implements vscode.Disposable {
   readonly #secrets: vscode.SecretStorage;
   readonly #onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this.#onDidChange.event;
-  readonly #subscriptions: vscode.Disposable[] = [];
+  readonly #subscriptions: { dispose(): unknown }[] = [];
   #channels: ChannelConfig[];
   #problems: string[];
 
@@ -97,7 +97,7 @@ export class ChannelRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
-    vscode.Disposable.from(...this.#subscriptions).dispose();
+    for (const subscription of this.#subscriptions) subscription.dispose();
   }
 }
 

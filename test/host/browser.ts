@@ -38,5 +38,10 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     executablePath,
     headless: options.headful !== true,
     args: [...CHROMIUM_ARGS],
+    // playwright's own handlers close the browser and then exit(130) on the spot, before the caller
+    // has stopped its server and removed its temp folders; the harness closes the browser itself.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
 }

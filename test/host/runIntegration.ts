@@ -303,6 +303,9 @@ class RequestHandler {
   }
 }
 
+/** Set by the signal handler: from then on, the browser and server going away is the cleanup itself. */
+const runState = { interrupted: false };
+
 interface RunOutcome {
   readonly exitCode: number;
   readonly results: TestResults | undefined;
@@ -395,7 +398,7 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
 
 function dumpHeld(consoleFilter: ConsoleFilter): void {
   const held = consoleFilter.heldLines();
-  if (held.length > 0) {
+  if (held.length > 0 && !runState.interrupted) {
     log('workbench console before the failure (VSCODE_TEST_VERBOSE=1 shows it as it happens):');
     held.forEach((line) => { console.log(line); });
   }
@@ -405,11 +408,15 @@ async function main(): Promise<number> {
   const options = parseOptions(process.argv.slice(2));
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals): void => {
+    runState.interrupted = true;
     log(`${signal}: cleaning up`);
-    void cleanup.run().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+    // 128 + signal number, as a shell reports it.
+    const code = 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGHUP' ? 1 : 15);
+    void cleanup.run().finally(() => process.exit(code));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
+  process.once('SIGHUP', onSignal);
 
   const started = Date.now();
   try {
@@ -429,7 +436,9 @@ async function main(): Promise<number> {
     }
     return results.failures > 0 && exitCode === 0 ? 1 : exitCode;
   } catch (error) {
-    console.error(`[harness] ${error instanceof Error ? error.message : String(error)}`);
+    if (!runState.interrupted) {
+      console.error(`[harness] ${error instanceof Error ? error.message : String(error)}`);
+    }
     return 1;
   } finally {
     await cleanup.run();

@@ -859,6 +859,13 @@ describe('LINE emulator: discovery, routing, faults', () => {
     assert.match(wrongMethod.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
   });
 
+  test('an oversized body is 413 {message}', async () => {
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, { grant_type: 'authorization_code', code: 'x'.repeat(100_000) });
+    assert.equal(response.status, 413);
+    assert.equal(typeof (await json<{ message: unknown }>(response)).message, 'string');
+    assert.match(response.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
+  });
+
   test('request ids differ per response', async () => {
     const ids = new Set<string | null>();
     for (let i = 0; i < 5; i += 1) {

@@ -100,7 +100,7 @@ export function accountFromInvocation(invocation: Invocation): AccountKey | unde
   }
   const node = invocation.node;
   if (typeof node === 'object' && node !== null && 'account' in node) {
-    const account = (node as { account: unknown }).account;
+    const account = (node).account;
     if (typeof account === 'object' && account !== null) {
       const { channelId, userId } = account as Partial<AccountKey>;
       if (typeof channelId === 'string' && typeof userId === 'string') return { channelId, userId };
@@ -116,7 +116,7 @@ export function channelFromInvocation(invocation: Invocation): string | undefine
   }
   const node = invocation.node;
   if (typeof node === 'object' && node !== null) {
-    if ('channelId' in node && typeof (node as { channelId: unknown }).channelId === 'string') {
+    if ('channelId' in node && typeof (node).channelId === 'string') {
       return (node as { channelId: string }).channelId;
     }
     return accountFromInvocation(invocation)?.channelId;

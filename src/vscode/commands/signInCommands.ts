@@ -53,7 +53,7 @@ function requestFromArgs(services: LineLoginServices, args: Record<string, unkno
     throw new InputError('ERR_INVALID_INPUT', 'scopes must be a list such as ["profile", "openid"].', 'scopes');
   }
   validateScopes(scopes);
-  const { channelId: _channelId, scopes: _scopes, ...optionArgs } = args;
+  const optionArgs = Object.fromEntries(Object.entries(args).filter(([key]) => key !== 'channelId' && key !== 'scopes'));
   return { channel, scopes, options: { ...channel.loginOptions, ...parseLoginOptions(optionArgs) } };
 }
 
@@ -172,7 +172,7 @@ async function runSignIn(
       { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in with LINE…'), cancellable: true },
       async (progress, token) => {
         const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => abort.abort());
+        const cancel = token.onCancellationRequested(() => { abort.abort(); });
         try {
           progress.report({ message: vscode.l10n.t('Waiting for the browser at {0}', chosen.channel.callbackUrl) });
           return await signInWithLoopback(request, deps, {
