@@ -29,7 +29,9 @@ export interface TestHooks {
   treeView: vscode.TreeView<unknown>;
   statusBar: AccountStatusBar;
   documents: ReadOnlyDocuments;
+  secrets: vscode.SecretStorage;
   logUri: vscode.Uri;
+  globalStorageUri: vscode.Uri;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -169,7 +171,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
   }
-  return { services, explorer, treeView: treeView, statusBar, documents, logUri: context.logUri };
+  return { services, explorer, treeView, statusBar, documents, secrets: context.secrets, logUri: context.logUri, globalStorageUri: context.globalStorageUri };
 }
 
 export function deactivate(): void {

@@ -3,7 +3,7 @@
 // these machines cannot reach; the npm registry they can. See /work/shared/vscode-test-host.md.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,6 +24,11 @@ export const TRUSTED_TEST_ORIGINS: readonly string[] = ['http://line-emulator.lo
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 const MARKER_FILE = '.line-login-devtools-install.json';
+const STAGING_PREFIX = `.staging-code-server-${CODE_SERVER_VERSION}-`;
+/** One npm step; the whole install takes about 45 s here. */
+const NPM_TIMEOUT_MS = 5 * 60_000;
+/** A staging folder this old belongs to no install still running. */
+const STALE_STAGING_MS = 30 * 60_000;
 const NATIVE_MODULES = ['@vscode/spdlog', '@parcel/watcher', 'native-watchdog', 'node-pty'] as const;
 
 export type Logger = (line: string) => void;
@@ -106,6 +111,10 @@ function runNpm(args: readonly string[], cwd: string, log: Logger): Promise<void
       env: { ...process.env, npm_config_yes: 'true', npm_config_update_notifier: 'false' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // An interrupted harness exits without awaiting us; npm must not go on writing into the cache.
+    const killOnExit = (): void => { child.kill('SIGKILL'); };
+    process.once('exit', killOnExit);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); }, NPM_TIMEOUT_MS);
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -113,11 +122,14 @@ function runNpm(args: readonly string[], cwd: string, log: Logger): Promise<void
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
+      process.off('exit', killOnExit);
+      clearTimeout(timer);
       if (code === 0) {
         resolvePromise();
       } else {
-        reject(new Error(`npm ${args.join(' ')} failed with exit code ${String(code)}:\n${output}`));
+        const why = signal === 'SIGKILL' ? `was killed (over ${NPM_TIMEOUT_MS / 1000} s?)` : `failed with exit code ${String(code)}`;
+        reject(new Error(`npm ${args.join(' ')} ${why}:\n${output}`));
       }
     });
   });
@@ -164,6 +176,22 @@ async function installInto(stagingDir: string, log: Logger): Promise<void> {
   await writeFile(join(stagingDir, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
 }
 
+async function removeStaleStaging(cacheRoot: string): Promise<void> {
+  for (const name of await readdir(cacheRoot)) {
+    if (!name.startsWith(STAGING_PREFIX)) {
+      continue;
+    }
+    const path = join(cacheRoot, name);
+    try {
+      if (Date.now() - (await stat(path)).mtimeMs > STALE_STAGING_MS) {
+        await rm(path, { recursive: true, force: true });
+      }
+    } catch {
+      // Removed meanwhile by the run that owned it.
+    }
+  }
+}
+
 function describe(installDir: string): VSCodeInstall {
   const vscodeDir = vscodeDirOf(installDir);
   return { installDir, vscodeDir, serverMain: join(vscodeDir, 'out', 'server-main.js'), version: VSCODE_VERSION };
@@ -185,7 +213,8 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
   log(`Installing VS Code ${VSCODE_VERSION} server (code-server@${CODE_SERVER_VERSION}) into ${installDir} …`);
   const started = Date.now();
   await mkdir(cacheRoot, { recursive: true });
-  const stagingDir = await mkdtemp(join(cacheRoot, `.staging-code-server-${CODE_SERVER_VERSION}-`));
+  await removeStaleStaging(cacheRoot);
+  const stagingDir = await mkdtemp(join(cacheRoot, STAGING_PREFIX));
   try {
     await installInto(stagingDir, log);
     if (await isCompleteInstall(installDir)) {
@@ -194,6 +223,8 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
     }
     // A half or outdated install is in the way: it is redone, not repaired.
     await rm(installDir, { recursive: true, force: true });
+    // mkdtemp made it private; the install is a shared cache like node_modules.
+    await chmod(stagingDir, 0o755);
     await rename(stagingDir, installDir);
   } finally {
     await rm(stagingDir, { recursive: true, force: true });

@@ -1,0 +1,468 @@
+// The extension in a real VS Code, against the local LINE Login emulator running in this extension
+// host. The browser leg is real: openExternal opens a Chromium tab on the emulator's authorize page
+// (a *.localhost name), the harness clicks Allow, LINE-style redirect reaches the loopback server.
+import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import type { TestHooks } from '../../src/extension';
+import type { TokenSet } from '../../src/core/types';
+import { clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
+
+const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
+const CHANNEL = { channelId: '1690000001', channelSecret: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: 'Shop (emulator)' };
+const USER = { userId: `U${'d'.repeat(32)}`, displayName: '山田 花子', pictureUrl: 'https://profile.line-scdn.net/hanako', statusMessage: 'こんにちは', email: 'hanako@example.com' };
+const SECRETS_KEY = 'lineLogin.accounts.v1';
+
+let hooks: TestHooks;
+let emulator: LineEmulator;
+let callbackPort: number;
+/** Everything any command returned, checked at the end for token strings. */
+const results: unknown[] = [];
+/** Every token the emulator issued to us, collected from SecretStorage. */
+const seenTokens = new Set<string>();
+
+async function run<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  const result = await vscode.commands.executeCommand<T>(command, args);
+  results.push(result);
+  return result;
+}
+
+async function storedAccounts(): Promise<TokenSet[]> {
+  const stored = await hooks.secrets.get(SECRETS_KEY);
+  const accounts = stored === undefined ? [] : (JSON.parse(stored) as { accounts: TokenSet[] }).accounts;
+  for (const account of accounts) {
+    for (const token of [account.accessToken, account.refreshToken, account.idToken]) {
+      if (token !== undefined) seenTokens.add(token);
+    }
+  }
+  return accounts;
+}
+
+async function freePort(): Promise<number> {
+  const server: Server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  if (typeof address !== 'object' || address === null) throw new Error('no port');
+  return address.port;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await delay(50);
+  }
+}
+
+/** Signs in through the real browser; clicks Allow on the emulator's consent page when it shows. */
+async function signInThroughBrowser(args: Record<string, unknown> = {}): Promise<{ userId: string }> {
+  const signIn = run<{ userId: string }>('lineLogin.signIn', { channelId: CHANNEL.channelId, ...args });
+  const consent = clickInTab('line-emulator.localhost', '#allow', 20_000).catch((error: unknown) => error);
+  const summary = await signIn;
+  await consent;
+  return summary;
+}
+
+function labelOf(item: vscode.TreeItem): string {
+  return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
+}
+
+async function children(node?: unknown): Promise<vscode.TreeItem[]> {
+  return (await hooks.explorer.getChildren(node as never));
+}
+
+describe('LINE Login DevTools in VS Code', function () {
+  this.timeout(60_000);
+
+  before(async function () {
+    if (!harnessAvailable()) this.skip();
+    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
+    assert.ok(extension);
+    hooks = await extension.activate();
+    assert.ok(hooks, 'the extension hands test hooks to the tests in ExtensionMode.Test');
+    emulator = await startLineEmulator({
+      browserHost: 'line-emulator.localhost',
+      channels: [{ ...CHANNEL, callbackUrls: [] }],
+      users: [{ ...USER, friendOf: [CHANNEL.channelId] }],
+    });
+    callbackPort = await freePort();
+    const config = vscode.workspace.getConfiguration('lineLogin');
+    await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    if (!harnessAvailable()) return;
+    await closeTabs().catch(() => undefined);
+    await emulator.close();
+  });
+
+  describe('channels', () => {
+    it('starts with the welcome state: no channels, no accounts', async () => {
+      assert.deepEqual(await children(), []);
+      assert.deepEqual(hooks.explorer.contextKeys, { hasChannels: false, hasAccounts: false });
+      assert.equal(hooks.statusBar.snapshot.visible, false);
+    });
+
+    it('addChannel keeps the secret in SecretStorage only, never in settings', async () => {
+      const callbackUrl = `http://localhost:${callbackPort}/callback`;
+      emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
+      const summary = await run<Record<string, unknown>>('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'] });
+      assert.deepEqual(summary, { channelId: CHANNEL.channelId, name: CHANNEL.name, callbackUrl, scopes: ['profile', 'openid', 'email'], hasSecret: true });
+      const channels = vscode.workspace.getConfiguration('lineLogin').get<unknown[]>('channels');
+      assert.deepEqual(channels, [{ channelId: CHANNEL.channelId, name: CHANNEL.name, callbackUrl, scopes: ['profile', 'openid', 'email'] }]);
+      assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${CHANNEL.channelId}`), CHANNEL.channelSecret);
+      await eventually(async () => (await children()).length === 1, 'the channel appears in the tree');
+      const [channelNode] = await children();
+      assert.ok(channelNode);
+      assert.equal(labelOf(channelNode), CHANNEL.name);
+      assert.equal(channelNode.contextValue, 'channel');
+      assert.deepEqual(hooks.explorer.contextKeys, { hasChannels: true, hasAccounts: false });
+    });
+
+    it('editChannel changes fields and keeps the stored secret when none is given', async () => {
+      const edited = await run<Record<string, unknown>>('lineLogin.editChannel', { channelId: CHANNEL.channelId, name: 'Renamed' });
+      assert.equal(edited.name, 'Renamed');
+      assert.equal(edited.hasSecret, true);
+      await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, name: CHANNEL.name });
+    });
+
+    it('rejects bad input with a message that says what to do', async () => {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.addChannel', { channelId: 'abc', channelSecret: 'x' })), { code: 'ERR_INVALID_CHANNEL', message: /Basic settings/ });
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.addChannel', { channelId: '1', channelSecret: 'secretvalue', callbackUrl: 'https://example.com/cb' })),
+        { code: 'ERR_CALLBACK_URL_INVALID' },
+      );
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, scope: ['profile'] })), { message: /Unknown argument "scope"/ });
+    });
+  });
+
+  describe('endpoint settings', () => {
+    it('cannot be redirected from workspace settings', async () => {
+      const config = vscode.workspace.getConfiguration('lineLogin');
+      await Promise.resolve(config.update('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace)).catch(() => undefined);
+      assert.equal(hooks.services.client.endpoints.apiBaseUrl, emulator.apiBaseUrl);
+      await Promise.resolve(config.update('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace)).catch(() => undefined);
+    });
+
+    it('plain http is refused for a non-loopback host', async () => {
+      const config = vscode.workspace.getConfiguration('lineLogin');
+      await config.update('apiBaseUrl', 'http://api.example.com', vscode.ConfigurationTarget.Global);
+      try {
+        await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_INVALID_ENDPOINT', message: /https/ });
+      } finally {
+        await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
+      }
+    });
+  });
+
+  describe('sign in through the browser, then every token action', () => {
+    let accountKey: { channelId: string; userId: string };
+
+    it('signs in: consent clicked in Chromium, tokens exchanged with the emulator and stored', async () => {
+      const summary = await signInThroughBrowser();
+      accountKey = { channelId: CHANNEL.channelId, userId: summary.userId };
+      assert.equal(summary.userId, USER.userId);
+      assert.equal((summary as unknown as { displayName: string }).displayName, USER.displayName);
+
+      const authorize = emulator.requests.filter((r) => r.endpoint === 'authorize' && r.method === 'GET').at(-1);
+      const tokenRequests = emulator.requests.filter((r) => r.endpoint === 'token');
+      assert.equal(tokenRequests.length, 1, 'exactly one token request');
+      const token = tokenRequests[0];
+      assert.ok(authorize && token);
+      assert.equal(token.form.grant_type, 'authorization_code');
+      assert.equal(token.form.redirect_uri, `http://localhost:${callbackPort}/callback`);
+      assert.equal(token.form.client_secret, CHANNEL.channelSecret);
+      const challenge = createHash('sha256').update(token.form.code_verifier ?? '').digest('base64url');
+      assert.equal(challenge, authorize.query.code_challenge, 'the code_verifier matches the S256 challenge');
+      assert.equal(authorize.query.code_challenge_method, 'S256');
+      assert.match(authorize.query.state ?? '', /^[0-9a-f]{32,}$/);
+      assert.ok(authorize.query.nonce);
+
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      assert.equal(stored.userId, USER.userId);
+      assert.equal(stored.idTokenClaims?.email, USER.email);
+    });
+
+    it('shows channel → account → tokens, claims and profile in the tree, and the account in the status bar', async () => {
+      await eventually(async () => (await children((await children())[0])).length === 1, 'the account appears');
+      const [channelNode] = await children();
+      const [accountNode] = await children(channelNode);
+      assert.ok(accountNode);
+      assert.equal(labelOf(accountNode), USER.displayName);
+      assert.match(accountNode.contextValue ?? '', /^account:selected:refreshable:idToken:openid$/);
+      const tokenNodes = await children(accountNode);
+      const contextValues = tokenNodes.map((node) => node.contextValue);
+      assert.deepEqual(contextValues, ['token:access:valid', 'token:refresh:valid', 'token:id:valid', 'profile']);
+      const idTokenNode = tokenNodes[2];
+      const claims = (await children(idTokenNode)).map(labelOf);
+      for (const claim of ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'amr', 'name', 'picture', 'email']) {
+        assert.ok(claims.includes(claim), `claim ${claim} listed`);
+      }
+      await eventually(() => hooks.statusBar.snapshot.visible && hooks.statusBar.snapshot.selected, 'the status bar shows the account');
+      assert.match(hooks.statusBar.snapshot.text, new RegExp(USER.displayName));
+      assert.equal(hooks.statusBar.snapshot.warning, 'none');
+
+      // No token appears in any label, description or tooltip.
+      const stored = await storedAccounts();
+      const shown = [channelNode, accountNode, ...tokenNodes, ...(await children(idTokenNode))].filter((n): n is vscode.TreeItem => n !== undefined);
+      const everything = JSON.stringify(shown.map((n) => ({ l: n.label, d: n.description, t: n.tooltip instanceof vscode.MarkdownString ? n.tooltip.value : n.tooltip })));
+      for (const account of stored) {
+        for (const tokenValue of [account.accessToken, account.refreshToken ?? '', account.idToken ?? '']) {
+          assert.ok(!everything.includes(tokenValue), 'no full token in the tree');
+        }
+      }
+    });
+
+    it('takes the README screenshot with the token explorer open', async () => {
+      await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
+      const node = await hooks.explorer.findAccountNode(accountKey);
+      assert.ok(node);
+      await hooks.treeView.reveal(node, { select: true, expand: 2 });
+      await delay(800);
+      const path = await takeScreenshot('docs/token-explorer.png');
+      assert.ok(path !== undefined && existsSync(path));
+    });
+
+    it('verifyAccessToken returns LINE\'s answer after the channel check', async () => {
+      const verification = await run<{ valid: boolean; clientId: string; expiresIn: number; scope: string[] }>('lineLogin.verifyAccessToken', accountKey);
+      assert.equal(verification.valid, true);
+      assert.equal(verification.clientId, CHANNEL.channelId);
+      assert.ok(verification.expiresIn > 0);
+    });
+
+    it('refreshAccessToken replaces the tokens and keeps the ID token', async () => {
+      const [before] = await storedAccounts();
+      const summary = await run<{ hasIdToken: boolean }>('lineLogin.refreshAccessToken', accountKey);
+      const [after] = await storedAccounts();
+      assert.ok(before && after);
+      assert.notEqual(after.accessToken, before.accessToken);
+      assert.notEqual(after.refreshToken, before.refreshToken);
+      assert.equal(after.idToken, before.idToken);
+      assert.equal(summary.hasIdToken, true);
+    });
+
+    it('a failed refresh keeps every stored token and says what went wrong', async () => {
+      const before = await hooks.secrets.get(SECRETS_KEY);
+      emulator.setFault('token', { kind: 'status', status: 500, body: '{"error":"server_error","error_description":"maintenance"}', contentType: 'application/json' }, 1);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)), { code: 'ERR_LINE_SERVER_ERROR', message: /500/ });
+      emulator.setFault('token', { kind: 'malformedJson' }, 1);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)), { code: 'ERR_LINE_MALFORMED_RESPONSE' });
+      assert.equal(await hooks.secrets.get(SECRETS_KEY), before);
+    });
+
+    it('verifyIdToken compares the local check with LINE\'s verify endpoint', async () => {
+      const comparison = await run<{ local: { ok: boolean }; server: { ok: boolean }; differences: string[] }>('lineLogin.verifyIdToken', accountKey);
+      assert.equal(comparison.local.ok, true);
+      assert.equal(comparison.server.ok, true);
+      assert.deepEqual(comparison.differences, []);
+    });
+
+    it('getProfile, getUserInfo and getFriendshipStatus return LINE\'s data', async () => {
+      assert.deepEqual(await run('lineLogin.getProfile', accountKey), { userId: USER.userId, displayName: USER.displayName, pictureUrl: USER.pictureUrl, statusMessage: USER.statusMessage });
+      assert.deepEqual(await run('lineLogin.getUserInfo', accountKey), { sub: USER.userId, name: USER.displayName, picture: USER.pictureUrl });
+      assert.deepEqual(await run('lineLogin.getFriendshipStatus', accountKey), { friendFlag: true });
+    });
+
+    it('copy commands put the token on the clipboard only, never in their result', async () => {
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      assert.deepEqual(await run('lineLogin.copyAccessToken', accountKey), { copied: 'accessToken' });
+      assert.equal(await vscode.env.clipboard.readText(), stored.accessToken);
+      await run('lineLogin.copyAuthorizationHeader', accountKey);
+      assert.equal(await vscode.env.clipboard.readText(), `Authorization: Bearer ${stored.accessToken}`);
+      await run('lineLogin.copyCurl', accountKey);
+      assert.equal(await vscode.env.clipboard.readText(), `curl -sS -H 'Authorization: Bearer ${stored.accessToken}' '${emulator.apiBaseUrl}/v2/profile'`);
+      await vscode.env.clipboard.writeText('');
+    });
+
+    it('showTokenDetails opens a read-only document without any full token', async () => {
+      const { uri } = await run<{ uri: string }>('lineLogin.showTokenDetails', accountKey);
+      const content = hooks.documents.content(vscode.Uri.parse(uri)) ?? '';
+      assert.match(content, /UTC/);
+      assert.ok(content.includes(USER.userId));
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      for (const tokenValue of [stored.accessToken, stored.refreshToken ?? '', stored.idToken ?? '']) {
+        assert.ok(!content.includes(tokenValue));
+      }
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    it('decodeJwt explains any JWT and checks an HS256 signature with the channel secret', async () => {
+      const [stored] = await storedAccounts();
+      assert.ok(stored?.idToken);
+      const decoded = await vscode.commands.executeCommand<{ header: { alg: string }; claims: { sub: string }; signature: { ok: boolean; checked: boolean } }>('lineLogin.decodeJwt', { token: stored.idToken });
+      assert.equal(decoded.header.alg, 'HS256');
+      assert.equal(decoded.claims.sub, USER.userId);
+      assert.deepEqual([decoded.signature.checked, decoded.signature.ok], [true, true]);
+      const forged = `${stored.idToken.slice(0, stored.idToken.lastIndexOf('.'))}.AAAA`;
+      const rejected = await vscode.commands.executeCommand<{ signature: { ok: boolean; errorCode: string } }>('lineLogin.decodeJwt', { token: forged });
+      assert.deepEqual([rejected.signature.ok, rejected.signature.errorCode], [false, 'ERR_ID_TOKEN_SIGNATURE_INVALID']);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt', { token: 'not-a-jwt' })), { code: 'ERR_INVALID_JWT' });
+    });
+
+    it('a change written by another window shows up in this window\'s tree', async () => {
+      const stored = await hooks.secrets.get(SECRETS_KEY);
+      assert.ok(stored);
+      const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
+      const first = parsed.accounts[0];
+      assert.ok(first);
+      const other: TokenSet = { ...first, userId: `U${'e'.repeat(32)}`, profile: { userId: `U${'e'.repeat(32)}`, displayName: 'Other Window' } };
+      await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: [...parsed.accounts, other] }));
+      await eventually(async () => (await children((await children())[0])).some((node) => labelOf(node) === 'Other Window'), 'the other window\'s account appears');
+      await hooks.secrets.store(SECRETS_KEY, stored);
+      await eventually(async () => (await children((await children())[0])).length === 1, 'it disappears again');
+    });
+
+    it('an access token under a day from expiry turns the status bar and tree warning-coloured', async () => {
+      const stored = await hooks.secrets.get(SECRETS_KEY);
+      assert.ok(stored);
+      const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
+      const soon = parsed.accounts.map((account) => ({ ...account, accessTokenExpiresAt: Date.now() + 3600_000 }));
+      await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: soon }));
+      await eventually(() => hooks.statusBar.snapshot.warning === 'warning', 'the status bar warns');
+      const [accessNode] = await children((await children((await children())[0]))[0]);
+      assert.equal(accessNode?.contextValue, 'token:access:expiring');
+      await hooks.secrets.store(SECRETS_KEY, stored);
+      await eventually(() => hooks.statusBar.snapshot.warning === 'none', 'the status bar calms down');
+    });
+
+    it('lineLogin.autoRefresh refreshes an account near expiry by itself', async () => {
+      const stored = await hooks.secrets.get(SECRETS_KEY);
+      assert.ok(stored);
+      const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
+      const before = parsed.accounts[0];
+      assert.ok(before);
+      await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: [{ ...before, accessTokenExpiresAt: Date.now() + 3600_000 }] }));
+      await vscode.workspace.getConfiguration('lineLogin').update('autoRefresh', true, vscode.ConfigurationTarget.Global);
+      try {
+        await eventually(async () => (await storedAccounts())[0]?.accessToken !== before.accessToken, 'the automatic refresh', 15_000);
+        const [after] = await storedAccounts();
+        assert.ok(after);
+        assert.ok(after.accessTokenExpiresAt > Date.now() + 29 * 24 * 3600_000);
+        assert.equal(after.idToken, before.idToken);
+      } finally {
+        await vscode.workspace.getConfiguration('lineLogin').update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
+      }
+    });
+
+    it('revokeAccessToken needs confirmation, calls LINE, then deletes locally and reports the answer', async () => {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.revokeAccessToken', accountKey)), { message: /confirmed: true/ });
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      const result = await run('lineLogin.revokeAccessToken', { ...accountKey, confirmed: true });
+      assert.deepEqual(result, { revokedOnServer: true, deletedLocally: true });
+      assert.deepEqual(await storedAccounts(), []);
+      const revoke = emulator.requests.filter((r) => r.endpoint === 'revoke').at(-1);
+      assert.equal(revoke?.form.access_token, stored.accessToken);
+      await eventually(() => !hooks.statusBar.snapshot.visible, 'the status bar hides');
+    });
+
+    it('signs in again (LINE session: no consent page), then deauthorize ends it on LINE', async () => {
+      const summary = await run<{ userId: string }>('lineLogin.signIn', { channelId: CHANNEL.channelId, scopes: ['profile'] });
+      assert.equal(summary.userId, USER.userId);
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      assert.equal(stored.idToken, undefined, 'no ID token without openid');
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.deauthorize', accountKey)), { message: /confirmed: true/ });
+      assert.deepEqual(await run('lineLogin.deauthorize', { ...accountKey, confirmed: true }), { deauthorizedOnServer: true, deletedLocally: true });
+      assert.equal(emulator.requests.filter((r) => r.endpoint === 'deauthorize').length, 1);
+      assert.deepEqual(await storedAccounts(), []);
+    });
+
+    it('signOut deletes locally only', async () => {
+      await signInThroughBrowser({ prompt: 'consent' });
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      assert.deepEqual(await run('lineLogin.signOut', accountKey), { signedOut: true });
+      assert.deepEqual(await storedAccounts(), []);
+      const verify = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`);
+      assert.equal(verify.status, 200, 'LINE still accepts the token');
+    });
+  });
+
+  describe('sign-in errors a user will meet', () => {
+    it('consent denied', async () => {
+      emulator.setFault('authorize', { kind: 'denyConsent' }, 1);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_ACCESS_DENIED' });
+    });
+
+    it('the callback port is taken: names the port', async () => {
+      const blocker: Server = createServer();
+      await new Promise<void>((resolve) => blocker.listen(callbackPort, '127.0.0.1', resolve));
+      try {
+        await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_PORT_IN_USE', message: new RegExp(String(callbackPort)) });
+      } finally {
+        await new Promise<void>((resolve) => blocker.close(() => { resolve(); }));
+      }
+    });
+
+    it('a wrong channel secret', async () => {
+      await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: 'wrong0secret0value' });
+      try {
+        const error: unknown = await Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })).catch((caught: unknown) => caught);
+        assert.ok(error instanceof Error);
+        assert.equal((error as Error & { code: string }).code, 'ERR_LINE_INVALID_CLIENT');
+        assert.ok(!error.message.includes('wrong0secret0value'));
+      } finally {
+        await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: CHANNEL.channelSecret });
+      }
+    });
+  });
+
+  describe('no secret leaks anywhere', () => {
+    it('no token, code or secret in the log, the settings files or any command result', async () => {
+      await storedAccounts();
+      const secrets = [...seenTokens, CHANNEL.channelSecret, 'wrong0secret0value'];
+      const codes = emulator.requests.filter((r) => r.endpoint === 'token' && r.form.code !== undefined).map((r) => r.form.code ?? '');
+      const verifiers = emulator.requests.map((r) => r.form.code_verifier).filter((v): v is string => v !== undefined);
+      assert.ok(seenTokens.size >= 3 && codes.length >= 3);
+
+      const logFile = join(hooks.logUri.fsPath, 'LINE Login.log');
+      await eventually(() => existsSync(logFile), 'the log file is written');
+      await delay(500);
+      const log = await readFile(logFile, 'utf8');
+      assert.match(log, /POST \/oauth2\/v2.1\/token · 200 · [\d.]+ ms · x-line-request-id=[0-9a-f]+/);
+      assert.match(log, /GET \/oauth2\/v2.1\/verify · 200/);
+
+      const userSettings = join(dirname(dirname(hooks.globalStorageUri.fsPath)), 'settings.json');
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      const settingsFiles = [userSettings, ...(folder === undefined ? [] : [join(folder, '.vscode', 'settings.json')])].filter((file) => existsSync(file));
+      assert.ok(settingsFiles.length >= 1, 'the user settings file exists');
+      const settings = (await Promise.all(settingsFiles.map((file) => readFile(file, 'utf8')))).join('\n');
+      assert.match(settings, /lineLogin.channels/);
+
+      const commandResults = JSON.stringify(results);
+      for (const secret of [...secrets, ...codes, ...verifiers]) {
+        assert.ok(!log.includes(secret), 'the log holds no secret');
+        assert.ok(!settings.includes(secret), 'settings hold no secret');
+        assert.ok(!commandResults.includes(secret), 'command results hold no secret');
+      }
+    });
+  });
+
+  describe('removeChannel', () => {
+    it('asks for confirmation, then deletes the channel, its secret and its accounts', async () => {
+      await run('lineLogin.signIn', { channelId: CHANNEL.channelId });
+      assert.equal((await storedAccounts()).length, 1);
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.removeChannel', { channelId: CHANNEL.channelId })), { message: /confirmed: true/ });
+      assert.deepEqual(await run('lineLogin.removeChannel', { channelId: CHANNEL.channelId, confirmed: true }), { channelId: CHANNEL.channelId, removedAccounts: 1 });
+      assert.deepEqual(await storedAccounts(), []);
+      assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${CHANNEL.channelId}`), undefined);
+      assert.deepEqual(vscode.workspace.getConfiguration('lineLogin').get('channels'), []);
+      await eventually(async () => (await children()).length === 0, 'the tree is empty again');
+    });
+  });
+});
