@@ -405,7 +405,6 @@ function dumpHeld(consoleFilter: ConsoleFilter): void {
 }
 
 async function main(): Promise<number> {
-  const options = parseOptions(process.argv.slice(2));
   const cleanup = new Cleanup();
   const onSignal = (signal: NodeJS.Signals): void => {
     runState.interrupted = true;
@@ -420,7 +419,7 @@ async function main(): Promise<number> {
 
   const started = Date.now();
   try {
-    const { exitCode, results } = await runTests(options, cleanup);
+    const { exitCode, results } = await runTests(parseOptions(process.argv.slice(2)), cleanup);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     if (results === undefined) {
       log(`the test index printed no results line; exit code ${exitCode} (${seconds} s)`);

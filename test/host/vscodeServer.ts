@@ -192,7 +192,7 @@ async function removeStaleStaging(cacheRoot: string): Promise<void> {
   }
 }
 
-function describe(installDir: string): VSCodeInstall {
+function installAt(installDir: string): VSCodeInstall {
   const vscodeDir = vscodeDirOf(installDir);
   return { installDir, vscodeDir, serverMain: join(vscodeDir, 'out', 'server-main.js'), version: VSCODE_VERSION };
 }
@@ -207,7 +207,7 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const installDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
   if (await isCompleteInstall(installDir)) {
-    return describe(installDir);
+    return installAt(installDir);
   }
 
   log(`Installing VS Code ${VSCODE_VERSION} server (code-server@${CODE_SERVER_VERSION}) into ${installDir} …`);
@@ -219,7 +219,7 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
     await installInto(stagingDir, log);
     if (await isCompleteInstall(installDir)) {
       // Another run finished first; theirs is as good as ours.
-      return describe(installDir);
+      return installAt(installDir);
     }
     // A half or outdated install is in the way: it is redone, not repaired.
     await rm(installDir, { recursive: true, force: true });
@@ -233,7 +233,7 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
     throw new Error(`The VS Code server install in ${installDir} is incomplete after installing; delete it and retry.`);
   }
   log(`Installed VS Code ${VSCODE_VERSION} server in ${Math.round((Date.now() - started) / 1000)} s`);
-  return describe(installDir);
+  return installAt(installDir);
 }
 
 export async function findFreePort(): Promise<number> {
