@@ -104,6 +104,9 @@ describe('LINE Login DevTools in VS Code', function () {
   after(async () => {
     if (!harnessAvailable()) return;
     await closeTabs().catch(() => undefined);
+    const config = vscode.workspace.getConfiguration('lineLogin');
+    await config.update('authorizeBaseUrl', undefined, vscode.ConfigurationTarget.Global);
+    await config.update('apiBaseUrl', undefined, vscode.ConfigurationTarget.Global);
     await emulator.close();
   });
 
@@ -225,14 +228,19 @@ describe('LINE Login DevTools in VS Code', function () {
       }
     });
 
-    it('takes the README screenshot with the token explorer open', async () => {
+    it('takes the README screenshot with the token explorer and the token details open', async () => {
       await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
       const node = await hooks.explorer.findAccountNode(accountKey);
       assert.ok(node);
       await hooks.treeView.reveal(node, { select: true, expand: 2 });
-      await delay(800);
-      const path = await takeScreenshot('docs/token-explorer.png');
+      await vscode.commands.executeCommand('lineLogin.showTokenDetails', node);
+      await vscode.commands.executeCommand('markdown.showPreview');
+      await delay(1000);
+      // `npm run screenshots` refreshes the README's picture; ordinary runs only prove it can be taken.
+      const target = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/token-explorer.png' : '.vscode-test/screenshots/token-explorer.png';
+      const path = await takeScreenshot(target);
       assert.ok(path !== undefined && existsSync(path));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
     it('verifyAccessToken returns LINE\'s answer after the channel check', async () => {
