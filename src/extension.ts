@@ -66,7 +66,8 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     onSignedIn: async (key: { channelId: string; userId: string }): Promise<void> => {
       await selection.set(key);
       const node = await explorer.findAccountNode(key);
-      if (node !== undefined && treeView.visible) {
+      // reveal() also opens the view, so the new account is in sight.
+      if (node !== undefined) {
         await treeView.reveal(node, { select: true, focus: false, expand: true });
       }
     },

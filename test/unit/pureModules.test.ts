@@ -105,6 +105,8 @@ describe('sign-in mode (security checklist §7)', () => {
     ['web, server elsewhere', { uiKind: 'web', remoteName: undefined, remoteHost: 'vscode.example.com' }, 'pasteRedirectUrl'],
     ['web, server on this machine', { uiKind: 'web', remoteName: undefined, remoteHost: '127.0.0.1' }, 'loopback'],
     ['web, codespaces', { uiKind: 'web', remoteName: 'codespaces' }, 'pasteRedirectUrl'],
+    ['web, VS Code server on this machine (remoteName is its authority)', { uiKind: 'web', remoteName: '127.0.0.1:8400', remoteHost: '127.0.0.1' }, 'loopback'],
+    ['web, VS Code server elsewhere', { uiKind: 'web', remoteName: 'devbox.example:8400', remoteHost: 'devbox.example' }, 'pasteRedirectUrl'],
   ];
   for (const [name, environment, mode] of cases) {
     test(name, () => {

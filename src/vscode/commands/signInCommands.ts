@@ -34,12 +34,16 @@ function resultPageStrings(): Partial<ResultPageStrings> {
 }
 
 function hostEnvironment(): Parameters<typeof recommendSignInMode>[0] {
+  // A desktop remote names its kind ('ssh-remote', 'wsl'); a browser workbench served by a VS Code
+  // server names the server's authority ('127.0.0.1:8400'), whose host tells whether it is this machine.
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
-  const remoteHost = folder?.scheme === 'vscode-remote' ? folder.authority.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') : undefined;
+  const authority = folder?.scheme === 'vscode-remote' ? folder.authority : (vscode.env.remoteName ?? '');
+  const match = /^\[?([^\]]+?)\]?:\d+$/.exec(authority);
+  const host = match?.[1];
   return {
     uiKind: vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop',
     remoteName: vscode.env.remoteName,
-    ...(remoteHost === undefined ? {} : { remoteHost: remoteHost === '::1' ? '[::1]' : remoteHost }),
+    ...(host === undefined ? {} : { remoteHost: host === '::1' ? '[::1]' : host }),
   };
 }
 
@@ -119,8 +123,10 @@ async function ensureSecret(services: LineLoginServices, channel: ChannelConfig,
   return true;
 }
 
-async function askMode(): Promise<SignInMode | undefined> {
-  const recommendation = recommendSignInMode(hostEnvironment());
+async function askMode(services: LineLoginServices): Promise<SignInMode | undefined> {
+  const environment = hostEnvironment();
+  const recommendation = recommendSignInMode(environment);
+  services.logger.info(`Extension host: ${environment.uiKind} UI, remote ${environment.remoteName ?? 'none'}, server host ${environment.remoteHost ?? 'unknown'} → ${recommendation.mode} (${recommendation.reason}); folder ${vscode.workspace.workspaceFolders?.[0]?.uri.scheme ?? '-'}`);
   if (recommendation.mode === 'loopback') return 'loopback';
   const paste = { label: vscode.l10n.t('$(link) Paste the redirected URL'), detail: vscode.l10n.t('Recommended here: the browser may not reach this extension host\'s loopback address.'), mode: 'pasteRedirectUrl' as const };
   const loopback = { label: vscode.l10n.t('$(globe) Use the loopback callback anyway'), detail: vscode.l10n.t('Works when the browser runs on the same machine as the extension host.'), mode: 'loopback' as const };
@@ -147,7 +153,7 @@ export async function signIn(services: LineLoginServices, hooks: SignInHooks, in
     const chosen = await askScopesAndOptions(channel);
     if (chosen === undefined) return undefined;
     ({ scopes, options } = chosen);
-    const pickedMode = forcedMode ?? (await askMode());
+    const pickedMode = forcedMode ?? (await askMode(services));
     if (pickedMode === undefined) return undefined;
     mode = pickedMode;
   }

@@ -1,0 +1,116 @@
+/**
+ * `npm start`: a real VS Code 1.100.3 (served to any browser on this machine) with the extension
+ * under development loaded, configured against the local LINE Login emulator and its demo channel —
+ * or, with --channel-id, against LINE itself for a real channel. Runs until Ctrl-C.
+ *
+ *   node out/test/host/startDemo.js [--port 8400] [--emulator-port 9400]
+ *   node out/test/host/startDemo.js --channel-id 1234567890 [--callback-url http://localhost:33418/callback]
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
+import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { ensureVSCodeServer, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+
+const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');
+
+function log(line: string): void {
+  console.log(`[start] ${line}`);
+}
+
+/** User settings of the demo profile; kept between runs so channels and sign-ins survive a restart. */
+async function writeSettings(dataDir: string, settings: Record<string, unknown>): Promise<void> {
+  const dir = join(dataDir, 'data', 'User');
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, 'settings.json');
+  let current: Record<string, unknown> = {};
+  try {
+    current = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    // First run, or a file VS Code left unparsable: start clean.
+  }
+  const merged = {
+    'security.workspace.trust.enabled': false,
+    'workbench.startupEditor': 'none',
+    'extensions.autoCheckUpdates': false,
+    'update.mode': 'none',
+    'telemetry.telemetryLevel': 'off',
+    // The demo workspace lives inside this repository's clone.
+    'git.openRepositoryInParentFolders': 'never',
+    ...current,
+    ...settings,
+  };
+  await writeFile(file, `${JSON.stringify(merged, null, 2)}\n`);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '8400' },
+      'emulator-port': { type: 'string', default: '9400' },
+      'channel-id': { type: 'string' },
+      'callback-url': { type: 'string', default: 'http://localhost:33418/callback' },
+    },
+    strict: true,
+  });
+  const port = Number(values.port);
+  const install = await ensureVSCodeServer({ log });
+  const dataDir = join(DEMO_DIR, 'server-data');
+  const workspace = join(DEMO_DIR, 'workspace');
+  await mkdir(workspace, { recursive: true });
+
+  let emulator: LineEmulator | undefined;
+  const realChannelId = values['channel-id'];
+  if (realChannelId === undefined) {
+    emulator = await startLineEmulator({ port: Number(values['emulator-port']), browserHost: 'line-emulator.localhost', channels: [DEMO_CHANNEL], users: DEMO_USERS });
+    await writeSettings(dataDir, {
+      'lineLogin.authorizeBaseUrl': emulator.authorizeBaseUrl,
+      'lineLogin.apiBaseUrl': emulator.apiBaseUrl,
+      'lineLogin.channels': [{ channelId: DEMO_CHANNEL.channelId, name: DEMO_CHANNEL.name, callbackUrl: DEMO_CHANNEL.callbackUrls[0], scopes: ['profile', 'openid', 'email'] }],
+    });
+  } else {
+    // A real channel: LINE's own endpoints (the settings' defaults) and the callback registered on it.
+    await writeSettings(dataDir, {
+      'lineLogin.authorizeBaseUrl': undefined,
+      'lineLogin.apiBaseUrl': undefined,
+      'lineLogin.channels': [{ channelId: realChannelId, callbackUrl: values['callback-url'], scopes: ['profile', 'openid'] }],
+    });
+  }
+
+  let server: RunningServer;
+  try {
+    server = await startVSCodeServer({ install, port, dataDir });
+  } catch (error) {
+    await emulator?.close();
+    throw error;
+  }
+  const stop = async (): Promise<void> => {
+    await server.stop({ keepDataDir: true });
+    await emulator?.close();
+  };
+  process.once('SIGINT', () => void stop().then(() => process.exit(130)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
+  const remote = (path: string): string => `vscode-remote://127.0.0.1:${String(server.port)}${path}`;
+  const payload = JSON.stringify([['extensionDevelopmentPath', remote(REPO_ROOT)], ['skipWelcome', 'true']]);
+  const url = `${server.origin}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(payload)}`;
+
+  console.log('');
+  console.log(`VS Code ${install.version} with LINE Login DevTools is running. Open this URL in a browser on this machine:`);
+  console.log('');
+  console.log(`  ${url}`);
+  console.log('');
+  if (emulator !== undefined) {
+    console.log(`LINE Login emulator: authorize ${emulator.authorizeBaseUrl}, API ${emulator.apiBaseUrl}`);
+    console.log(`Demo channel ${DEMO_CHANNEL.channelId} ("${DEMO_CHANNEL.name ?? ''}"), callback ${DEMO_CHANNEL.callbackUrls[0] ?? ''}.`);
+    console.log('On first sign-in VS Code asks for the channel secret: it is DEMO_CHANNEL.channelSecret in emulator/demoData.ts (fake, emulator only).');
+  } else {
+    console.log(`Channel ${realChannelId} against LINE itself; register ${values['callback-url']} on its LINE Login tab. VS Code asks for the channel secret on first sign-in.`);
+  }
+  console.log('Settings, secrets and sign-ins persist in .vscode-test/demo/. Stop with Ctrl-C.');
+}
+
+main().catch((error: unknown) => {
+  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
