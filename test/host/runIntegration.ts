@@ -9,11 +9,13 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium } from './browser';
 import { BEGIN_MARKER, HARNESS_DIR_ENV, parseRequest, parseResults, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo, type TestResults } from './protocol';
-import { ensureVSCodeServer, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import { ensureVSCodeServer, installVsix, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
 
 interface Options {
   readonly testsPath: string;
   readonly extensionPath: string;
+  /** A .vsix to install into the server's extensions folder before the run. */
+  readonly vsixPath: string | undefined;
   readonly grep: string | undefined;
   readonly timeoutMs: number;
   readonly headful: boolean;
@@ -30,10 +32,11 @@ function parseOptions(argv: readonly string[]): Options {
   let testsPath = join(REPO_ROOT, 'out', 'test', 'integration', 'index.js');
   let extensionPath = REPO_ROOT;
   let grep = process.env['MOCHA_GREP'];
+  let vsixPath: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     const value = argv[index + 1];
-    if ((arg === '--tests' || arg === '--extension' || arg === '--grep') && value === undefined) {
+    if ((arg === '--tests' || arg === '--extension' || arg === '--grep' || arg === '--install-vsix') && value === undefined) {
       throw new Error(`${arg} needs a value`);
     }
     if (arg === '--tests' && value !== undefined) {
@@ -45,15 +48,18 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (arg === '--grep' && value !== undefined) {
       grep = value;
       index++;
+    } else if (arg === '--install-vsix' && value !== undefined) {
+      vsixPath = resolve(value);
+      index++;
     } else {
-      throw new Error(`Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN]`);
+      throw new Error(`Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN] [--install-vsix FILE]`);
     }
   }
   const timeoutMs = Number(process.env['VSCODE_TEST_TIMEOUT_MS'] ?? 300_000);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new Error('VSCODE_TEST_TIMEOUT_MS must be a positive number of milliseconds');
   }
-  return { testsPath, extensionPath, grep, timeoutMs, headful: flag('VSCODE_TEST_HEADFUL'), keep: flag('VSCODE_TEST_KEEP'), verbose: flag('VSCODE_TEST_VERBOSE') };
+  return { testsPath, extensionPath, vsixPath, grep, timeoutMs, headful: flag('VSCODE_TEST_HEADFUL'), keep: flag('VSCODE_TEST_KEEP'), verbose: flag('VSCODE_TEST_VERBOSE') };
 }
 
 /** Disposers run newest first, once, whether the run passed, failed, timed out or was interrupted. */
@@ -314,7 +320,8 @@ interface RunOutcome {
 async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome> {
   for (const [what, path] of [
     ['compiled test index', options.testsPath],
-    ['extension bundle', join(options.extensionPath, 'dist', 'extension.js')],
+    // With --install-vsix the development extension is only a runner; the bundle under test is in the package.
+    ['extension bundle', options.vsixPath === undefined ? join(options.extensionPath, 'dist', 'extension.js') : options.vsixPath],
   ] as const) {
     if (!existsSync(path)) {
       throw new Error(`The ${what} ${path} does not exist. Build first: npm run test:integration does (node scripts/build.mjs && node scripts/build-tests.mjs).`);
@@ -337,6 +344,12 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
   await Promise.all([workspace, replyDir, extensionsDir, join(dataDir, 'data', 'User')].map((dir) => mkdir(dir, { recursive: true })));
   // The web workbench keeps user settings on the server, in <server-data-dir>/data/User.
   await writeFile(join(dataDir, 'data', 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+  if (options.vsixPath !== undefined) {
+    if (!existsSync(options.vsixPath)) {
+      throw new Error(`The package ${options.vsixPath} does not exist. Build it first: npm run package.`);
+    }
+    await installVsix(install, options.vsixPath, extensionsDir, dataDir, log);
+  }
 
   const started = Date.now();
   const server = await startVSCodeServer({

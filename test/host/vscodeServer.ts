@@ -390,3 +390,34 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
   }
   return server;
 }
+
+/**
+ * Installs a packaged extension the way a user's VS Code server would (`--install-extension`), so the
+ * tests that follow run against exactly what the .vsix contains.
+ */
+export function installVsix(install: VSCodeInstall, vsixPath: string, extensionsDir: string, dataDir: string, log: Logger): Promise<void> {
+  log(`installing ${vsixPath} with --install-extension`);
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(
+      process.execPath,
+      [install.serverMain, '--install-extension', vsixPath, '--extensions-dir', extensionsDir, '--server-data-dir', dataDir, '--accept-server-license-terms', '--force'],
+      { cwd: install.vscodeDir, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const collect = (chunk: Buffer): void => {
+      output = (output + chunk.toString('utf8')).slice(-10_000);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
+    const timer = setTimeout(() => { child.kill('SIGKILL'); }, 120_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0 && /successfully installed/i.test(output)) {
+        resolvePromise();
+      } else {
+        reject(new Error(`Installing ${vsixPath} failed (exit ${String(code)}):\n${output}`));
+      }
+    });
+  });
+}

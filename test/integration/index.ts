@@ -43,7 +43,12 @@ function preformatConsole(): () => void {
   };
 }
 
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+  return runTestsIn(__dirname);
+}
+
+/** Runs mocha over every compiled `*.test.js` under `dir` (the packaged-extension suite reuses this). */
+export async function runTestsIn(dir: string): Promise<void> {
   const restoreConsole = preformatConsole();
   // Mocha's reporters captured console.log when mocha was loaded, before the patch above.
   const reporterLog = Mocha.reporters.Base.consoleLog;
@@ -51,14 +56,14 @@ export async function run(): Promise<void> {
     console.log(...args);
   };
   try {
-    await runMocha();
+    await runMocha(dir);
   } finally {
     Mocha.reporters.Base.consoleLog = reporterLog;
     restoreConsole();
   }
 }
 
-async function runMocha(): Promise<void> {
+async function runMocha(dir: string): Promise<void> {
   const grep = process.env['MOCHA_GREP'];
   const mocha = new Mocha({
     ui: 'bdd',
@@ -69,11 +74,11 @@ async function runMocha(): Promise<void> {
     timeout: 30_000,
     ...(grep === undefined || grep === '' ? {} : { grep }),
   });
-  const files = readdirSync(__dirname, { recursive: true, encoding: 'utf8' })
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.test.js'))
     .sort();
   for (const file of files) {
-    mocha.addFile(join(__dirname, file));
+    mocha.addFile(join(dir, file));
   }
   console.log(BEGIN_MARKER);
   console.log(`Running ${files.length} test file(s) in VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
