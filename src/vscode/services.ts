@@ -7,13 +7,19 @@ import * as vscode from 'vscode';
 import { LineAccounts } from '../core/accounts';
 import { createLineJwks, type LineJwks } from '../core/idToken';
 import { LineLoginClient } from '../core/lineClient';
-import type { LoginFlowDependencies } from '../core/loginFlow';
+import type { LoginFlowDependencies, SignInStage } from '../core/loginFlow';
 import type { AccountSelection } from './accountSelection';
 import type { ChannelRegistry } from './channelRegistry';
 import { affectsLineLogin, readEndpoints } from './config';
 import { SETTINGS } from './constants';
 import type { Logger } from './logger';
 import type { SecretTokenStore } from './secretTokenStore';
+
+/** A loopback sign-in stage and when it happened (`performance.now()`); read by the benchmark through TestHooks. */
+export interface SignInStageEvent {
+  readonly stage: SignInStage;
+  readonly at: number;
+}
 
 interface EndpointBound {
   client: LineLoginClient;
@@ -24,6 +30,8 @@ interface EndpointBound {
 export class LineLoginServices implements vscode.Disposable {
   #bound: EndpointBound | undefined;
   readonly #subscription: vscode.Disposable;
+  readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();
+  readonly onSignInStage = this.#onSignInStage.event;
 
   constructor(
     readonly logger: Logger,
@@ -73,7 +81,12 @@ export class LineLoginServices implements vscode.Disposable {
     return credentials;
   }
 
+  fireSignInStage(stage: SignInStage): void {
+    this.#onSignInStage.fire({ stage, at: performance.now() });
+  }
+
   dispose(): void {
     this.#subscription.dispose();
+    this.#onSignInStage.dispose();
   }
 }

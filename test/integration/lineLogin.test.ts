@@ -366,6 +366,17 @@ describe('LINE Login DevTools in VS Code', function () {
       }
     });
 
+    it('selectAccount picks the status bar\'s account; showLog and refreshView run', async () => {
+      await hooks.services.selection.set(undefined);
+      await eventually(() => !hooks.statusBar.snapshot.selected, 'nothing selected');
+      const summary = await run<{ userId: string }>('lineLogin.selectAccount', accountKey);
+      assert.equal(summary.userId, USER.userId);
+      await eventually(() => hooks.statusBar.snapshot.selected && hooks.statusBar.snapshot.account?.userId === USER.userId, 'the status bar shows the selection');
+      await vscode.commands.executeCommand('lineLogin.showLog');
+      await vscode.commands.executeCommand('lineLogin.refreshView');
+      assert.equal((await children()).length, 1);
+    });
+
     it('revokeAccessToken needs confirmation, calls LINE, then deletes locally and reports the answer', async () => {
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.revokeAccessToken', accountKey)), { message: /confirmed: true/ });
       const [stored] = await storedAccounts();
@@ -402,6 +413,28 @@ describe('LINE Login DevTools in VS Code', function () {
   });
 
   describe('sign-in errors a user will meet', () => {
+    it('the browser never comes back: after lineLogin.signInTimeoutSeconds, the exact callback URL to register', async function () {
+      this.timeout(90_000);
+      const config = vscode.workspace.getConfiguration('lineLogin');
+      await config.update('signInTimeoutSeconds', 30, vscode.ConfigurationTarget.Global);
+      // prompt=consent keeps the emulator's consent page up; nobody clicks it.
+      const started = Date.now();
+      try {
+        await assert.rejects(
+          Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, prompt: 'consent' })),
+          (error: Error & { code?: string }) => error.code === 'ERR_CALLBACK_TIMEOUT' && error.message.includes(`http://localhost:${callbackPort}/callback`) && /not registered/.test(error.message),
+        );
+        assert.ok(Date.now() - started >= 29_000, 'waited for the configured time');
+      } finally {
+        await config.update('signInTimeoutSeconds', undefined, vscode.ConfigurationTarget.Global);
+        await closeTabs();
+      }
+    });
+
+    it('signInWithRedirectUrl needs a person; automation is told to use signIn', async () => {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signInWithRedirectUrl', { channelId: CHANNEL.channelId })), { code: 'ERR_INVALID_INPUT', message: /lineLogin.signIn/ });
+    });
+
     it('consent denied', async () => {
       emulator.setFault('authorize', { kind: 'denyConsent' }, 1);
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_ACCESS_DENIED' });

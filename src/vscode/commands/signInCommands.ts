@@ -187,6 +187,7 @@ async function runSignIn(
             resultPageStrings: resultPageStrings(),
             openBrowser: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url, true))),
             onStage: (stage) => {
+              services.fireSignInStage(stage);
               services.logger.info(`Sign-in stage: ${stage}`);
               if (stage === 'exchanging') progress.report({ message: vscode.l10n.t('Exchanging the authorization code…') });
             },
