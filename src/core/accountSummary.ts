@@ -43,7 +43,6 @@ export function accountSummary(tokenSet: TokenSet, now: number): AccountSummary 
 }
 
 /** Users are keyed by `sub`; names are only for showing. */
-export function accountDisplayName(tokenSet: TokenSet): string | undefined {
-  const name = tokenSet.profile?.displayName ?? tokenSet.idTokenClaims?.name;
-  return name === undefined || name === '' ? undefined : name;
+export function accountDisplayName(tokenSet: Pick<TokenSet, 'profile' | 'idTokenClaims'>): string | undefined {
+  return [tokenSet.profile?.displayName, tokenSet.idTokenClaims?.name].find((name): name is string => name !== undefined && name.trim() !== '');
 }

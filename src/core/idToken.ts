@@ -55,6 +55,7 @@ import {
   type RemoteJWKSet,
 } from 'jose';
 
+import { isLoopbackHost } from './endpoints';
 import { IdTokenError, InputError } from './errors';
 import type { IdTokenClaims } from './types';
 
@@ -85,7 +86,6 @@ interface LineJwksState {
 
 const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
 const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 // The LineJwks handed out is a plain frozen object; the jose resolver stays private so callers cannot
 // substitute their own key source through the type.
@@ -100,7 +100,7 @@ export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}
   }
   // Security checklist §14: a key set fetched over plain http from a non-loopback host could be
   // swapped in transit, and whoever controls it can mint ES256 ID tokens we would accept.
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && LOOPBACK_HOSTS.has(base.hostname))) {
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname))) {
     throw new InputError(
       'ERR_INVALID_ENDPOINT',
       `The LINE API base URL must use https (plain http is allowed only for a loopback emulator), got ${base.protocol}//${base.host}.`,

@@ -4,9 +4,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../support/ports';
 
 export const CODE_SERVER_VERSION = '4.100.3';
 export const VSCODE_VERSION = '1.100.3';
@@ -236,25 +236,6 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
   return installAt(installDir);
 }
 
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolvePromise, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        if (port > 0) {
-          resolvePromise(port);
-        } else {
-          reject(new Error('Could not determine a free loopback port'));
-        }
-      });
-    });
-  });
-}
-
 export interface StartServerOptions {
   readonly install: VSCodeInstall;
   readonly port?: number;
@@ -296,7 +277,7 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
 
 /** Starts the server on a free loopback port and resolves once it accepts connections. */
 export async function startVSCodeServer(options: StartServerOptions): Promise<RunningServer> {
-  const port = options.port ?? (await findFreePort());
+  const port = options.port ?? (await freePort());
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'vscode-server-data-')));
   const args = [

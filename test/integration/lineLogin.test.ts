@@ -12,6 +12,7 @@ import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulato
 import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
 import { clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
+import { freePort } from '../support/ports';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000001', channelSecret: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: 'Shop (emulator)' };
@@ -41,15 +42,6 @@ async function storedAccounts(): Promise<TokenSet[]> {
     }
   }
   return accounts;
-}
-
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
 }
 
 function delay(ms: number): Promise<void> {

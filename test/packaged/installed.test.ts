@@ -1,23 +1,14 @@
 // The installed .vsix activates and signs in through the real browser against the emulator, using
 // only the public automation API (the installed copy runs in normal mode: no test hooks).
 import * as assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:net';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import { closeTabs, harnessAvailable } from '../host/client';
+import { freePort } from '../support/ports';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1700000001', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'Packaged' };
 const USER = { userId: `U${'f'.repeat(32)}`, displayName: 'Packaged User' };
-
-async function freePort(): Promise<number> {
-  const server: Server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  if (typeof address !== 'object' || address === null) throw new Error('no port');
-  return address.port;
-}
 
 describe('the packaged extension (.vsix installed with --install-extension)', function () {
   this.timeout(60_000);

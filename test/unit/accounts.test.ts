@@ -8,7 +8,7 @@ import { LineLoginClient } from '../../src/core/lineClient';
 import { signInWithLoopback } from '../../src/core/loginFlow';
 import { InMemoryTokenStore, type AccountKey } from '../../src/core/tokenStore';
 import type { TokenSet } from '../../src/core/types';
-import { freePort } from './helpers/ports';
+import { freePort } from '../support/ports';
 
 const CHANNEL = { channelId: '1670000001', channelSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' };
 const USER = { userId: `U${'b'.repeat(32)}`, displayName: 'Suzuki Ichiro', pictureUrl: 'https://profile.line-scdn.net/ichiro' };

@@ -6,7 +6,7 @@ import { LineLoginClient } from '../../src/core/lineClient';
 import { completeWithRedirectedUrl, prepareAuthorization, signInWithLoopback, type LoginFlowDependencies, type SignInStage } from '../../src/core/loginFlow';
 import { InMemoryTokenStore } from '../../src/core/tokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS } from '../../src/core/types';
-import { freePort } from './helpers/ports';
+import { freePort } from '../support/ports';
 
 const HS_CHANNEL = { channelId: '1660000001', channelSecret: 'c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6' };
 const ES_CHANNEL = { channelId: '1660000002', channelSecret: 'e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6' };

@@ -9,20 +9,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startLoopbackServer, RESULT_PAGE_PATH, type LoopbackServer, type LoopbackServerOptions } from '../../src/core/loopbackServer';
 import { AuthorizationError } from '../../src/core/errors';
+import { freePort } from '../support/ports';
 
 const execFileAsync = promisify(execFile);
 const STATE = 'c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00';
 const CODE = 'AuthCodeFromLine42';
-
-/** A port that was free a moment ago: listen on 0, note the port, close. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const address = server.address();
-  assert.ok(address !== null && typeof address !== 'string');
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
-  return address.port;
-}
 
 async function occupy(host: string, port: number): Promise<Server> {
   const server = createServer();

@@ -7,6 +7,7 @@ import type { ChannelConfig } from '../../core/channels';
 import { decodeJwt } from '../../core/jwtExplain';
 import { sameAccount, type AccountKey } from '../../core/tokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from '../../core/types';
+import { accountDisplayName as coreDisplayName } from '../../core/accountSummary';
 
 /** Less than this left and an access token is shown as "expiring". */
 export const EXPIRING_WITHIN_MS = 24 * 60 * 60 * 1000;
@@ -129,8 +130,7 @@ export function idTokenContextValue(status: IdTokenStatus): `token:id:${IdTokenS
 
 /** Profile name, else the ID token's `name`, else the user ID: never empty. */
 export function accountDisplayName(tokenSet: Pick<TokenSet, 'userId' | 'profile' | 'idTokenClaims'>): string {
-  const candidates = [tokenSet.profile?.displayName, tokenSet.idTokenClaims?.name];
-  return candidates.find((name): name is string => name !== undefined && name.trim() !== '') ?? tokenSet.userId;
+  return coreDisplayName(tokenSet) ?? tokenSet.userId;
 }
 
 /** `U1234…cdef`: enough to tell users apart in a list (user IDs are not secrets, just long). */

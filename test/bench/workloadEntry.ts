@@ -1,0 +1,292 @@
+// Extension-host entry (`extensionTestsPath`) of the workload session: sign-in overhead against the
+// in-process LINE emulator (auto-approve; openExternal opens a Chromium tab that follows the
+// redirects by itself), a bare node:http loopback round trip as its baseline, and the token tree at
+// 50 channels × 20 accounts. Writes one WorkloadResult; nothing it writes holds a token or secret.
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { SignJWT } from 'jose';
+import * as vscode from 'vscode';
+import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import type { SignInStage } from '../../src/core/loginFlow';
+import type { TokenSet } from '../../src/core/types';
+import type { TestHooks } from '../../src/extension';
+import type { SignInStageEvent } from '../../src/vscode/services';
+import type { TokenExplorerNode } from '../../src/vscode/tree/nodes';
+import { gcFunction, memorySnapshot, OUR_EXTENSION_ID, REPEATS_ENV, writeResult, type RequestTiming, type SignInSample, type TreeSample, type WorkloadResult } from './benchProtocol';
+
+const SECRETS_KEY = 'lineLogin.accounts.v1';
+const CHANNEL = { channelId: '1690000001', channelSecret: randomBytes(16).toString('hex'), name: 'Bench (emulator)' };
+const USER = { userId: `U${'b'.repeat(32)}`, displayName: 'Bench User', pictureUrl: 'https://profile.line-scdn.net/bench', statusMessage: 'bench', email: 'bench@example.com' };
+const TREE_CHANNELS = 50;
+const ACCOUNTS_PER_CHANNEL = 20;
+/** Sign-ins run (and thrown away) before the measured ones: first calls load code and fill caches. */
+const WARM_UP = 2;
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
+}
+
+async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+    await delay(25);
+  }
+}
+
+function listen(server: Server | ReturnType<typeof createNetServer>, port: number): Promise<number> {
+  return new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolveListen(typeof address === 'object' && address !== null ? address.port : 0);
+    });
+  });
+}
+
+function closeServer(server: Server | ReturnType<typeof createNetServer>): Promise<void> {
+  return new Promise((resolveClose) => server.close(() => { resolveClose(); }));
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  const port = await listen(server, 0);
+  await closeServer(server);
+  return port;
+}
+
+/** The callback port is free again once the previous sign-in's listener closed (after its result page). */
+async function waitForPortFree(port: number): Promise<void> {
+  await eventually(async () => {
+    const probe = createNetServer();
+    try {
+      await listen(probe, port);
+      await closeServer(probe);
+      return true;
+    } catch {
+      return false;
+    }
+  }, `port ${port} to be free`, 15_000);
+}
+
+/** Baseline of the loopback leg: listen on 127.0.0.1, one request and its answer, close. */
+async function bareLoopbackRoundTrip(): Promise<number> {
+  const started = performance.now();
+  const server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'text/plain', connection: 'close' });
+    response.end('ok');
+  });
+  const port = await listen(server, 0);
+  const response = await fetch(`http://127.0.0.1:${port}/callback?code=c&state=s`);
+  await response.text();
+  server.closeAllConnections();
+  await closeServer(server);
+  return performance.now() - started;
+}
+
+function stageAt(stages: readonly SignInStageEvent[], stage: SignInStage): number {
+  const event = stages.find((candidate) => candidate.stage === stage);
+  if (event === undefined) {
+    throw new Error(`The sign-in reported no "${stage}" stage (stages seen: ${stages.map((s) => s.stage).join(', ') || 'none'})`);
+  }
+  return event.at;
+}
+
+async function signInOnce(stages: SignInStageEvent[], requests: (RequestTiming & { at: number })[]): Promise<SignInSample> {
+  stages.length = 0;
+  requests.length = 0;
+  const started = performance.now();
+  const summary = await vscode.commands.executeCommand<{ userId?: string } | undefined>('lineLogin.signIn', { channelId: CHANNEL.channelId });
+  const done = performance.now();
+  if (summary?.userId !== USER.userId) {
+    throw new Error('The sign-in did not return the emulator user');
+  }
+  const listening = stageAt(stages, 'listening');
+  const browserOpened = stageAt(stages, 'browserOpened');
+  const callbackReceived = stageAt(stages, 'callbackReceived');
+  const stored = stageAt(stages, 'stored');
+  // Requests that ended after the callback: the token exchange and the profile (HS256: no JWKS fetch).
+  const emulatorRequests = requests.filter((request) => request.at >= callbackReceived);
+  const emulatorRequestsMs = emulatorRequests.reduce((sum, request) => sum + request.durationMs, 0);
+  return {
+    toListeningMs: listening - started,
+    toBrowserOpenedMs: browserOpened - started,
+    callbackToDoneMs: done - callbackReceived,
+    callbackToStoredMs: stored - callbackReceived,
+    emulatorRequestsMs,
+    callbackToDoneNetMs: done - callbackReceived - emulatorRequestsMs,
+    requests: emulatorRequests.map(({ method, path, durationMs }) => ({ method, path, durationMs })),
+  };
+}
+
+async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: number): Promise<{ signIn: SignInSample[]; bareLoopbackMs: number[] }> {
+  const callbackPort = await freePort();
+  const callbackUrl = `http://localhost:${callbackPort}/callback`;
+  emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
+  await vscode.commands.executeCommand('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'] });
+  await eventually(async () => (await hooks.explorer.getChildren()).length === 1, 'the channel to appear in the tree');
+
+  const stages: SignInStageEvent[] = [];
+  const requests: (RequestTiming & { at: number })[] = [];
+  const stageSubscription = hooks.services.onSignInStage((event) => stages.push(event));
+  // The client's onRequest entries reach the log through Logger.request; keep their timings too.
+  const logger = hooks.services.logger;
+  const logRequest = logger.request.bind(logger);
+  logger.request = (entry): void => {
+    requests.push({ method: entry.method, path: entry.path, durationMs: entry.durationMs, at: performance.now() });
+    logRequest(entry);
+  };
+
+  const signIn: SignInSample[] = [];
+  const bareLoopbackMs: number[] = [];
+  try {
+    for (let index = 0; index < WARM_UP + repeats; index++) {
+      await waitForPortFree(callbackPort);
+      await delay(100);
+      const sample = await signInOnce(stages, requests);
+      const baseline = await bareLoopbackRoundTrip();
+      if (index >= WARM_UP) {
+        signIn.push(sample);
+        bareLoopbackMs.push(baseline);
+      }
+    }
+  } finally {
+    stageSubscription.dispose();
+    logger.request = logRequest;
+  }
+  return { signIn, bareLoopbackMs };
+}
+
+/** Every node's children and tree item, depth first, as the view would ask for them if all were expanded. */
+async function walkTree(hooks: TestHooks): Promise<number> {
+  let count = 0;
+  const visit = async (node: TokenExplorerNode | undefined): Promise<void> => {
+    const children = await hooks.explorer.getChildren(node);
+    for (const child of children) {
+      hooks.explorer.getTreeItem(child);
+      count += 1;
+      await visit(child);
+    }
+  };
+  await visit(undefined);
+  return count;
+}
+
+function hex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
+}
+
+/** 50 channels in the settings, 20 well-formed (fake) token sets each with an HS256 ID token, in SecretStorage. */
+async function writeLargeStore(hooks: TestHooks, issuer: string): Promise<number> {
+  const now = Date.now();
+  const channels = Array.from({ length: TREE_CHANNELS }, (_, index) => ({
+    channelId: String(1_700_000_000 + index),
+    name: `Bench channel ${index + 1}`,
+    callbackUrl: `http://localhost:${34_000 + index}/callback`,
+    scopes: ['profile', 'openid', 'email'],
+  }));
+  const accounts: TokenSet[] = [];
+  for (const channel of channels) {
+    const secret = new TextEncoder().encode(hex(16));
+    for (let index = 0; index < ACCOUNTS_PER_CHANNEL; index++) {
+      const userId = `U${hex(16)}`;
+      const nonce = hex(16);
+      const iat = Math.floor(now / 1000) - index * 60;
+      const claims = { iss: issuer, sub: userId, aud: channel.channelId, exp: iat + 3600, iat, auth_time: iat, nonce, amr: ['pwd'], name: `User ${index + 1}`, picture: 'https://profile.line-scdn.net/bench', email: `user${index + 1}@example.com` };
+      const idToken = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret);
+      const issuedAt = now - index * 3_600_000;
+      accounts.push({
+        channelId: channel.channelId,
+        userId,
+        accessToken: `eyJ${hex(90)}`,
+        tokenType: 'Bearer',
+        scopes: ['profile', 'openid', 'email'],
+        accessTokenIssuedAt: issuedAt,
+        // A mix of valid, expiring and expired tokens, as a real store has.
+        accessTokenExpiresAt: issuedAt + (index % 3 === 0 ? 30 * 86_400_000 : index % 3 === 1 ? 3_600_000 : -60_000),
+        refreshToken: hex(20),
+        refreshTokenExpiresAt: issuedAt + 90 * 86_400_000,
+        originalIssuedAt: issuedAt,
+        idToken,
+        idTokenClaims: claims,
+        nonce,
+        profile: { userId, displayName: `User ${index + 1}`, pictureUrl: 'https://profile.line-scdn.net/bench', statusMessage: 'hello' },
+      });
+    }
+  }
+  await vscode.workspace.getConfiguration('lineLogin').update('channels', channels, vscode.ConfigurationTarget.Global);
+  const json = JSON.stringify({ version: 1, accounts });
+  await hooks.secrets.store(SECRETS_KEY, json);
+  await eventually(async () => {
+    const roots = await hooks.explorer.getChildren();
+    return roots.length === TREE_CHANNELS && roots.reduce((sum, root) => sum + root.children.length, 0) === TREE_CHANNELS * ACCOUNTS_PER_CHANNEL;
+  }, 'the tree to show 50 channels × 20 accounts', 60_000);
+  return Buffer.byteLength(json);
+}
+
+async function measureTree(hooks: TestHooks, issuer: string, repeats: number): Promise<{ tree: TreeSample[]; shape: WorkloadResult['treeShape'] }> {
+  // The view stays closed: the workbench would otherwise fetch and render the expanded channels on
+  // every refresh, in this same extension host, while the walk below is timed.
+  await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  const accountsJsonBytes = await writeLargeStore(hooks, issuer);
+  const nodes = await walkTree(hooks);
+  const tree: TreeSample[] = [];
+  for (let index = 0; index < 1 + repeats; index++) {
+    const readStarted = performance.now();
+    const stored = await hooks.secrets.get(SECRETS_KEY);
+    JSON.parse(stored ?? '{}');
+    const readParseMs = performance.now() - readStarted;
+
+    const refreshStarted = performance.now();
+    hooks.explorer.refresh();
+    const walked = await walkTree(hooks);
+    const refreshAndWalkMs = performance.now() - refreshStarted;
+
+    const walkStarted = performance.now();
+    await walkTree(hooks);
+    const walkOnlyMs = performance.now() - walkStarted;
+    if (walked !== nodes) throw new Error(`The tree changed while it was measured (${walked} nodes, then ${nodes})`);
+    if (index > 0) tree.push({ refreshAndWalkMs, walkOnlyMs, readParseMs });
+    await delay(50);
+  }
+  return { tree, shape: { channels: TREE_CHANNELS, accounts: TREE_CHANNELS * ACCOUNTS_PER_CHANNEL, nodes, accountsJsonBytes } };
+}
+
+async function measure(): Promise<WorkloadResult> {
+  const repeats = Math.max(1, Number(process.env[REPEATS_ENV] ?? 7) || 7);
+  const extension = vscode.extensions.getExtension<TestHooks>(OUR_EXTENSION_ID);
+  if (extension === undefined) throw new Error(`${OUR_EXTENSION_ID} is not loaded`);
+  const gc = gcFunction();
+  const beforeActivation = memorySnapshot(gc);
+  const hooks = await extension.activate();
+  await delay(500);
+  const afterActivation = memorySnapshot(gc);
+
+  const emulator = await startLineEmulator({
+    browserHost: 'line-emulator.localhost',
+    autoApprove: true,
+    channels: [],
+    users: [USER],
+  });
+  const config = vscode.workspace.getConfiguration('lineLogin');
+  try {
+    await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
+    const { signIn, bareLoopbackMs } = await measureSignIn(hooks, emulator, repeats);
+    const { tree, shape } = await measureTree(hooks, emulator.authorizeBaseUrl, repeats);
+    const withLargeTree = memorySnapshot(gc);
+    return { signIn, bareLoopbackMs, tree, treeShape: shape, memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined } };
+  } finally {
+    await emulator.close();
+  }
+}
+
+export async function run(): Promise<void> {
+  try {
+    await writeResult({ ok: true, workload: await measure() });
+  } catch (error) {
+    await writeResult({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  }
+}
