@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
+import { redactPatterns } from '../../src/core/redact';
 import { launchChromium } from './browser';
 import { BEGIN_MARKER, HARNESS_DIR_ENV, parseRequest, parseResults, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo, type TestResults } from './protocol';
 import { ensureVSCodeServer, installVsix, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
@@ -202,7 +203,8 @@ class TabTracker {
       const record = (url: string): void => {
         if (url !== '' && url !== 'about:blank' && tab.history.at(-1) !== url) {
           tab.history.push(url);
-          log(`tab ${this.tabs.indexOf(tab) + 1}: ${url}`);
+          // Tab URLs carry codes, states and nonces: the same redaction as the extension's log.
+          log(`tab ${this.tabs.indexOf(tab) + 1}: ${redactPatterns(url)}`);
         }
       };
       record(page.url());
@@ -282,7 +284,7 @@ class RequestHandler {
           const page = await this.tabs.find(request.urlIncludes, timeout);
           const where = page.url();
           await page.locator(request.selector).first().click({ timeout });
-          log(`clicked ${request.selector} in ${where}`);
+          log(`clicked ${request.selector} in ${redactPatterns(where)}`);
           return { id: request.id, ok: true };
         }
         case 'closeTabs':
