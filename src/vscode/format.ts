@@ -23,19 +23,44 @@ export function durationParts(deltaMs: number): { value: number; unit: TimeUnit 
 }
 
 /** The display language as a BCP 47 tag Intl accepts (VS Code's `env.language` is e.g. `ja` or `zh-cn`). */
+let canonical: { language: string; locale: string } | undefined;
+
 export function displayLocale(): string {
   const language = vscode.env.language;
-  try {
-    return Intl.getCanonicalLocales(language)[0] ?? 'en';
-  } catch {
-    return 'en';
+  if (canonical?.language !== language) {
+    let locale = 'en';
+    try {
+      locale = Intl.getCanonicalLocales(language)[0] ?? 'en';
+    } catch {
+      // An unknown tag: English, as VS Code itself falls back.
+    }
+    canonical = { language, locale };
   }
+  return canonical.locale;
+}
+
+/**
+ * Intl formatters are costly to construct (the tree formats thousands of times per rebuild), so one
+ * is kept per locale and option set.
+ */
+const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.DateTimeFormat>();
+
+function cached<T extends Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.DateTimeFormat>(kind: string, options: object, create: (locale: string) => T): T {
+  const locale = displayLocale();
+  const key = `${kind}|${locale}|${JSON.stringify(options)}`;
+  let formatter = formatters.get(key) as T | undefined;
+  if (formatter === undefined) {
+    formatter = create(locale);
+    formatters.set(key, formatter);
+  }
+  return formatter;
 }
 
 /** "in 29 days" / "3 hours ago" ("29 日後" / "3 時間前"). */
 export function formatRelative(ms: number, now: number): string {
   const { value, unit } = durationParts(ms - now);
-  return new Intl.RelativeTimeFormat(displayLocale(), { numeric: 'always' }).format(value, unit);
+  const options: Intl.RelativeTimeFormatOptions = { numeric: 'always' };
+  return cached('relative', options, (locale) => new Intl.RelativeTimeFormat(locale, options)).format(value, unit);
 }
 
 /** "expires in 29 days" / "expired 3 hours ago". */
@@ -48,7 +73,12 @@ export function formatExpiry(expiresAt: number, now: number): string {
 export function formatDuration(ms: number): string {
   const { value, unit } = durationParts(Math.max(0, ms));
   if (unit === 'second') return vscode.l10n.t('less than a minute');
-  return new Intl.NumberFormat(displayLocale(), { style: 'unit', unit, unitDisplay: 'long' }).format(value);
+  const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay: 'long' };
+  return cached('number', options, (locale) => new Intl.NumberFormat(locale, options)).format(value);
+}
+
+function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  return cached('dateTime', options, (locale) => new Intl.DateTimeFormat(locale, options));
 }
 
 export interface FormattedDateTime {
@@ -62,7 +92,7 @@ export function formatDateTime(ms: number): FormattedDateTime {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return { local: String(ms), utc: String(ms) };
   return {
-    local: new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'medium', timeStyle: 'long' }).format(date),
+    local: dateTimeFormat({ dateStyle: 'medium', timeStyle: 'long' }).format(date),
     utc: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 }
@@ -71,7 +101,7 @@ export function formatDateTime(ms: number): FormattedDateTime {
 export function formatDate(ms: number): string {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) return String(ms);
-  return new Intl.DateTimeFormat(displayLocale(), { dateStyle: 'medium' }).format(date);
+  return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
 /** "Mar 1, 2025, 9:00:00 AM GMT+9 (2025-03-01T00:00:00Z)". */

@@ -33,6 +33,9 @@ export interface TokenExplorerContextKeys {
   hasAccounts: boolean;
 }
 
+/** Events closer together than this are drawn as one (see #reloadSoon). */
+const COALESCE_MS = 25;
+
 export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>, vscode.Disposable {
   readonly #channels: ChannelRegistry;
   readonly #store: TokenStore;
@@ -45,6 +48,7 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
   #model: Promise<ExplorerModel>;
   #generation = 0;
   #contextKeys: TokenExplorerContextKeys | undefined;
+  #pendingFire: NodeJS.Timeout | undefined;
 
   constructor(channels: ChannelRegistry, store: TokenStore, selection: AccountSelection, now: () => number = Date.now) {
     this.#channels = channels;
@@ -56,13 +60,13 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     this.#model = this.#load();
     this.#subscriptions.push(
       channels.onDidChange(() => {
-        this.refresh();
+        this.#reloadSoon();
       }),
       store.onDidChange(() => {
-        this.refresh();
+        this.#reloadSoon();
       }),
       selection.onDidChange(() => {
-        this.refresh();
+        this.#reloadSoon();
       }),
       this.#onDidChangeTreeData,
     );
@@ -77,8 +81,24 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   /** Re-reads the store and redraws the whole tree. */
   refresh(): void {
+    clearTimeout(this.#pendingFire);
+    this.#pendingFire = undefined;
     this.#model = this.#load();
     this.#onDidChangeTreeData.fire(undefined);
+  }
+
+  /**
+   * The model is rebuilt at once (findAccountNode must see a new account), but the redraw is fired
+   * once per burst: a sign-in changes the store and then the selection, and VS Code's extension host
+   * debounces onDidChangeTreeData by 200 ms, so a second event would make reveal() wait that long.
+   */
+  #reloadSoon(): void {
+    this.#model = this.#load();
+    if (this.#pendingFire !== undefined) return;
+    this.#pendingFire = setTimeout(() => {
+      this.#pendingFire = undefined;
+      this.#onDidChangeTreeData.fire(undefined);
+    }, COALESCE_MS);
   }
 
   getTreeItem(node: TokenExplorerNode): vscode.TreeItem {
@@ -107,6 +127,7 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   dispose(): void {
     clearInterval(this.#timer);
+    clearTimeout(this.#pendingFire);
     for (const subscription of this.#subscriptions.splice(0)) {
       subscription.dispose();
     }
