@@ -2,7 +2,7 @@
  * Composition only: builds the window's objects, registers every command, view and listener, and
  * hands each disposable to context.subscriptions.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { AutoRefresher } from './core/autoRefresh';
 import { accountId } from './core/tokenStore';
 import { AccountSelection } from './vscode/accountSelection';

@@ -1,5 +1,5 @@
 /** The account the status bar shows and palette commands default to. Only IDs, in globalState. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { sameAccount, type AccountKey } from '../core/tokenStore';
 import { STATE_KEYS } from './constants';
 

@@ -2,7 +2,7 @@
  * Channels: non-secret fields from the `lineLogin.channels` setting, each secret from SecretStorage
  * under its own key (never settings, never globalState).
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { ChannelConfig } from '../core/channels';
 import { InputError } from '../core/errors';
 import type { LineChannelCredentials } from '../core/types';

@@ -3,7 +3,7 @@
  * (jwtExplain.ts); this adds Japanese, keyed the same, so the core's explainClaims can use either.
  * Kept as a table rather than in the l10n bundle because the keys are claim names, not sentences.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { CLAIM_EXPLANATIONS, explainClaims, type ClaimExplanation, type ClaimExplanationKey } from '../core/jwtExplain';
 import { displayLocale } from './format';
 

@@ -1,5 +1,5 @@
 /** Typed access to the `lineLogin.*` settings. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { parseChannelConfig, type ChannelConfig } from '../core/channels';
 import { validateBaseUrl } from '../core/endpoints';
 import { isLineLoginError } from '../core/errors';

@@ -2,7 +2,7 @@
  * Error codes → what the user reads, in English or Japanese (vscode.l10n). The core's English
  * messages are the fallback and what automation callers get; the UI adds what to do next.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isLineLoginError, type LineLoginErrorCode } from '../core/errors';
 
 /** What the user can do next, offered as notification buttons. */

@@ -2,7 +2,7 @@
  * Times and durations in the display language. Intl does the grammar in every language VS Code
  * ships; vscode.l10n only wraps the phrases around it ("expires {0}").
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;

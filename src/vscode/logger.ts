@@ -2,7 +2,7 @@
  * The "LINE Login" log. Every line goes through the Redactor (security checklist §13), so a token,
  * code, verifier or secret that reaches a message is masked before VS Code ever sees it.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { LineRequestLogEntry } from '../core/lineHttp';
 import { Redactor } from '../core/redact';
 import { LOG_CHANNEL_NAME } from './constants';

@@ -1,5 +1,5 @@
 /** Quick picks and input boxes shared by the commands. Returning undefined means "the user cancelled". */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { accountDisplayName } from '../core/accountSummary';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';

@@ -2,7 +2,7 @@
  * Read-only virtual documents for token details, decoded JWTs and verification reports. Not untitled
  * documents: VS Code's hot exit would write those to disk, and these show token previews and claims.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 
 export const DOCUMENT_SCHEME = 'line-login';
 

@@ -3,7 +3,7 @@
  * on the endpoint settings, so they are rebuilt when those change (and fail with a clear error
  * while a setting is invalid).
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { LineAccounts } from '../core/accounts';
 import { createLineJwks, type LineJwks } from '../core/idToken';
 import { LineLoginClient } from '../core/lineClient';

@@ -2,7 +2,7 @@
  * The status bar item: which LINE account commands use, and how long its access token has left.
  * Clicking it runs "Select Account".
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { channelLabel } from '../core/channels';
 import { sameAccount, type AccountKey, type TokenStore } from '../core/tokenStore';
 import type { TokenSet } from '../core/types';

@@ -3,7 +3,7 @@
  * `tokenPreview` prefixes (security checklist §12): these documents can be saved, shared or
  * screenshotted, and copying a token must stay an explicit action.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../core/channels';
 import type { ClaimExplanation, DecodedJwt } from '../core/jwtExplain';
 import { tokenPreview } from '../core/redact';

@@ -1,5 +1,5 @@
 /** The "Verify ID Token" report: the local check and LINE's verify endpoint side by side. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { IdTokenCheck, IdTokenComparison } from '../core/accounts';
 import type { IdTokenClaims } from '../core/types';
 import { formatDateTime } from './format';

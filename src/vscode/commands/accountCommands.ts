@@ -1,5 +1,5 @@
 /** Everything done with a signed-in account: verify, refresh, revoke, deauthorize, sign out, user data, copy. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import type { IdTokenComparison, RevokeResult } from '../../core/accounts';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';

@@ -1,5 +1,5 @@
 /** lineLogin.addChannel, editChannel, removeChannel. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { parseChannelConfig, validateChannelId, validateChannelSecret, type ChannelConfig } from '../../core/channels';
 import { DEFAULT_CALLBACK_URL, DEFAULT_SCOPES } from '../constants';
 import { askChannelSecret, pickChannel } from '../pickers';

@@ -4,7 +4,7 @@
  * rejects with a coded error. Called from the palette or the tree, it prompts as needed and shows
  * errors as notifications with next steps.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { InputError, isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
 import type { AccountKey } from '../../core/tokenStore';
 import { actionLabel, presentError, type ErrorAction } from '../errorMessages';

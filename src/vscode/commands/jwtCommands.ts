@@ -1,5 +1,5 @@
 /** lineLogin.decodeJwt and lineLogin.showTokenDetails: reading tokens without exposing them. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { accountDisplayName } from '../../core/accountSummary';
 import { isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
 import { verifyJwtSignature } from '../../core/idToken';

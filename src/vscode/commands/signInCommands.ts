@@ -1,5 +1,5 @@
 /** lineLogin.signIn and lineLogin.signInWithRedirectUrl. */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';

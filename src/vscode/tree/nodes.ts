@@ -3,7 +3,7 @@
  * can read `label`, `description`, `contextValue` and `tooltip` straight off what getChildren returns.
  * Nodes carry account keys and token previews, never a token itself (security checklist §12).
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
 import type { ClaimExplanation, ClaimExplanationKey } from '../../core/jwtExplain';
 import { tokenPreview } from '../../core/redact';

@@ -3,7 +3,7 @@
  * every change (including other windows' changes, which the store reports) and once a minute, so
  * "expires in …" stays true without anyone touching it.
  */
-import * as vscode from 'vscode';
+import vscode = require('vscode');
 import { isLineLoginError } from '../../core/errors';
 import { sameAccount, type AccountKey, type TokenStore } from '../../core/tokenStore';
 import type { TokenSet } from '../../core/types';
