@@ -13,12 +13,12 @@ export const RESULT_FILE_ENV = 'BENCH_RESULT_FILE';
 export const EXTENSION_ID_ENV = 'BENCH_EXTENSION_ID';
 /** Workload entry: how many repeats of each measurement. */
 export const REPEATS_ENV = 'BENCH_REPEATS';
+/** Workload entry, diagnostics only: write V8 CPU profiles of the activation and the tree refresh here. */
+export const CPU_PROFILE_DIR_ENV = 'BENCH_CPU_PROFILE_DIR';
 
 export const OUR_EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 export const EMPTY_EXTENSION_ID = 'line-login-bench.empty-extension';
 export const GITHUB_AUTH_EXTENSION_ID = 'vscode.github-authentication';
-/** A manifest without `main`: the development extension of the github-authentication samples. */
-export const HOST_ONLY_EXTENSION_ID = 'line-login-bench.host-only';
 
 export interface MemorySnapshot {
   readonly heapUsed: number;
@@ -55,6 +55,12 @@ export interface SignInSample {
   readonly callbackToDoneMs: number;
   /** `callbackReceived` → `stored`. */
   readonly callbackToStoredMs: number;
+  /** callbackToStoredMs − emulatorRequestsMs: code exchange, ID token check, profile, SecretStorage write. */
+  readonly callbackToStoredNetMs: number;
+  /** `stored` → the command resolved: selecting the account (globalState) and revealing it in the tree. */
+  readonly storedToDoneMs: number;
+  /** The part of storedToDone spent inside `treeView.reveal` (the workbench opens and draws the view). */
+  readonly revealMs: number;
   /** The emulator's share of callbackToDone: the token and profile requests as the client timed them. */
   readonly emulatorRequestsMs: number;
   /** callbackToDoneMs − emulatorRequestsMs. */
@@ -75,6 +81,9 @@ export interface WorkloadResult {
   readonly signIn: readonly SignInSample[];
   /** Baseline: node:http listen on 127.0.0.1:0 + one fetch round trip + close, in the same extension host. */
   readonly bareLoopbackMs: readonly number[];
+  /** Context for the store step: one SecretStorage get and one store of a small value (VS Code's round trips). */
+  readonly secretGetMs: readonly number[];
+  readonly secretStoreMs: readonly number[];
   readonly tree: readonly TreeSample[];
   readonly treeShape: { readonly channels: number; readonly accounts: number; readonly nodes: number; readonly accountsJsonBytes: number };
   readonly memory: { readonly beforeActivation: MemorySnapshot; readonly afterActivation: MemorySnapshot; readonly withLargeTree: MemorySnapshot; readonly gcForced: boolean };

@@ -3,8 +3,11 @@
 // redirects by itself), a bare node:http loopback round trip as its baseline, and the token tree at
 // 50 channels × 20 accounts. Writes one WorkloadResult; nothing it writes holds a token or secret.
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { Session } from 'node:inspector';
 import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
@@ -13,9 +16,12 @@ import type { TokenSet } from '../../src/core/types';
 import type { TestHooks } from '../../src/extension';
 import type { SignInStageEvent } from '../../src/vscode/services';
 import type { TokenExplorerNode } from '../../src/vscode/tree/nodes';
-import { gcFunction, memorySnapshot, OUR_EXTENSION_ID, REPEATS_ENV, writeResult, type RequestTiming, type SignInSample, type TreeSample, type WorkloadResult } from './benchProtocol';
+import { freePort } from '../support/ports';
+import { CPU_PROFILE_DIR_ENV, gcFunction, memorySnapshot, OUR_EXTENSION_ID, REPEATS_ENV, writeResult, type RequestTiming, type SignInSample, type TreeSample, type WorkloadResult } from './benchProtocol';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
+/** A key of no meaning to the extension, for timing SecretStorage writes. */
+const PROBE_KEY = 'lineLogin.bench.probe';
 const CHANNEL = { channelId: '1690000001', channelSecret: randomBytes(16).toString('hex'), name: 'Bench (emulator)' };
 const USER = { userId: `U${'b'.repeat(32)}`, displayName: 'Bench User', pictureUrl: 'https://profile.line-scdn.net/bench', statusMessage: 'bench', email: 'bench@example.com' };
 const TREE_CHANNELS = 50;
@@ -48,13 +54,6 @@ function listen(server: Server | ReturnType<typeof createNetServer>, port: numbe
 
 function closeServer(server: Server | ReturnType<typeof createNetServer>): Promise<void> {
   return new Promise((resolveClose) => server.close(() => { resolveClose(); }));
-}
-
-async function freePort(): Promise<number> {
-  const server = createNetServer();
-  const port = await listen(server, 0);
-  await closeServer(server);
-  return port;
 }
 
 /** The callback port is free again once the previous sign-in's listener closed (after its result page). */
@@ -94,9 +93,18 @@ function stageAt(stages: readonly SignInStageEvent[], stage: SignInStage): numbe
   return event.at;
 }
 
-async function signInOnce(stages: SignInStageEvent[], requests: (RequestTiming & { at: number })[]): Promise<SignInSample> {
+interface Recorders {
+  readonly stages: SignInStageEvent[];
+  readonly requests: (RequestTiming & { at: number })[];
+  /** Time spent inside treeView.reveal during the current sign-in. */
+  revealMs: number;
+}
+
+async function signInOnce(recorders: Recorders): Promise<SignInSample> {
+  const { stages, requests } = recorders;
   stages.length = 0;
   requests.length = 0;
+  recorders.revealMs = 0;
   const started = performance.now();
   const summary = await vscode.commands.executeCommand<{ userId?: string } | undefined>('lineLogin.signIn', { channelId: CHANNEL.channelId });
   const done = performance.now();
@@ -115,48 +123,80 @@ async function signInOnce(stages: SignInStageEvent[], requests: (RequestTiming &
     toBrowserOpenedMs: browserOpened - started,
     callbackToDoneMs: done - callbackReceived,
     callbackToStoredMs: stored - callbackReceived,
+    callbackToStoredNetMs: stored - callbackReceived - emulatorRequestsMs,
+    storedToDoneMs: done - stored,
+    revealMs: recorders.revealMs,
     emulatorRequestsMs,
     callbackToDoneNetMs: done - callbackReceived - emulatorRequestsMs,
     requests: emulatorRequests.map(({ method, path, durationMs }) => ({ method, path, durationMs })),
   };
 }
 
-async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: number): Promise<{ signIn: SignInSample[]; bareLoopbackMs: number[] }> {
+/** VS Code's SecretStorage round trips, which every sign-in's read-modify-write of the accounts pays. */
+async function secretRoundTrips(hooks: TestHooks): Promise<{ getMs: number; storeMs: number }> {
+  const getStarted = performance.now();
+  await hooks.secrets.get(SECRETS_KEY);
+  const getMs = performance.now() - getStarted;
+  const storeStarted = performance.now();
+  await hooks.secrets.store(PROBE_KEY, hex(1000));
+  return { getMs, storeMs: performance.now() - storeStarted };
+}
+
+type SignInMeasurements = Pick<WorkloadResult, 'signIn' | 'bareLoopbackMs' | 'secretGetMs' | 'secretStoreMs'>;
+
+async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: number): Promise<SignInMeasurements> {
   const callbackPort = await freePort();
   const callbackUrl = `http://localhost:${callbackPort}/callback`;
   emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
   await vscode.commands.executeCommand('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'] });
   await eventually(async () => (await hooks.explorer.getChildren()).length === 1, 'the channel to appear in the tree');
 
-  const stages: SignInStageEvent[] = [];
-  const requests: (RequestTiming & { at: number })[] = [];
-  const stageSubscription = hooks.services.onSignInStage((event) => stages.push(event));
+  const recorders: Recorders = { stages: [], requests: [], revealMs: 0 };
+  const stageSubscription = hooks.services.onSignInStage((event) => recorders.stages.push(event));
   // The client's onRequest entries reach the log through Logger.request; keep their timings too.
   const logger = hooks.services.logger;
   const logRequest = logger.request.bind(logger);
   logger.request = (entry): void => {
-    requests.push({ method: entry.method, path: entry.path, durationMs: entry.durationMs, at: performance.now() });
+    recorders.requests.push({ method: entry.method, path: entry.path, durationMs: entry.durationMs, at: performance.now() });
     logRequest(entry);
+  };
+  // The account is revealed in the tree at the end of a sign-in; time that call on its own.
+  const treeView = hooks.treeView;
+  const reveal = treeView.reveal.bind(treeView);
+  treeView.reveal = async (element, options): Promise<void> => {
+    const revealStarted = performance.now();
+    try {
+      await reveal(element, options);
+    } finally {
+      recorders.revealMs += performance.now() - revealStarted;
+    }
   };
 
   const signIn: SignInSample[] = [];
   const bareLoopbackMs: number[] = [];
+  const secretGetMs: number[] = [];
+  const secretStoreMs: number[] = [];
   try {
     for (let index = 0; index < WARM_UP + repeats; index++) {
       await waitForPortFree(callbackPort);
       await delay(100);
-      const sample = await signInOnce(stages, requests);
+      const sample = await signInOnce(recorders);
       const baseline = await bareLoopbackRoundTrip();
+      const secrets = await secretRoundTrips(hooks);
       if (index >= WARM_UP) {
         signIn.push(sample);
         bareLoopbackMs.push(baseline);
+        secretGetMs.push(secrets.getMs);
+        secretStoreMs.push(secrets.storeMs);
       }
     }
   } finally {
     stageSubscription.dispose();
     logger.request = logRequest;
+    treeView.reveal = reveal;
+    await hooks.secrets.delete(PROBE_KEY);
   }
-  return { signIn, bareLoopbackMs };
+  return { signIn, bareLoopbackMs, secretGetMs, secretStoreMs };
 }
 
 /** Every node's children and tree item, depth first, as the view would ask for them if all were expanded. */
@@ -172,6 +212,36 @@ async function walkTree(hooks: TestHooks): Promise<number> {
   };
   await visit(undefined);
   return count;
+}
+
+/**
+ * Diagnostics only ($BENCH_CPU_PROFILE_DIR set): a V8 CPU profile of `work`, written as
+ * `<dir>/<name>.cpuprofile` (open it in Chrome DevTools or VS Code). Off in normal runs: profiling
+ * slows what it observes.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env[CPU_PROFILE_DIR_ENV];
+  if (dir === undefined || dir === '') return work();
+  const session = new Session();
+  session.connect();
+  const post = (method: string, params?: object): Promise<unknown> =>
+    new Promise((resolvePost, reject) => {
+      session.post(method, params, (error, result) => {
+        if (error) reject(error);
+        else resolvePost(result);
+      });
+    });
+  await post('Profiler.enable');
+  await post('Profiler.setSamplingInterval', { interval: 100 });
+  await post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const stopped = await post('Profiler.stop');
+    const profile = typeof stopped === 'object' && stopped !== null && 'profile' in stopped ? stopped.profile : undefined;
+    await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 function hex(bytes: number): string {
@@ -240,8 +310,10 @@ async function measureTree(hooks: TestHooks, issuer: string, repeats: number): P
     const readParseMs = performance.now() - readStarted;
 
     const refreshStarted = performance.now();
-    hooks.explorer.refresh();
-    const walked = await walkTree(hooks);
+    const walked = await profiled(`tree-refresh-and-walk-${index}`, () => {
+      hooks.explorer.refresh();
+      return walkTree(hooks);
+    });
     const refreshAndWalkMs = performance.now() - refreshStarted;
 
     const walkStarted = performance.now();
@@ -260,7 +332,7 @@ async function measure(): Promise<WorkloadResult> {
   if (extension === undefined) throw new Error(`${OUR_EXTENSION_ID} is not loaded`);
   const gc = gcFunction();
   const beforeActivation = memorySnapshot(gc);
-  const hooks = await extension.activate();
+  const hooks = await profiled('activation', () => Promise.resolve(extension.activate()));
   await delay(500);
   const afterActivation = memorySnapshot(gc);
 
@@ -274,10 +346,10 @@ async function measure(): Promise<WorkloadResult> {
   try {
     await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
     await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
-    const { signIn, bareLoopbackMs } = await measureSignIn(hooks, emulator, repeats);
+    const signInMeasurements = await measureSignIn(hooks, emulator, repeats);
     const { tree, shape } = await measureTree(hooks, emulator.authorizeBaseUrl, repeats);
     const withLargeTree = memorySnapshot(gc);
-    return { signIn, bareLoopbackMs, tree, treeShape: shape, memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined } };
+    return { ...signInMeasurements, tree, treeShape: shape, memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined } };
   } finally {
     await emulator.close();
   }
