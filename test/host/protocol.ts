@@ -24,7 +24,12 @@ export type HarnessRequest =
   /** Waits for a tab whose URL contains `urlIncludes`, then for `selector` in it, and clicks it. */
   | { readonly id: string; readonly command: 'click'; readonly urlIncludes: string; readonly selector: string; readonly timeoutMs?: number }
   /** Closes every tab except the workbench. */
-  | { readonly id: string; readonly command: 'closeTabs' };
+  | { readonly id: string; readonly command: 'closeTabs' }
+  /**
+   * Answers VS Code's own UI as a person would: waits for `selector` to be visible in the workbench
+   * (e.g. the quick input), types `text` into the focused element, then presses `press` (e.g. Enter).
+   */
+  | { readonly id: string; readonly command: 'workbenchInput'; readonly selector: string; readonly text?: string; readonly press?: string; readonly timeoutMs?: number };
 
 export type HarnessCommand = HarnessRequest['command'];
 
@@ -97,6 +102,20 @@ export function parseRequest(line: string): HarnessRequest | { readonly id: stri
         return { id, invalid: 'click needs "urlIncludes" and "selector"' };
       }
       return typeof timeoutMs === 'number' ? { id, command, urlIncludes, selector, timeoutMs } : { id, command, urlIncludes, selector };
+    }
+    case 'workbenchInput': {
+      const { selector, text, press, timeoutMs } = json;
+      if (typeof selector !== 'string' || (text !== undefined && typeof text !== 'string') || (press !== undefined && typeof press !== 'string')) {
+        return { id, invalid: 'workbenchInput needs a "selector" and optional string "text" and "press"' };
+      }
+      return {
+        id,
+        command,
+        selector,
+        ...(typeof text === 'string' ? { text } : {}),
+        ...(typeof press === 'string' ? { press } : {}),
+        ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+      };
     }
     default:
       return { id, invalid: `unknown command ${JSON.stringify(command)}` };

@@ -6,12 +6,13 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
-import { clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
+import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
@@ -391,6 +392,37 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.deepEqual(await run('lineLogin.deauthorize', { ...accountKey, confirmed: true }), { deauthorizedOnServer: true, deletedLocally: true });
       assert.equal(emulator.requests.filter((r) => r.endpoint === 'deauthorize').length, 1);
       assert.deepEqual(await storedAccounts(), []);
+    });
+
+    it('signInWithRedirectUrl: the person picks defaults, approves in the browser and pastes the redirected URL', async () => {
+      await closeTabs();
+      // Where the browser lands in this mode is not ours to serve (a remote host's browser cannot reach
+      // us); here a stand-in page on the callback port records the URL a person would copy.
+      let landedOn: ((url: string) => void) | undefined;
+      const landed = new Promise<string>((resolve) => (landedOn = resolve));
+      const landing = createHttpServer((request, response) => {
+        landedOn?.(`http://localhost:${callbackPort}${request.url ?? ''}`);
+        response.end('copy the URL from the address bar');
+      });
+      await new Promise<void>((resolve) => landing.listen(callbackPort, '127.0.0.1', resolve));
+      try {
+        const [channelNode] = await children();
+        // A tree node, not an argument object: the interactive flow with its quick pick and input box.
+        const signIn = Promise.resolve(vscode.commands.executeCommand<{ userId: string } | undefined>('lineLogin.signInWithRedirectUrl', channelNode));
+        await answerWorkbench('.quick-input-widget', { press: 'Enter' });
+        // The consent page shows unless LINE's session already holds consent.
+        const consent = clickInTab('line-emulator.localhost', '#allow', 10_000).catch((error: unknown) => error);
+        const redirected = await landed;
+        assert.match(redirected, /\/callback\?code=/);
+        await answerWorkbench('.quick-input-widget input[type="password"]', { text: redirected, press: 'Enter' });
+        const summary = await signIn;
+        await consent;
+        assert.equal(summary?.userId, USER.userId);
+        assert.equal((await storedAccounts()).length, 1);
+      } finally {
+        await new Promise<void>((resolve) => landing.close(() => { resolve(); }));
+        await closeTabs();
+      }
     });
 
     it('signOut deletes locally only', async () => {
