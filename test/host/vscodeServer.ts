@@ -207,7 +207,7 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const installDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
   if (await isCompleteInstall(installDir)) {
-    return installAt(installDir);
+    return linkRipgrep(installAt(installDir));
   }
 
   log(`Installing VS Code ${VSCODE_VERSION} server (code-server@${CODE_SERVER_VERSION}) into ${installDir} …`);
@@ -233,7 +233,21 @@ export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Lo
     throw new Error(`The VS Code server install in ${installDir} is incomplete after installing; delete it and retry.`);
   }
   log(`Installed VS Code ${VSCODE_VERSION} server in ${Math.round((Date.now() - started) / 1000)} s`);
-  return installAt(installDir);
+  return linkRipgrep(installAt(installDir));
+}
+
+/**
+ * The package's own ripgrep download is skipped (--ignore-scripts; it comes from GitHub). Debian's
+ * `rg`, when installed, stands in, so the workbench's file search does not fail with ENOENT.
+ */
+async function linkRipgrep(install: VSCodeInstall): Promise<VSCodeInstall> {
+  const system = '/usr/bin/rg';
+  const target = join(install.vscodeDir, 'node_modules', '@vscode', 'ripgrep', 'bin', 'rg');
+  if (existsSync(system) && !existsSync(target)) {
+    await mkdir(join(target, '..'), { recursive: true });
+    await symlink(system, target);
+  }
+  return install;
 }
 
 export interface StartServerOptions {

@@ -189,6 +189,7 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.ok(stored);
       assert.equal(stored.userId, USER.userId);
       assert.equal(stored.idTokenClaims?.email, USER.email);
+      await eventually(() => hooks.treeView.selection.some((node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`), 'the new account is shown and selected in the tree');
     });
 
     it('shows channel → account → tokens, claims and profile in the tree, and the account in the status bar', async () => {
@@ -409,7 +410,7 @@ describe('LINE Login DevTools in VS Code', function () {
         const [channelNode] = await children();
         // A tree node, not an argument object: the interactive flow with its quick pick and input box.
         const signIn = Promise.resolve(vscode.commands.executeCommand<{ userId: string } | undefined>('lineLogin.signInWithRedirectUrl', channelNode));
-        await answerWorkbench('.quick-input-widget', { press: 'Enter' });
+        await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
         // The consent page shows unless LINE's session already holds consent.
         const consent = clickInTab('line-emulator.localhost', '#allow', 10_000).catch((error: unknown) => error);
         const redirected = await landed;
@@ -419,6 +420,7 @@ describe('LINE Login DevTools in VS Code', function () {
         await consent;
         assert.equal(summary?.userId, USER.userId);
         assert.equal((await storedAccounts()).length, 1);
+        await eventually(() => hooks.treeView.selection.some((node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`), 'the new account is selected in the tree');
       } finally {
         await new Promise<void>((resolve) => landing.close(() => { resolve(); }));
         await closeTabs();

@@ -114,8 +114,16 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     return node.parent;
   }
 
-  /** The node of the current tree for this account, for `TreeView.reveal` after a sign-in. */
+  /**
+   * The node of the current tree for this account, for `TreeView.reveal` after a sign-in. A pending
+   * redraw is fired first: reveal resolves nodes against what VS Code was last told.
+   */
   async findAccountNode(key: AccountKey): Promise<AccountNode | undefined> {
+    if (this.#pendingFire !== undefined) {
+      clearTimeout(this.#pendingFire);
+      this.#pendingFire = undefined;
+      this.#onDidChangeTreeData.fire(undefined);
+    }
     const { roots } = await this.#model;
     for (const root of roots) {
       for (const child of root.children) {
