@@ -18,7 +18,7 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium } from '../host/browser';
 import { parseLogLine } from '../host/runIntegration';
-import { ensureVSCodeServer, REPO_ROOT, startVSCodeServer, type RunningServer, type VSCodeInstall } from '../host/vscodeServer';
+import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer, type VSCodeInstall } from '../host/vscodeServer';
 import {
   CPU_PROFILE_DIR_ENV,
   EMPTY_EXTENSION_ID,
@@ -64,14 +64,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
  * in every session does as little as possible while the samples are taken.
  */
 const USER_SETTINGS: Readonly<Record<string, unknown>> = {
-  'security.workspace.trust.enabled': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'telemetry.telemetryLevel': 'off',
+  ...PROFILE_SETTINGS,
   'git.enabled': false,
   'git.autoRepositoryDetection': false,
 };

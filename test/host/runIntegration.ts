@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-c
 import { redactPatterns } from '../../src/core/redact';
 import { launchChromium } from './browser';
 import { BEGIN_MARKER, HARNESS_DIR_ENV, parseRequest, parseResults, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo, type TestResults } from './protocol';
-import { ensureVSCodeServer, installVsix, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import { ensureVSCodeServer, installVsix, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
 
 interface Options {
   readonly testsPath: string;
@@ -170,21 +170,6 @@ class ConsoleFilter {
   }
 }
 
-/**
- * User settings for the fresh profile. Workspace trust off: its modal is refused in test mode and
- * would leave the workspace in restricted mode, which real users do not run the extension in.
- * The rest keeps the workbench from reaching for the (unreachable) marketplace or opening editors.
- */
-const USER_SETTINGS: Readonly<Record<string, unknown>> = {
-  'security.workspace.trust.enabled': false,
-  'workbench.startupEditor': 'none',
-  'workbench.tips.enabled': false,
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-  'telemetry.telemetryLevel': 'off',
-};
 
 interface TrackedTab {
   readonly page: Page;
@@ -353,7 +338,7 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
   const dataDir = join(tempRoot, 'server-data');
   await Promise.all([workspace, replyDir, extensionsDir, join(dataDir, 'data', 'User')].map((dir) => mkdir(dir, { recursive: true })));
   // The web workbench keeps user settings on the server, in <server-data-dir>/data/User.
-  await writeFile(join(dataDir, 'data', 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
+  await writeFile(join(dataDir, 'data', 'User', 'settings.json'), `${JSON.stringify(PROFILE_SETTINGS, null, 2)}\n`);
   if (options.vsixPath !== undefined) {
     if (!existsSync(options.vsixPath)) {
       throw new Error(`The package ${options.vsixPath} does not exist. Build it first: npm run package.`);

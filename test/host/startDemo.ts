@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
-import { ensureVSCodeServer, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
 
 const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');
 
@@ -31,11 +31,7 @@ async function writeSettings(dataDir: string, settings: Record<string, unknown>)
     // First run, or a file VS Code left unparsable: start clean.
   }
   const merged = {
-    'security.workspace.trust.enabled': false,
-    'workbench.startupEditor': 'none',
-    'extensions.autoCheckUpdates': false,
-    'update.mode': 'none',
-    'telemetry.telemetryLevel': 'off',
+    ...PROFILE_SETTINGS,
     // The demo workspace lives inside this repository's clone.
     'git.openRepositoryInParentFolders': 'never',
     ...current,

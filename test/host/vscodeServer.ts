@@ -416,3 +416,19 @@ export function installVsix(install: VSCodeInstall, vsixPath: string, extensions
     });
   });
 }
+
+/**
+ * User settings for the fresh profile. Workspace trust off: its modal is refused in test mode and
+ * would leave the workspace in restricted mode, which real users do not run the extension in.
+ * The rest keeps the workbench from reaching for the (unreachable) marketplace or opening editors.
+ */
+export const PROFILE_SETTINGS: Readonly<Record<string, unknown>> = {
+  'security.workspace.trust.enabled': false,
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+  'telemetry.telemetryLevel': 'off',
+};
