@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect, createServer, type Server } from 'node:net';
-import { networkInterfaces } from 'node:os';
+import { chmod, cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -414,8 +415,13 @@ describe('startLoopbackServer', () => {
   });
 
   test('a privileged port without privileges → ERR_LISTEN_FAILED (EACCES)', async (t) => {
-    // In a child process, so that a root test run can drop to an unprivileged user first.
-    const modulePath = join(__dirname, '../../src/core/loopbackServer.js');
+    // In a child process, so that a root test run can drop to an unprivileged user first. The
+    // compiled core is copied to a folder that user can read (a clone may sit in a private folder).
+    const readable = await mkdtemp(join(tmpdir(), 'line-login-eacces-'));
+    t.after(() => rm(readable, { recursive: true, force: true }));
+    await cp(join(__dirname, '../../src/core'), join(readable, 'core'), { recursive: true });
+    await chmodTree(readable);
+    const modulePath = join(readable, 'core', 'loopbackServer.js');
     const script = [
       'if (process.getuid && process.getuid() === 0) process.setuid(65534);',
       `require(${JSON.stringify(modulePath)})`,
@@ -489,3 +495,13 @@ describe('startLoopbackServer', () => {
     await server.close();
   });
 });
+
+/** World-readable folders and files, so a child process that dropped to `nobody` can load them. */
+async function chmodTree(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) await chmodTree(path);
+    else await chmod(path, 0o644);
+  }
+}
