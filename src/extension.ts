@@ -13,6 +13,7 @@ import { registerCommand, type CommandHandler, type ErrorActionHandlers } from '
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';
 import { affectsLineLogin, readAutoRefresh } from './vscode/config';
+import { presentError } from './vscode/errorMessages';
 import { COMMANDS, SETTINGS, TOKENS_VIEW_ID } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
@@ -87,9 +88,17 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         case 'signInAgain':
           await vscode.commands.executeCommand(COMMANDS.signIn, invocation.node);
           return;
-        case 'retryWithoutAutoLogin':
-          await vscode.commands.executeCommand(COMMANDS.signIn, { ...invocation.args, disableAutoLogin: true });
+        case 'retryWithoutAutoLogin': {
+          // LINE's advice after a silently failed auto login: the same request with auto login off.
+          const retry = { ...(invocation.retryArgs ?? invocation.args), disableAutoLogin: true };
+          try {
+            const account = await vscode.commands.executeCommand<{ userId: string; displayName?: string } | undefined>(COMMANDS.signIn, retry);
+            if (account !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId));
+          } catch (retryError) {
+            void vscode.window.showErrorMessage(logger.redactor.redact(presentError(retryError).message));
+          }
           return;
+        }
         case 'copyCallbackUrl': {
           const details: unknown = typeof error === 'object' && error !== null && 'details' in error ? error.details : undefined;
           const callbackUrl = typeof details === 'object' && details !== null && 'callbackUrl' in details ? details.callbackUrl : undefined;

@@ -99,6 +99,6 @@ export async function waitForTab(match: (url: string) => boolean, timeoutMs = 20
 }
 
 /** Waits for `selector` in the workbench (e.g. `.quick-input-widget`), types `text`, presses `press`. */
-export async function answerWorkbench(selector: string, input: { text?: string; press?: string }, timeoutMs = 20_000): Promise<void> {
+export async function answerWorkbench(selector: string, input: { click?: boolean; text?: string; press?: string }, timeoutMs = 20_000): Promise<void> {
   await harnessRequest({ command: 'workbenchInput', selector, ...input, timeoutMs }, timeoutMs + 5_000);
 }

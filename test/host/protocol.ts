@@ -27,9 +27,10 @@ export type HarnessRequest =
   | { readonly id: string; readonly command: 'closeTabs' }
   /**
    * Answers VS Code's own UI as a person would: waits for `selector` to be visible in the workbench
-   * (e.g. the quick input), types `text` into the focused element, then presses `press` (e.g. Enter).
+   * (e.g. the quick input), clicks it when `click` is set (e.g. a notification's button), types `text`
+   * into the focused element, then presses `press` (e.g. Enter).
    */
-  | { readonly id: string; readonly command: 'workbenchInput'; readonly selector: string; readonly text?: string; readonly press?: string; readonly timeoutMs?: number };
+  | { readonly id: string; readonly command: 'workbenchInput'; readonly selector: string; readonly click?: boolean; readonly text?: string; readonly press?: string; readonly timeoutMs?: number };
 
 export type HarnessCommand = HarnessRequest['command'];
 
@@ -104,14 +105,15 @@ export function parseRequest(line: string): HarnessRequest | { readonly id: stri
       return typeof timeoutMs === 'number' ? { id, command, urlIncludes, selector, timeoutMs } : { id, command, urlIncludes, selector };
     }
     case 'workbenchInput': {
-      const { selector, text, press, timeoutMs } = json;
-      if (typeof selector !== 'string' || (text !== undefined && typeof text !== 'string') || (press !== undefined && typeof press !== 'string')) {
-        return { id, invalid: 'workbenchInput needs a "selector" and optional string "text" and "press"' };
+      const { selector, click, text, press, timeoutMs } = json;
+      if (typeof selector !== 'string' || (click !== undefined && typeof click !== 'boolean') || (text !== undefined && typeof text !== 'string') || (press !== undefined && typeof press !== 'string')) {
+        return { id, invalid: 'workbenchInput needs a "selector", an optional boolean "click" and optional strings "text" and "press"' };
       }
       return {
         id,
         command,
         selector,
+        ...(click === true ? { click } : {}),
         ...(typeof text === 'string' ? { text } : {}),
         ...(typeof press === 'string' ? { press } : {}),
         ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),

@@ -276,11 +276,13 @@ class RequestHandler {
           await this.tabs.closeAll();
           return { id: request.id, ok: true };
         case 'workbenchInput': {
-          await this.workbench.locator(request.selector).first().waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
+          const target = this.workbench.locator(request.selector).first();
+          await target.waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
+          if (request.click === true) await target.click();
           if (request.text !== undefined) await this.workbench.keyboard.type(request.text);
           if (request.press !== undefined) await this.workbench.keyboard.press(request.press);
           // The text may be a redirect URL with a code: only its length is logged.
-          log(`answered ${request.selector}${request.text === undefined ? '' : ` with ${request.text.length} characters`}${request.press === undefined ? '' : ` + ${request.press}`}`);
+          log(`answered ${request.selector}${request.click === true ? ' (clicked)' : ''}${request.text === undefined ? '' : ` with ${request.text.length} characters`}${request.press === undefined ? '' : ` + ${request.press}`}`);
           return { id: request.id, ok: true };
         }
       }

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
-import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
+import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot, waitForTab } from '../host/client';
 import { freePort } from '../support/ports';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
@@ -424,6 +424,35 @@ describe('LINE Login DevTools in VS Code', function () {
       } finally {
         await new Promise<void>((resolve) => landing.close(() => { resolve(); }));
         await closeTabs();
+      }
+    });
+
+    it('a state mismatch (a silently failed auto login) offers "Retry Without Auto Login", and the retry signs in', async () => {
+      await closeTabs();
+      // prompt=consent holds the browser on the consent page, so the stale redirect below comes first.
+      await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, loginOptions: { prompt: 'consent' } });
+      try {
+        const tokenRequests = emulator.requests.filter((r) => r.endpoint === 'token').length;
+        const [channelNode] = await children();
+        const signIn = Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', channelNode));
+        await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
+        await waitForTab((url) => url.includes('line-emulator.localhost') && url.includes('/oauth2/v2.1/authorize'));
+        // What LINE does when auto login fails silently: back to the callback with a state that is not this attempt's.
+        const stale = await fetch(`http://localhost:${callbackPort}/callback?code=stale-code&state=not-this-attempt`, { redirect: 'manual' });
+        assert.equal(stale.status, 302);
+        assert.equal(await signIn, undefined, 'the attempt failed and told the person');
+        await closeTabs();
+        await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry Without Auto Login")', { click: true });
+        await clickInTab('line-emulator.localhost', '#allow', 20_000);
+        await eventually(() => emulator.requests.filter((r) => r.endpoint === 'token').length === tokenRequests + 1, 'the retry exchanges a new code', 20_000);
+        const retried = emulator.requests.filter((r) => r.endpoint === 'authorize' && r.method === 'GET').at(-1);
+        assert.equal(retried?.query.disable_auto_login, 'true');
+        assert.equal(retried.query.prompt, 'consent', 'the retry repeats what the person chose');
+        assert.ok(!emulator.requests.some((r) => r.endpoint === 'token' && r.form.code === 'stale-code'), 'the stale code was never exchanged');
+        await eventually(async () => (await storedAccounts()).length === 1, 'the account is stored');
+      } finally {
+        await closeTabs();
+        await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, loginOptions: {} });
       }
     });
 

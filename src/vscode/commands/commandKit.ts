@@ -17,6 +17,8 @@ export interface Invocation {
   args: Record<string, unknown>;
   /** The tree node a menu passed, if any. */
   node: unknown;
+  /** What a person chose, as automation arguments, so an error's "retry" can repeat it without asking again. */
+  retryArgs?: Record<string, unknown>;
 }
 
 /** An Error for automation callers: a message that says what went wrong, plus the stable code. */

@@ -156,6 +156,9 @@ export async function signIn(services: LineLoginServices, hooks: SignInHooks, in
     const pickedMode = forcedMode ?? (await askMode(services));
     if (pickedMode === undefined) return undefined;
     mode = pickedMode;
+    if (mode === 'loopback') {
+      invocation.retryArgs = { channelId: channel.channelId, scopes, ...options };
+    }
   }
   return runSignIn(services, hooks, { channel, scopes, options }, mode, invocation);
 }
