@@ -315,6 +315,35 @@ describe('LINE Login DevTools in VS Code', function () {
       await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt', { token: 'not-a-jwt' })), { code: 'ERR_INVALID_JWT' });
     });
 
+    it('decodeJwt from the palette takes a JWT from the clipboard and opens the explained claims', async () => {
+      const [stored] = await storedAccounts();
+      assert.ok(stored?.idToken);
+      await vscode.env.clipboard.writeText(stored.idToken);
+      const decoding = Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt'));
+      // The input box comes prefilled from the clipboard; the person confirms it.
+      await answerWorkbench('.quick-input-widget input[type="password"]', { press: 'Enter' });
+      await decoding;
+      const document = vscode.window.activeTextEditor?.document;
+      assert.equal(document?.uri.scheme, 'line-login');
+      const text = document.getText();
+      assert.match(text, /HS256/);
+      assert.ok(text.includes(USER.userId));
+      assert.ok(!text.includes(stored.idToken), 'the document never holds the token itself');
+      await vscode.env.clipboard.writeText('');
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
+    it('verifyIdToken from the tree opens the side-by-side report', async () => {
+      const node = await hooks.explorer.findAccountNode(accountKey);
+      assert.ok(node);
+      await vscode.commands.executeCommand('lineLogin.verifyIdToken', node);
+      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      assert.match(text, /Local check/);
+      assert.match(text, /LINE verify endpoint/);
+      assert.match(text, /Both checks agree/);
+      await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    });
+
     it('a change written by another window shows up in this window\'s tree', async () => {
       const stored = await hooks.secrets.get(SECRETS_KEY);
       assert.ok(stored);
