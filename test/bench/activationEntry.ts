@@ -5,15 +5,12 @@
 // the only code the measured call loads is the measured extension's.
 import * as vscode from 'vscode';
 import { EXTENSION_ID_ENV, gcFunction, memorySnapshot, writeResult, type ActivationSample } from './benchProtocol';
+import { delay } from '../support/wait';
 
 /** Lets the workbench finish starting (restoring views, resolving built-in activations) first. */
 const SETTLE_BEFORE_MS = 1_000;
 /** Lets the work activate() started (store reads, the first tree load) finish before "after". */
 const SETTLE_AFTER_MS = 500;
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
-}
 
 async function measure(extensionId: string): Promise<ActivationSample> {
   await delay(SETTLE_BEFORE_MS);

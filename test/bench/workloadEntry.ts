@@ -18,6 +18,7 @@ import type { SignInStageEvent } from '../../src/vscode/services';
 import type { TokenExplorerNode } from '../../src/vscode/tree/nodes';
 import { freePort } from '../support/ports';
 import { CPU_PROFILE_DIR_ENV, gcFunction, memorySnapshot, OUR_EXTENSION_ID, REPEATS_ENV, writeResult, type RequestTiming, type SignInSample, type TreeSample, type WorkloadResult } from './benchProtocol';
+import { delay, eventually as eventuallyWithin } from '../support/wait';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
 /** A key of no meaning to the extension, for timing SecretStorage writes. */
@@ -29,16 +30,8 @@ const ACCOUNTS_PER_CHANNEL = 20;
 /** Sign-ins run (and thrown away) before the measured ones: first calls load code and fill caches. */
 const WARM_UP = 2;
 
-function delay(ms: number): Promise<void> {
-  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await delay(25);
-  }
+function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  return eventuallyWithin(check, what, timeoutMs, 25);
 }
 
 function listen(server: Server | ReturnType<typeof createNetServer>, port: number): Promise<number> {

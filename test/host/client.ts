@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatRequest, HARNESS_DIR_ENV, parseReply, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo } from './protocol';
+import { delay } from '../support/wait';
 
 // Omit distributed over the union, so each command keeps its own fields.
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
@@ -13,10 +14,6 @@ type RequestBody = DistributiveOmit<HarnessRequest, 'id'>;
 
 export function harnessAvailable(): boolean {
   return (process.env[HARNESS_DIR_ENV] ?? '') !== '';
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolveDelay) => setTimeout(resolveDelay, ms));
 }
 
 /**

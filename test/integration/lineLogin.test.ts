@@ -14,6 +14,7 @@ import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
 import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot, waitForTab } from '../host/client';
 import { freePort } from '../support/ports';
+import { delay, eventually } from '../support/wait';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000001', channelSecret: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: 'Shop (emulator)' };
@@ -43,18 +44,6 @@ async function storedAccounts(): Promise<TokenSet[]> {
     }
   }
   return accounts;
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-async function eventually(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
-    await delay(50);
-  }
 }
 
 /** Signs in through the real browser; clicks Allow on the emulator's consent page when it shows. */

@@ -5,7 +5,7 @@ import { request as httpRequest } from 'node:http';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { startLineEmulator } from '../../emulator/lineEmulator';
-import type { EmulatorChannel, EmulatorUser, LineEmulator, LineEmulatorOptions } from '../../emulator/lineEmulator';
+import type { EmulatorChannel, EmulatorUser, IssuedTokens, LineEmulator, LineEmulatorOptions } from '../../emulator/lineEmulator';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers.
@@ -122,24 +122,15 @@ async function exchange(emulator: LineEmulator, code: string, extra: Record<stri
   });
 }
 
-interface TokenBody {
-  access_token: string;
-  refresh_token: string;
-  id_token?: string;
-  expires_in: number;
-  scope: string;
-  token_type: string;
-}
-
 async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function login(emulator: LineEmulator, params: Record<string, string | undefined> = {}, channel: EmulatorChannel = WEB): Promise<TokenBody> {
+async function login(emulator: LineEmulator, params: Record<string, string | undefined> = {}, channel: EmulatorChannel = WEB): Promise<IssuedTokens> {
   const code = await getCode(emulator, { client_id: channel.channelId, ...params });
   const response = await exchange(emulator, code, {}, channel);
   assert.equal(response.status, 200);
-  return json<TokenBody>(response);
+  return json<IssuedTokens>(response);
 }
 
 async function refresh(emulator: LineEmulator, refreshToken: string, extra: Record<string, string> = {}): Promise<Response> {
@@ -335,7 +326,7 @@ describe('LINE emulator: consent page', () => {
     const cookie = response.headers.getSetCookie()[0] ?? '';
     assert.match(cookie, /^line_emulator_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax$/);
 
-    const tokens = await json<TokenBody>(await exchange(emulator, code));
+    const tokens = await json<IssuedTokens>(await exchange(emulator, code));
     const claims = (await jwtVerify(tokens.id_token ?? '', hs256Key(WEB))).payload;
     assert.equal(claims.sub, BOB.userId);
 
@@ -364,7 +355,7 @@ describe('LINE emulator: consent page', () => {
     assert.match(html, /id="add_friend"/);
     const target = location(await submit(pending, { user: BOB.userId, action: 'allow', add_friend: 'true' }));
     assert.equal(target.searchParams.get('friendship_status_changed'), 'true');
-    const tokens = await json<TokenBody>(await exchange(emulator, target.searchParams.get('code') ?? ''));
+    const tokens = await json<IssuedTokens>(await exchange(emulator, target.searchParams.get('code') ?? ''));
     const friendship = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     assert.deepEqual(await friendship.json(), { friendFlag: true });
   });
@@ -416,7 +407,7 @@ describe('LINE emulator: token endpoint', () => {
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('cache-control'), 'no-store');
     assert.match(response.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
-    const body = await json<TokenBody>(response);
+    const body = await json<IssuedTokens>(response);
     assert.deepEqual(Object.keys(body), ['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 2592000);
@@ -464,7 +455,7 @@ describe('LINE emulator: token endpoint', () => {
 
   test('a code is single use, and reusing it revokes what it issued (RFC 6749 §4.1.2)', async () => {
     const code = await getCode(emulator);
-    const first = await json<TokenBody>(await exchange(emulator, code));
+    const first = await json<IssuedTokens>(await exchange(emulator, code));
     assert.equal((await verifyAccessToken(emulator, first.access_token)).status, 200);
     await assertOAuthError(await exchange(emulator, code), 400, 'invalid_grant');
     await assertOAuthError(await verifyAccessToken(emulator, first.access_token), 400, 'invalid_request', 'access token invalid');
@@ -565,7 +556,7 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     const tokens = await login(emulator);
     const response = await refresh(emulator, tokens.refresh_token);
     assert.equal(response.status, 200);
-    const body = await json<TokenBody>(response);
+    const body = await json<IssuedTokens>(response);
     assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
     assert.notEqual(body.access_token, tokens.access_token);
     assert.notEqual(body.refresh_token, tokens.refresh_token);
@@ -584,7 +575,7 @@ describe('LINE emulator: refresh, verify, revoke', () => {
       time.advance(step);
       const response = await refresh(emulator, tokens.refresh_token);
       assert.equal(response.status, 200, 'within 90 days of the first sign-in');
-      tokens = await json<TokenBody>(response);
+      tokens = await json<IssuedTokens>(response);
     }
     time.advance(DAY);
     await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant', 'invalid refresh token');
@@ -967,7 +958,7 @@ describe('LINE emulator: discovery, routing, faults', () => {
     logLines.length = 0;
     const { verifier, challenge } = pkce();
     const code = await getCode(emulator, { code_challenge: challenge, code_challenge_method: 'S256' });
-    const tokens = await json<TokenBody>(await exchange(emulator, code, { code_verifier: verifier }));
+    const tokens = await json<IssuedTokens>(await exchange(emulator, code, { code_verifier: verifier }));
     await verifyAccessToken(emulator, tokens.access_token);
     await exchange(emulator, code, { code_verifier: verifier });
     assert.ok(logLines.length >= 4);
