@@ -47,7 +47,16 @@ import type { Socket } from 'node:net';
 import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import type { GenerateKeyPairResult, JWK, JWTHeaderParameters, JWTPayload } from 'jose';
 import { redactPatterns } from '../src/core/redact';
-import { BodyTooLargeError, bearerToken, field, flattenHeaders, mediaType, parseCookies, parseParams, readBody } from './http';
+import {
+  BodyTooLargeError,
+  bearerToken,
+  field,
+  flattenHeaders,
+  mediaType,
+  parseCookies,
+  parseParams,
+  readBody,
+} from './http';
 import type { ParsedParams } from './http';
 import { consentPage, formPostPage, INVALID_REDIRECT_URI_MESSAGE, messagePage, PROXY_ERROR_HTML } from './pages';
 import type { Page } from './pages';
@@ -166,7 +175,11 @@ export interface LineEmulator {
    * `claims`; a claim set to `undefined` is removed. ES256 with a `kid` of a known key uses that key,
    * with an unknown `kid` the current key under that (wrong) kid.
    */
-  signIdToken(channelId: string, claims: Record<string, unknown>, options?: { alg?: 'HS256' | 'ES256'; kid?: string }): Promise<string>;
+  signIdToken(
+    channelId: string,
+    claims: Record<string, unknown>,
+    options?: { alg?: 'HS256' | 'ES256'; kid?: string },
+  ): Promise<string>;
   /** Skips the browser (and records consent, as a completed login would). */
   issueTokensDirectly(channelId: string, userId: string, scopes: string[], nonce?: string): Promise<IssuedTokens>;
   /** Stops listening and destroys open sockets. */
@@ -200,7 +213,8 @@ const FORM = 'application/x-www-form-urlencoded';
 const PKCE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 const USER_ID_PATTERN = /^U[0-9a-f]{32}$/;
 
-const AUTH_FAILED_MESSAGE = 'Authentication failed. Confirm that the access token in the authorization header is valid.';
+const AUTH_FAILED_MESSAGE =
+  'Authentication failed. Confirm that the access token in the authorization header is valid.';
 
 interface Route {
   methods: Partial<Record<string, EmulatorEndpoint>>;
@@ -538,7 +552,10 @@ class Emulator implements LineEmulator {
     if (fault.kind === 'denyConsent' && endpoint !== 'authorize') {
       throw new TypeError('The denyConsent fault applies to the authorize endpoint only.');
     }
-    if ((fault.kind === 'status' || fault.kind === 'emptyBody') && (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)) {
+    if (
+      (fault.kind === 'status' || fault.kind === 'emptyBody') &&
+      (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
+    ) {
       throw new RangeError(`Invalid fault status ${String(fault.status)}.`);
     }
     this.#faults.set(endpoint, { fault, remaining: times });
@@ -555,13 +572,23 @@ class Emulator implements LineEmulator {
     return key.kid;
   }
 
-  async signIdToken(channelId: string, claims: Record<string, unknown>, options: { alg?: 'HS256' | 'ES256'; kid?: string } = {}): Promise<string> {
+  async signIdToken(
+    channelId: string,
+    claims: Record<string, unknown>,
+    options: { alg?: 'HS256' | 'ES256'; kid?: string } = {},
+  ): Promise<string> {
     const channel = this.#channels.get(channelId);
     if (channel === undefined) {
       throw new Error(`Unknown channel ${channelId}.`);
     }
     const iat = this.#nowSeconds();
-    const payload: Record<string, unknown> = { iss: this.authorizeBaseUrl, aud: channelId, exp: iat + ID_TOKEN_LIFETIME_SECONDS, iat, amr: ['pwd'] };
+    const payload: Record<string, unknown> = {
+      iss: this.authorizeBaseUrl,
+      aud: channelId,
+      exp: iat + ID_TOKEN_LIFETIME_SECONDS,
+      iat,
+      amr: ['pwd'],
+    };
     for (const [name, value] of Object.entries(claims)) {
       if (value === undefined) {
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- claims are caller-named by design
@@ -573,7 +600,12 @@ class Emulator implements LineEmulator {
     return this.#sign(channel, payload, options.alg ?? channel.idTokenAlg ?? 'HS256', options.kid);
   }
 
-  async issueTokensDirectly(channelId: string, userId: string, scopes: string[], nonce?: string): Promise<IssuedTokens> {
+  async issueTokensDirectly(
+    channelId: string,
+    userId: string,
+    scopes: string[],
+    nonce?: string,
+  ): Promise<IssuedTokens> {
     const channel = this.#channels.get(channelId);
     if (channel === undefined) {
       throw new Error(`Unknown channel ${channelId}.`);
@@ -622,7 +654,12 @@ class Emulator implements LineEmulator {
     this.#handle(req, res).catch((error: unknown) => {
       this.#log(`internal error: ${error instanceof Error ? error.name : 'unknown'}`);
       if (!res.headersSent && !res.destroyed) {
-        this.#send(res, 500, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal Server Error' }));
+        this.#send(
+          res,
+          500,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ message: 'Internal Server Error' }),
+        );
       } else {
         res.destroy();
       }
@@ -641,7 +678,9 @@ class Emulator implements LineEmulator {
     const outcome: { ctx?: Context; faultNote?: string } = {};
     res.on('finish', () => {
       const note = outcome.ctx?.note ?? outcome.faultNote;
-      this.#log(`${method} ${url.pathname} ${res.statusCode} ${Date.now() - started}ms x-line-request-id=${requestId}${note === undefined ? '' : ` (${note})`}`);
+      this.#log(
+        `${method} ${url.pathname} ${res.statusCode} ${Date.now() - started}ms x-line-request-id=${requestId}${note === undefined ? '' : ` (${note})`}`,
+      );
     });
 
     if (!this.#hostAllowed(req.headers.host)) {
@@ -684,7 +723,9 @@ class Emulator implements LineEmulator {
         json = undefined;
       }
       if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-        const scalars = Object.entries(json).filter(([, value]) => ['string', 'number', 'boolean'].includes(typeof value));
+        const scalars = Object.entries(json).filter(([, value]) =>
+          ['string', 'number', 'boolean'].includes(typeof value),
+        );
         form = { values: Object.fromEntries(scalars.map(([name, value]) => [name, String(value)])), duplicates: [] };
       }
     }
@@ -775,8 +816,22 @@ class Emulator implements LineEmulator {
     );
   }
 
-  #record(endpoint: EmulatorEndpoint, req: IncomingMessage, url: URL, query: Record<string, string>, form: Record<string, string>): void {
-    this.requests.push({ endpoint, method: req.method ?? 'GET', path: url.pathname, query, form, headers: flattenHeaders(req), at: this.#now() });
+  #record(
+    endpoint: EmulatorEndpoint,
+    req: IncomingMessage,
+    url: URL,
+    query: Record<string, string>,
+    form: Record<string, string>,
+  ): void {
+    this.requests.push({
+      endpoint,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query,
+      form,
+      headers: flattenHeaders(req),
+      at: this.#now(),
+    });
   }
 
   #takeFault(endpoint: EmulatorEndpoint): EmulatorFault | undefined {
@@ -822,14 +877,24 @@ class Emulator implements LineEmulator {
         return true;
       }
       case 'malformedJson':
-        this.#send(res, 200, { 'content-type': 'application/json' }, '{"access_token":"bNl4YEFPI/hjFWhTqexp4MuEw5YPs","expires_in":2592');
+        this.#send(
+          res,
+          200,
+          { 'content-type': 'application/json' },
+          '{"access_token":"bNl4YEFPI/hjFWhTqexp4MuEw5YPs","expires_in":2592',
+        );
         return true;
       case 'html':
         res.removeHeader('x-line-request-id');
         this.#send(res, 502, { 'content-type': 'text/html' }, PROXY_ERROR_HTML);
         return true;
       case 'emptyBody':
-        this.#send(res, fault.status, fault.status === 204 || fault.status === 304 ? {} : { 'content-type': 'application/json' }, '');
+        this.#send(
+          res,
+          fault.status,
+          fault.status === 204 || fault.status === 304 ? {} : { 'content-type': 'application/json' },
+          '',
+        );
         return true;
       case 'destroySocket':
         this.#log(`${ctx.req.method ?? 'GET'} ${ctx.url.pathname} connection destroyed (fault destroySocket)`);
@@ -918,7 +983,11 @@ class Emulator implements LineEmulator {
     const mode: ResponseMode = rawMode === 'form_post' ? 'form_post' : 'query';
     const fail = (error: string, description: string): void => {
       ctx.note = `${error}: ${description}`;
-      this.#respondToClient(ctx, redirectUri, mode, { error, error_description: description, ...(state === undefined ? {} : { state }) });
+      this.#respondToClient(ctx, redirectUri, mode, {
+        error,
+        error_description: description,
+        ...(state === undefined ? {} : { state }),
+      });
     };
 
     if (ctx.denyConsent) {
@@ -954,7 +1023,11 @@ class Emulator implements LineEmulator {
       return;
     }
     const forceUi = request.prompt === 'consent' || request.prompt === 'login' || request.disableAutoLogin;
-    if (sessionUser !== undefined && !forceUi && this.#hasConsent(request.channelId, sessionUser.userId, request.scopes)) {
+    if (
+      sessionUser !== undefined &&
+      !forceUi &&
+      this.#hasConsent(request.channelId, sessionUser.userId, request.scopes)
+    ) {
       ctx.note = 'existing consent';
       this.#completeAuthorization(ctx, request, sessionUser, false);
       return;
@@ -981,7 +1054,12 @@ class Emulator implements LineEmulator {
     );
   }
 
-  #parseAuthorizeRequest(channel: EmulatorChannel, redirectUri: string, mode: ResponseMode, ctx: Context): AuthorizeRequest | AuthorizeFailure {
+  #parseAuthorizeRequest(
+    channel: EmulatorChannel,
+    redirectUri: string,
+    mode: ResponseMode,
+    ctx: Context,
+  ): AuthorizeRequest | AuthorizeFailure {
     const q = ctx.query.values;
     const duplicate = ctx.query.duplicates[0];
     if (duplicate !== undefined) {
@@ -991,7 +1069,10 @@ class Emulator implements LineEmulator {
     const rawMode = field(q, 'response_mode');
     if (rawMode !== undefined && rawMode !== 'query' && rawMode !== 'form_post') {
       const known = ['query.jwt', 'form_post.jwt', 'jwt'].includes(rawMode);
-      return new AuthorizeFailure('INVALID_REQUEST', known ? `response_mode ${rawMode} is not supported by the emulator` : 'invalid response_mode');
+      return new AuthorizeFailure(
+        'INVALID_REQUEST',
+        known ? `response_mode ${rawMode} is not supported by the emulator` : 'invalid response_mode',
+      );
     }
     const responseType = field(q, 'response_type');
     if (responseType === undefined || responseType === '') {
@@ -1050,7 +1131,11 @@ class Emulator implements LineEmulator {
 
   #consent(ctx: Context): void {
     if (mediaType(ctx.req) !== FORM) {
-      this.#sendPage(ctx, 400, messagePage('400 Bad Request', 'The consent form must be posted as application/x-www-form-urlencoded.'));
+      this.#sendPage(
+        ctx,
+        400,
+        messagePage('400 Bad Request', 'The consent form must be posted as application/x-www-form-urlencoded.'),
+      );
       return;
     }
     const form = ctx.form.values;
@@ -1061,7 +1146,14 @@ class Emulator implements LineEmulator {
         this.#pending.delete(pendingId);
       }
       ctx.note = 'unknown or expired consent request';
-      this.#sendPage(ctx, 400, messagePage('400 Bad Request', 'This login request has expired or was already answered. Start the login again from the app.'));
+      this.#sendPage(
+        ctx,
+        400,
+        messagePage(
+          '400 Bad Request',
+          'This login request has expired or was already answered. Start the login again from the app.',
+        ),
+      );
       return;
     }
     // Single use: a replayed form post must not mint a second code.
@@ -1079,7 +1171,11 @@ class Emulator implements LineEmulator {
     }
     const user = this.#users.get(field(form, 'user') ?? '');
     if (action !== 'allow' || user === undefined) {
-      this.#sendPage(ctx, 400, messagePage('400 Bad Request', action === 'allow' ? 'Unknown user.' : 'Unknown action.'));
+      this.#sendPage(
+        ctx,
+        400,
+        messagePage('400 Bad Request', action === 'allow' ? 'Unknown user.' : 'Unknown action.'),
+      );
       return;
     }
     let friendshipChanged = false;
@@ -1134,10 +1230,22 @@ class Emulator implements LineEmulator {
     }
   }
 
-  #completeAuthorization(ctx: Context, request: AuthorizeRequest, user: EmulatorUser, friendshipChanged: boolean): void {
+  #completeAuthorization(
+    ctx: Context,
+    request: AuthorizeRequest,
+    user: EmulatorUser,
+    friendshipChanged: boolean,
+  ): void {
     const now = this.#now();
     const code = opaque(16);
-    this.#codes.set(code, { request, userId: user.userId, authTime: now, expiresAt: now + this.#codeLifetimeMs, used: false, grant: undefined });
+    this.#codes.set(code, {
+      request,
+      userId: user.userId,
+      authTime: now,
+      expiresAt: now + this.#codeLifetimeMs,
+      used: false,
+      grant: undefined,
+    });
     const params: Record<string, string> = { code, state: request.state };
     if (request.botPrompt !== undefined) {
       params['friendship_status_changed'] = String(friendshipChanged);
@@ -1150,7 +1258,12 @@ class Emulator implements LineEmulator {
       this.#sendPage(ctx, 200, formPostPage(redirectUri, params));
       return;
     }
-    this.#send(ctx.res, 302, { location: appendQuery(redirectUri, params), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' }, '');
+    this.#send(
+      ctx.res,
+      302,
+      { location: appendQuery(redirectUri, params), 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' },
+      '',
+    );
   }
 
   // ------------------------------------------------------------------------------------------
@@ -1274,7 +1387,13 @@ class Emulator implements LineEmulator {
     authTime: number | undefined,
   ): Promise<{ grant: Grant; body: IssuedTokens }> {
     const now = this.#now();
-    const grant: Grant = { channelId: channel.channelId, userId: user.userId, scopes, originalIssuedAt: now, revoked: false };
+    const grant: Grant = {
+      channelId: channel.channelId,
+      userId: user.userId,
+      scopes,
+      originalIssuedAt: now,
+      revoked: false,
+    };
     this.#grants.add(grant);
     const { accessToken, refreshToken } = this.#mintTokenPair(grant, now + this.#refreshTokenLifetimeMs);
     let idToken: string | undefined;
@@ -1295,13 +1414,23 @@ class Emulator implements LineEmulator {
 
   #mintTokenPair(grant: Grant, refreshExpiresAt: number): { accessToken: string; refreshToken: string } {
     const accessToken = accessTokenValue();
-    this.#accessTokens.set(accessToken, { grant, expiresAt: this.#now() + this.#accessTokenLifetimeSeconds * 1000, revoked: false });
+    this.#accessTokens.set(accessToken, {
+      grant,
+      expiresAt: this.#now() + this.#accessTokenLifetimeSeconds * 1000,
+      revoked: false,
+    });
     const refreshToken = opaque(24);
     this.#refreshTokens.set(refreshToken, { grant, expiresAt: refreshExpiresAt, revoked: false, accessToken });
     return { accessToken, refreshToken };
   }
 
-  async #mintIdToken(channel: EmulatorChannel, user: EmulatorUser, scopes: Scope[], nonce: string | undefined, authTime: number | undefined): Promise<string> {
+  async #mintIdToken(
+    channel: EmulatorChannel,
+    user: EmulatorUser,
+    scopes: Scope[],
+    nonce: string | undefined,
+    authTime: number | undefined,
+  ): Promise<string> {
     const iat = this.#nowSeconds();
     // Claim order as LINE's verify endpoint shows them.
     const payload: JWTPayload = {
@@ -1313,13 +1442,20 @@ class Emulator implements LineEmulator {
       ...(authTime === undefined ? {} : { auth_time: authTime }),
       ...(nonce === undefined ? {} : { nonce }),
       amr: ['pwd'],
-      ...(scopes.includes('profile') ? { name: user.displayName, ...(user.pictureUrl === undefined ? {} : { picture: user.pictureUrl }) } : {}),
+      ...(scopes.includes('profile')
+        ? { name: user.displayName, ...(user.pictureUrl === undefined ? {} : { picture: user.pictureUrl }) }
+        : {}),
       ...(scopes.includes('email') && user.email !== undefined ? { email: user.email } : {}),
     };
     return this.#sign(channel, payload, channel.idTokenAlg ?? 'HS256', undefined);
   }
 
-  async #sign(channel: EmulatorChannel, payload: JWTPayload, alg: 'HS256' | 'ES256', kid: string | undefined): Promise<string> {
+  async #sign(
+    channel: EmulatorChannel,
+    payload: JWTPayload,
+    alg: 'HS256' | 'ES256',
+    kid: string | undefined,
+  ): Promise<string> {
     const header: JWTHeaderParameters = { typ: 'JWT', alg };
     if (alg === 'HS256') {
       // LINE web login: HMAC with the channel secret's UTF-8 bytes, no kid.
@@ -1347,7 +1483,13 @@ class Emulator implements LineEmulator {
       return;
     }
     const record = this.#refreshTokens.get(refreshToken);
-    if (record === undefined || record.revoked || record.grant.revoked || record.grant.channelId !== channel.channelId || this.#now() >= record.expiresAt) {
+    if (
+      record === undefined ||
+      record.revoked ||
+      record.grant.revoked ||
+      record.grant.channelId !== channel.channelId ||
+      this.#now() >= record.expiresAt
+    ) {
       this.#oauthError(ctx, new OAuthFailure('invalid_grant', 'invalid refresh token'));
       return;
     }
@@ -1399,7 +1541,11 @@ class Emulator implements LineEmulator {
       this.#oauthError(ctx, new OAuthFailure('invalid_request', 'access token expired'));
       return;
     }
-    this.#sendJson(ctx.res, 200, { scope: scopeString(record.grant.scopes), client_id: record.grant.channelId, expires_in: this.#secondsLeft(record) });
+    this.#sendJson(ctx.res, 200, {
+      scope: scopeString(record.grant.scopes),
+      client_id: record.grant.channelId,
+      expires_in: this.#secondsLeft(record),
+    });
   }
 
   #revoke(ctx: Context): void {
@@ -1481,7 +1627,10 @@ class Emulator implements LineEmulator {
    * for each token source (HS256: the channel secret; ES256: the emulator's keys by kid), and only
    * those two algorithms are accepted, so `alg: none` or a confused key type never verifies.
    */
-  async #verifySignature(idToken: string, clientId: string): Promise<{ payload: JWTPayload; expired: boolean } | undefined> {
+  async #verifySignature(
+    idToken: string,
+    clientId: string,
+  ): Promise<{ payload: JWTPayload; expired: boolean } | undefined> {
     let header: ReturnType<typeof decodeProtectedHeader>;
     try {
       header = decodeProtectedHeader(idToken);
@@ -1498,7 +1647,9 @@ class Emulator implements LineEmulator {
       }
       key = Buffer.from(channel.channelSecret, 'utf8');
     } else if (header.alg === 'ES256') {
-      const signingKey = [this.#currentKey, this.#previousKey].find((candidate) => candidate !== undefined && candidate.kid === header.kid);
+      const signingKey = [this.#currentKey, this.#previousKey].find(
+        (candidate) => candidate !== undefined && candidate.kid === header.kid,
+      );
       if (signingKey === undefined) {
         return undefined;
       }
@@ -1507,7 +1658,10 @@ class Emulator implements LineEmulator {
       return undefined;
     }
     try {
-      const { payload } = await jwtVerify(idToken, key, { algorithms: [header.alg], currentDate: new Date(this.#now()) });
+      const { payload } = await jwtVerify(idToken, key, {
+        algorithms: [header.alg],
+        currentDate: new Date(this.#now()),
+      });
       return { payload, expired: false };
     } catch (error) {
       // jose checks the signature before the claims, so an expired token here is authentic.
@@ -1544,13 +1698,28 @@ class Emulator implements LineEmulator {
     if (token === undefined || record === undefined || record === 'expired') {
       // RFC 6750 §3: no error code when the request carried no credentials at all.
       const challenge = token === undefined ? 'Bearer' : 'Bearer error="invalid_token"';
-      ctx.note = token === undefined ? 'no bearer token' : record === 'expired' ? 'access token expired' : 'access token invalid';
-      this.#sendJson(ctx.res, 401, { message: record === 'expired' ? 'The access token expired' : AUTH_FAILED_MESSAGE }, { 'www-authenticate': challenge });
+      ctx.note =
+        token === undefined
+          ? 'no bearer token'
+          : record === 'expired'
+            ? 'access token expired'
+            : 'access token invalid';
+      this.#sendJson(
+        ctx.res,
+        401,
+        { message: record === 'expired' ? 'The access token expired' : AUTH_FAILED_MESSAGE },
+        { 'www-authenticate': challenge },
+      );
       return undefined;
     }
     const user = this.#users.get(record.grant.userId);
     if (user === undefined) {
-      this.#sendJson(ctx.res, 401, { message: AUTH_FAILED_MESSAGE }, { 'www-authenticate': 'Bearer error="invalid_token"' });
+      this.#sendJson(
+        ctx.res,
+        401,
+        { message: AUTH_FAILED_MESSAGE },
+        { 'www-authenticate': 'Bearer error="invalid_token"' },
+      );
       return undefined;
     }
     if (!record.grant.scopes.includes(scope)) {
@@ -1632,12 +1801,19 @@ class Emulator implements LineEmulator {
       .setExpirationTime(iat + STATELESS_CHANNEL_TOKEN_LIFETIME_SECONDS)
       .setJti(opaque(12))
       .sign(this.#channelTokenKey);
-    this.#sendOAuthJson(ctx.res, 200, { token_type: 'Bearer', access_token: token, expires_in: STATELESS_CHANNEL_TOKEN_LIFETIME_SECONDS });
+    this.#sendOAuthJson(ctx.res, 200, {
+      token_type: 'Bearer',
+      access_token: token,
+      expires_in: STATELESS_CHANNEL_TOKEN_LIFETIME_SECONDS,
+    });
   }
 
   async #channelOfChannelToken(token: string): Promise<string | undefined> {
     try {
-      const { payload } = await jwtVerify(token, this.#channelTokenKey, { algorithms: ['HS256'], currentDate: new Date(this.#now()) });
+      const { payload } = await jwtVerify(token, this.#channelTokenKey, {
+        algorithms: ['HS256'],
+        currentDate: new Date(this.#now()),
+      });
       const channelId = payload['chn'];
       return typeof channelId === 'string' && this.#channels.has(channelId) ? channelId : undefined;
     } catch {
@@ -1650,7 +1826,12 @@ class Emulator implements LineEmulator {
     const channelId = token === undefined ? undefined : await this.#channelOfChannelToken(token);
     if (channelId === undefined) {
       ctx.note = 'channel access token invalid';
-      this.#sendJson(ctx.res, 401, { message: AUTH_FAILED_MESSAGE }, { 'www-authenticate': token === undefined ? 'Bearer' : 'Bearer error="invalid_token"' });
+      this.#sendJson(
+        ctx.res,
+        401,
+        { message: AUTH_FAILED_MESSAGE },
+        { 'www-authenticate': token === undefined ? 'Bearer' : 'Bearer error="invalid_token"' },
+      );
       return;
     }
     if (mediaType(ctx.req) !== 'application/json') {
@@ -1664,7 +1845,10 @@ class Emulator implements LineEmulator {
     }
     const userAccessToken = 'userAccessToken' in body ? body.userAccessToken : undefined;
     if (typeof userAccessToken !== 'string' || userAccessToken === '') {
-      this.#sendJson(ctx.res, 400, { message: 'The request body has 1 error(s)', details: [{ message: 'must be specified', property: 'userAccessToken' }] });
+      this.#sendJson(ctx.res, 400, {
+        message: 'The request body has 1 error(s)',
+        details: [{ message: 'must be specified', property: 'userAccessToken' }],
+      });
       return;
     }
     const record = this.#lookupAccessToken(userAccessToken);

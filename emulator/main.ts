@@ -41,7 +41,10 @@ async function main(): Promise<void> {
     throw new Error(`--port must be an integer from 0 to 65535, not ${JSON.stringify(values.port)}.`);
   }
   const secretFromEnv = process.env['LINE_EMULATOR_DEMO_SECRET'];
-  const channel = secretFromEnv === undefined || secretFromEnv === '' ? DEMO_CHANNEL : { ...DEMO_CHANNEL, channelSecret: secretFromEnv };
+  const channel =
+    secretFromEnv === undefined || secretFromEnv === ''
+      ? DEMO_CHANNEL
+      : { ...DEMO_CHANNEL, channelSecret: secretFromEnv };
 
   let emulator: LineEmulator;
   try {
@@ -62,7 +65,9 @@ async function main(): Promise<void> {
     });
   } catch (error) {
     if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-      throw new Error(`Port ${port} is already in use: stop whatever holds it or pass --port <another port>.`, { cause: error });
+      throw new Error(`Port ${port} is already in use: stop whatever holds it or pass --port <another port>.`, {
+        cause: error,
+      });
     }
     throw error;
   }

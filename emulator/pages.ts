@@ -52,7 +52,9 @@ function csp(parts: { styleNonce?: string; scriptNonce?: string; formAction?: st
   if (parts.scriptNonce !== undefined) {
     directives.push(`script-src 'nonce-${parts.scriptNonce}'`);
   }
-  directives.push(`form-action ${parts.formAction && parts.formAction.length > 0 ? parts.formAction.join(' ') : "'none'"}`);
+  directives.push(
+    `form-action ${parts.formAction && parts.formAction.length > 0 ? parts.formAction.join(' ') : "'none'"}`,
+  );
   return directives.join('; ');
 }
 
@@ -90,7 +92,8 @@ ${body}
 }
 
 /** LINE's own wording, so a developer recognises the symptom of an unregistered callback URL. */
-export const INVALID_REDIRECT_URI_MESSAGE = 'Invalid redirect_uri value. Check if it is registered in a LINE developers site.';
+export const INVALID_REDIRECT_URI_MESSAGE =
+  'Invalid redirect_uri value. Check if it is registered in a LINE developers site.';
 
 export function messagePage(title: string, message: string): Page {
   const styleNonce = nonce();
@@ -99,7 +102,10 @@ export function messagePage(title: string, message: string): Page {
 }
 
 const SCOPE_TEXT: Record<string, { en: string; ja: string }> = {
-  profile: { en: 'Your profile (display name, picture, status message)', ja: 'プロフィール情報（表示名、プロフィール画像、ステータスメッセージ）' },
+  profile: {
+    en: 'Your profile (display name, picture, status message)',
+    ja: 'プロフィール情報（表示名、プロフィール画像、ステータスメッセージ）',
+  },
   openid: { en: 'Your internal user identifier (OpenID Connect)', ja: '内部識別子（OpenID Connect）' },
   email: { en: 'Your email address', ja: 'メールアドレス' },
 };
@@ -121,8 +127,26 @@ export interface ConsentPageInput {
 export function consentPage(input: ConsentPageInput): Page {
   const styleNonce = nonce();
   const t = input.japanese
-    ? { title: 'ログイン（エミュレーター）', asks: 'が次の情報へのアクセスを求めています', user: 'ログインするユーザー', allow: '許可する', cancel: 'キャンセル', friend: '友だち追加', noUsers: 'ユーザーが設定されていません。', returnTo: '戻り先' }
-    : { title: 'Log in (emulator)', asks: 'is requesting access to', user: 'Log in as', allow: 'Allow', cancel: 'Cancel', friend: 'Add the official account as a friend', noUsers: 'No users are configured in the emulator.', returnTo: 'Returns to' };
+    ? {
+        title: 'ログイン（エミュレーター）',
+        asks: 'が次の情報へのアクセスを求めています',
+        user: 'ログインするユーザー',
+        allow: '許可する',
+        cancel: 'キャンセル',
+        friend: '友だち追加',
+        noUsers: 'ユーザーが設定されていません。',
+        returnTo: '戻り先',
+      }
+    : {
+        title: 'Log in (emulator)',
+        asks: 'is requesting access to',
+        user: 'Log in as',
+        allow: 'Allow',
+        cancel: 'Cancel',
+        friend: 'Add the official account as a friend',
+        noUsers: 'No users are configured in the emulator.',
+        returnTo: 'Returns to',
+      };
   const scopeItems = input.scopes
     .map((scope) => {
       const text = Object.hasOwn(SCOPE_TEXT, scope) ? SCOPE_TEXT[scope] : undefined;
@@ -143,7 +167,10 @@ export function consentPage(input: ConsentPageInput): Page {
   const friend = input.botPrompt
     ? `<label><input type="checkbox" id="add_friend" name="add_friend" value="true" checked> ${escapeHtml(t.friend)}</label>`
     : '';
-  const allow = input.users.length > 0 ? `<button type="submit" id="allow" name="action" value="allow">${escapeHtml(t.allow)}</button>` : '';
+  const allow =
+    input.users.length > 0
+      ? `<button type="submit" id="allow" name="action" value="allow">${escapeHtml(t.allow)}</button>`
+      : '';
   const body = `<p><span class="badge">LINE</span> <span class="muted">Login emulator</span></p>
 <h1>${escapeHtml(input.channelName)}</h1>
 <p class="muted">Channel ID ${escapeHtml(input.channelId)}</p>

@@ -61,7 +61,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   };
   void rememberSecrets();
   context.subscriptions.push(store.onDidChange(() => void rememberSecrets()));
-  for (const problem of channels.problems()) logger.warn(problem);
+  for (const problem of channels.problems()) {
+    logger.warn(problem);
+  }
 
   const signInHooks = {
     onSignedIn: async (key: { channelId: string; userId: string }): Promise<void> => {
@@ -73,7 +75,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         try {
           await treeView.reveal(node, { select: true, focus: false, expand: true });
         } catch (error) {
-          logger.warn(`The new account could not be revealed in the tree: ${error instanceof Error ? error.message : String(error)}`);
+          logger.warn(
+            `The new account could not be revealed in the tree: ${error instanceof Error ? error.message : String(error)}`,
+          );
         }
       }
     },
@@ -92,17 +96,30 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
           // LINE's advice after a silently failed auto login: the same request with auto login off.
           const retry = { ...(invocation.retryArgs ?? invocation.args), disableAutoLogin: true };
           try {
-            const account = await vscode.commands.executeCommand<{ userId: string; displayName?: string } | undefined>(COMMANDS.signIn, retry);
-            if (account !== undefined) void vscode.window.showInformationMessage(vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId));
+            const account = await vscode.commands.executeCommand<{ userId: string; displayName?: string } | undefined>(
+              COMMANDS.signIn,
+              retry,
+            );
+            if (account !== undefined) {
+              void vscode.window.showInformationMessage(
+                vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId),
+              );
+            }
           } catch (retryError) {
             void vscode.window.showErrorMessage(logger.redactor.redact(presentError(retryError).message));
           }
           return;
         }
         case 'copyCallbackUrl': {
-          const details: unknown = typeof error === 'object' && error !== null && 'details' in error ? error.details : undefined;
-          const callbackUrl = typeof details === 'object' && details !== null && 'callbackUrl' in details ? details.callbackUrl : undefined;
-          if (typeof callbackUrl === 'string') await vscode.env.clipboard.writeText(callbackUrl);
+          const details: unknown =
+            typeof error === 'object' && error !== null && 'details' in error ? error.details : undefined;
+          const callbackUrl =
+            typeof details === 'object' && details !== null && 'callbackUrl' in details
+              ? details.callbackUrl
+              : undefined;
+          if (typeof callbackUrl === 'string') {
+            await vscode.env.clipboard.writeText(callbackUrl);
+          }
           return;
         }
         case 'editChannel':
@@ -134,7 +151,8 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     [COMMANDS.deauthorize]: (invocation) => accountCommands.deauthorize(services, invocation),
     [COMMANDS.signOut]: (invocation) => accountCommands.signOut(services, invocation),
     [COMMANDS.copyAccessToken]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'accessToken'),
-    [COMMANDS.copyAuthorizationHeader]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'authorizationHeader'),
+    [COMMANDS.copyAuthorizationHeader]: (invocation) =>
+      accountCommands.copyToClipboard(services, invocation, 'authorizationHeader'),
     [COMMANDS.copyCurl]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'curl'),
     [COMMANDS.showTokenDetails]: (invocation) => showTokenDetails(services, documents, invocation),
     [COMMANDS.decodeJwt]: (invocation) => decodeJwtCommand(services, documents, invocation),
@@ -157,16 +175,24 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const applyAutoRefresh = (): void => {
     autoRefresher?.dispose();
     autoRefresher = undefined;
-    if (!readAutoRefresh()) return;
+    if (!readAutoRefresh()) {
+      return;
+    }
     try {
       autoRefresher = new AutoRefresher({
         accounts: services.accounts,
         store,
         onEvent: (event) => {
           const account = accountId(event.account);
-          if (event.ok) logger.info(`Auto refresh: ${account} refreshed.`);
-          else if (event.stopped === true) logger.warn(`Auto refresh: ${account} stopped (${event.errorCode ?? ''}); sign in again.`);
-          else logger.warn(`Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`);
+          if (event.ok) {
+            logger.info(`Auto refresh: ${account} refreshed.`);
+          } else if (event.stopped === true) {
+            logger.warn(`Auto refresh: ${account} stopped (${event.errorCode ?? ''}); sign in again.`);
+          } else {
+            logger.warn(
+              `Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`,
+            );
+          }
         },
       });
     } catch (error) {
@@ -176,7 +202,11 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   applyAutoRefresh();
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsLineLogin(event, SETTINGS.autoRefresh) || affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
+      if (
+        affectsLineLogin(event, SETTINGS.autoRefresh) ||
+        affectsLineLogin(event, SETTINGS.apiBaseUrl) ||
+        affectsLineLogin(event, SETTINGS.authorizeBaseUrl)
+      ) {
         applyAutoRefresh();
       }
     }),
@@ -186,7 +216,16 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
   }
-  return { services, explorer, treeView, statusBar, documents, secrets: context.secrets, logUri: context.logUri, globalStorageUri: context.globalStorageUri };
+  return {
+    services,
+    explorer,
+    treeView,
+    statusBar,
+    documents,
+    secrets: context.secrets,
+    logUri: context.logUri,
+    globalStorageUri: context.globalStorageUri,
+  };
 }
 
 export function deactivate(): void {

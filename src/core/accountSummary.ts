@@ -33,16 +33,28 @@ export function accountSummary(tokenSet: TokenSet, now: number): AccountSummary 
     signedInAt: new Date(tokenSet.originalIssuedAt).toISOString(),
   };
   const displayName = accountDisplayName(tokenSet);
-  if (displayName !== undefined) summary.displayName = displayName;
+  if (displayName !== undefined) {
+    summary.displayName = displayName;
+  }
   const pictureUrl = tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture;
-  if (pictureUrl !== undefined) summary.pictureUrl = pictureUrl;
-  if (tokenSet.idTokenClaims?.email !== undefined) summary.email = tokenSet.idTokenClaims.email;
-  if (tokenSet.refreshTokenExpiresAt !== undefined) summary.refreshTokenExpiresAt = new Date(tokenSet.refreshTokenExpiresAt).toISOString();
-  if (tokenSet.idTokenClaims !== undefined) summary.idTokenExpiresAt = new Date(tokenSet.idTokenClaims.exp * 1000).toISOString();
+  if (pictureUrl !== undefined) {
+    summary.pictureUrl = pictureUrl;
+  }
+  if (tokenSet.idTokenClaims?.email !== undefined) {
+    summary.email = tokenSet.idTokenClaims.email;
+  }
+  if (tokenSet.refreshTokenExpiresAt !== undefined) {
+    summary.refreshTokenExpiresAt = new Date(tokenSet.refreshTokenExpiresAt).toISOString();
+  }
+  if (tokenSet.idTokenClaims !== undefined) {
+    summary.idTokenExpiresAt = new Date(tokenSet.idTokenClaims.exp * 1000).toISOString();
+  }
   return summary;
 }
 
 /** Users are keyed by `sub`; names are only for showing. */
 export function accountDisplayName(tokenSet: Pick<TokenSet, 'profile' | 'idTokenClaims'>): string | undefined {
-  return [tokenSet.profile?.displayName, tokenSet.idTokenClaims?.name].find((name): name is string => name !== undefined && name.trim() !== '');
+  return [tokenSet.profile?.displayName, tokenSet.idTokenClaims?.name].find(
+    (name): name is string => name !== undefined && name.trim() !== '',
+  );
 }

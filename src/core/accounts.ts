@@ -48,7 +48,19 @@ export interface IdTokenComparison {
   differences: string[];
 }
 
-const COMPARED_CLAIMS: readonly (keyof IdTokenClaims)[] = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'name', 'picture', 'email'];
+const COMPARED_CLAIMS: readonly (keyof IdTokenClaims)[] = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'amr',
+  'name',
+  'picture',
+  'email',
+];
 
 export class LineAccounts {
   readonly #deps: LineAccountsDependencies;
@@ -64,12 +76,19 @@ export class LineAccounts {
   async require(key: AccountKey): Promise<TokenSet> {
     const tokenSet = await this.#deps.store.get(key);
     if (tokenSet === undefined) {
-      throw new TokenError('ERR_ACCOUNT_NOT_FOUND', `No signed-in account ${key.userId} on channel ${key.channelId}. Sign in first.`, key);
+      throw new TokenError(
+        'ERR_ACCOUNT_NOT_FOUND',
+        `No signed-in account ${key.userId} on channel ${key.channelId}. Sign in first.`,
+        key,
+      );
     }
     return tokenSet;
   }
 
-  async verifyAccessToken(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<LineAccessTokenVerification> {
+  async verifyAccessToken(
+    key: AccountKey,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<LineAccessTokenVerification> {
     const tokenSet = await this.require(key);
     return this.#deps.client.checkAccessToken(tokenSet.accessToken, tokenSet.channelId, options);
   }
@@ -122,17 +141,27 @@ export class LineAccounts {
       const channel = await this.#deps.channelCredentials(key.channelId);
       await this.#deps.client.revokeAccessToken({ channel, accessToken: tokenSet.accessToken }, options);
     } catch (error) {
-      if (!isLineLoginError(error)) throw error;
+      if (!isLineLoginError(error)) {
+        throw error;
+      }
       serverError = error;
     }
     const deletedLocally = await this.#deps.store.delete(key);
     return serverError === undefined
       ? { revokedOnServer: true, deletedLocally }
-      : { revokedOnServer: false, serverErrorCode: serverError.code, serverErrorMessage: serverError.message, deletedLocally };
+      : {
+          revokedOnServer: false,
+          serverErrorCode: serverError.code,
+          serverErrorMessage: serverError.message,
+          deletedLocally,
+        };
   }
 
   /** Removes the user's consent for the channel on LINE's side, then the local copy. */
-  async deauthorize(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<{ deauthorizedOnServer: true; deletedLocally: boolean }> {
+  async deauthorize(
+    key: AccountKey,
+    options: { signal?: AbortSignal } = {},
+  ): Promise<{ deauthorizedOnServer: true; deletedLocally: boolean }> {
     const tokenSet = await this.require(key);
     const channel = await this.#deps.channelCredentials(key.channelId);
     await this.#deps.client.deauthorize({ channel, userAccessToken: tokenSet.accessToken }, options);
@@ -168,26 +197,36 @@ export class LineAccounts {
   async verifyIdToken(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<IdTokenComparison> {
     const tokenSet = await this.require(key);
     if (tokenSet.idToken === undefined) {
-      throw new TokenError('ERR_ACCOUNT_NOT_FOUND', 'This account has no ID token: sign in again with the openid scope.', key);
+      throw new TokenError(
+        'ERR_ACCOUNT_NOT_FOUND',
+        'This account has no ID token: sign in again with the openid scope.',
+        key,
+      );
     }
     const idToken = tokenSet.idToken;
     const channel = await this.#deps.channelCredentials(key.channelId);
     const [local, server] = await Promise.all([
-      settle(async () =>
-        (
-          await verifyIdToken(idToken, {
-            channelId: channel.channelId,
-            channelSecret: channel.channelSecret,
-            jwks: this.#deps.jwks,
-            issuer: this.#deps.client.endpoints.authorizeBaseUrl,
-            ...(tokenSet.nonce === undefined ? {} : { nonce: tokenSet.nonce }),
-            now: () => new Date(this.#now()),
-          })
-        ).claims,
+      settle(
+        async () =>
+          (
+            await verifyIdToken(idToken, {
+              channelId: channel.channelId,
+              channelSecret: channel.channelSecret,
+              jwks: this.#deps.jwks,
+              issuer: this.#deps.client.endpoints.authorizeBaseUrl,
+              ...(tokenSet.nonce === undefined ? {} : { nonce: tokenSet.nonce }),
+              now: () => new Date(this.#now()),
+            })
+          ).claims,
       ),
       settle(() =>
         this.#deps.client.verifyIdTokenOnServer(
-          { idToken, channelId: channel.channelId, userId: tokenSet.userId, ...(tokenSet.nonce === undefined ? {} : { nonce: tokenSet.nonce }) },
+          {
+            idToken,
+            channelId: channel.channelId,
+            userId: tokenSet.userId,
+            ...(tokenSet.nonce === undefined ? {} : { nonce: tokenSet.nonce }),
+          },
           options,
         ),
       ),
@@ -200,7 +239,9 @@ async function settle(check: () => Promise<IdTokenClaims>): Promise<IdTokenCheck
   try {
     return { ok: true, claims: await check() };
   } catch (error) {
-    if (!isLineLoginError(error)) throw error;
+    if (!isLineLoginError(error)) {
+      throw error;
+    }
     return { ok: false, errorCode: error.code, errorMessage: error.message };
   }
 }

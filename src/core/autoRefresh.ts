@@ -35,7 +35,9 @@ const NODE_TIMERS: Timers = {
     handle.unref();
     return handle;
   },
-  clear: (handle) => { clearTimeout(handle as NodeJS.Timeout); },
+  clear: (handle) => {
+    clearTimeout(handle as NodeJS.Timeout);
+  },
 };
 
 interface Backoff {
@@ -47,8 +49,12 @@ interface Backoff {
 
 /** When an account is due: REFRESH_AHEAD_MS before expiry, or its backoff time; undefined if never. */
 export function refreshDueAt(tokenSet: TokenSet, backoff: Backoff | undefined): number | undefined {
-  if (tokenSet.refreshToken === undefined) return undefined;
-  if (backoff?.stoppedFor === tokenSet.refreshToken) return undefined;
+  if (tokenSet.refreshToken === undefined) {
+    return undefined;
+  }
+  if (backoff?.stoppedFor === tokenSet.refreshToken) {
+    return undefined;
+  }
   const due = tokenSet.accessTokenExpiresAt - REFRESH_AHEAD_MS;
   return backoff === undefined ? due : Math.max(due, backoff.retryAt);
 }
@@ -69,7 +75,13 @@ export class AutoRefresher implements Disposable {
   #disposed = false;
   readonly #subscription: Disposable;
 
-  constructor(options: { accounts: LineAccounts; store: TokenStore; now?: () => number; timers?: Timers; onEvent?: (event: AutoRefreshEvent) => void }) {
+  constructor(options: {
+    accounts: LineAccounts;
+    store: TokenStore;
+    now?: () => number;
+    timers?: Timers;
+    onEvent?: (event: AutoRefreshEvent) => void;
+  }) {
     this.#accounts = options.accounts;
     this.#store = options.store;
     this.#now = options.now ?? Date.now;
@@ -81,40 +93,62 @@ export class AutoRefresher implements Disposable {
 
   /** Re-reads the store and sets one timer for the account due first. */
   async schedule(): Promise<void> {
-    if (this.#disposed || this.#running) return;
+    if (this.#disposed || this.#running) {
+      return;
+    }
     const tokenSets = await this.#store.list();
-    const dueTimes = tokenSets.map((tokenSet) => refreshDueAt(tokenSet, this.#backoff.get(accountId(tokenSet)))).filter((due): due is number => due !== undefined);
-    if (this.#timer !== undefined) this.#timers.clear(this.#timer);
+    const dueTimes = tokenSets
+      .map((tokenSet) => refreshDueAt(tokenSet, this.#backoff.get(accountId(tokenSet))))
+      .filter((due): due is number => due !== undefined);
+    if (this.#timer !== undefined) {
+      this.#timers.clear(this.#timer);
+    }
     this.#timer = undefined;
-    if (dueTimes.length === 0 || this.isDisposed()) return;
+    if (dueTimes.length === 0 || this.isDisposed()) {
+      return;
+    }
     const delay = Math.min(Math.max(Math.min(...dueTimes) - this.#now(), 0), MAX_TIMER_MS);
     this.#timer = this.#timers.set(() => void this.runDue(), delay);
   }
 
   /** Refreshes every due account, one after another. */
   async runDue(): Promise<void> {
-    if (this.#running || this.#disposed) return;
+    if (this.#running || this.#disposed) {
+      return;
+    }
     this.#running = true;
     this.#timer = undefined;
     try {
       for (const tokenSet of await this.#store.list()) {
-        if (this.isDisposed()) return;
+        if (this.isDisposed()) {
+          return;
+        }
         const id = accountId(tokenSet);
         const due = refreshDueAt(tokenSet, this.#backoff.get(id));
-        if (due === undefined || due > this.#now()) continue;
+        if (due === undefined || due > this.#now()) {
+          continue;
+        }
         const account = { channelId: tokenSet.channelId, userId: tokenSet.userId };
         try {
           await this.#accounts.refresh(account);
           this.#backoff.delete(id);
           this.#onEvent({ account, ok: true });
         } catch (error) {
-          if (!isLineLoginError(error)) throw error;
+          if (!isLineLoginError(error)) {
+            throw error;
+          }
           const failures = (this.#backoff.get(id)?.failures ?? 0) + 1;
           const backoff: Backoff = { failures, retryAt: this.#now() + backoffDelay(failures) };
           const stopped = error.code === 'ERR_LINE_INVALID_GRANT' || error.code === 'ERR_NO_REFRESH_TOKEN';
-          if (stopped && tokenSet.refreshToken !== undefined) backoff.stoppedFor = tokenSet.refreshToken;
+          if (stopped && tokenSet.refreshToken !== undefined) {
+            backoff.stoppedFor = tokenSet.refreshToken;
+          }
           this.#backoff.set(id, backoff);
-          this.#onEvent(stopped ? { account, ok: false, errorCode: error.code, stopped: true } : { account, ok: false, errorCode: error.code, retryAt: backoff.retryAt });
+          this.#onEvent(
+            stopped
+              ? { account, ok: false, errorCode: error.code, stopped: true }
+              : { account, ok: false, errorCode: error.code, retryAt: backoff.retryAt },
+          );
         }
       }
     } finally {
@@ -131,7 +165,9 @@ export class AutoRefresher implements Disposable {
   dispose(): void {
     this.#disposed = true;
     this.#subscription.dispose();
-    if (this.#timer !== undefined) this.#timers.clear(this.#timer);
+    if (this.#timer !== undefined) {
+      this.#timers.clear(this.#timer);
+    }
     this.#timer = undefined;
   }
 }

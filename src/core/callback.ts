@@ -71,7 +71,10 @@ export function parseCallbackUrl(callbackUrl: string): ParsedCallbackUrl {
       bindHosts = ['127.0.0.1', '::1'];
       break;
     default:
-      throw invalidCallbackUrl(`The host ${url.hostname} is not a loopback address (localhost, 127.0.0.1 or [::1]).`, text);
+      throw invalidCallbackUrl(
+        `The host ${url.hostname} is not a loopback address (localhost, 127.0.0.1 or [::1]).`,
+        text,
+      );
   }
 
   const port = url.port === '' ? 80 : Number(url.port);
@@ -118,7 +121,11 @@ function stateMismatch(): AuthorizationError {
  */
 export function parseCallbackParams(params: URLSearchParams, expectedState: string): AuthorizationCallback {
   if (expectedState === '') {
-    throw new InputError('ERR_INVALID_INPUT', 'The expected state of a sign-in attempt must not be empty.', 'expectedState');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'The expected state of a sign-in attempt must not be empty.',
+      'expectedState',
+    );
   }
   const state = params.get('state');
   const error = params.get('error');
@@ -131,7 +138,8 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
     const description = params.get('error_description');
     const lineErrorDescription = description === null ? undefined : sanitizeLineText(description);
     const details = lineErrorDescription === undefined ? { lineError } : { lineError, lineErrorDescription };
-    const suffix = lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;
+    const suffix =
+      lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;
     if (lineError.toLowerCase() === 'access_denied') {
       throw new AuthorizationError(
         'ERR_ACCESS_DENIED',

@@ -61,18 +61,10 @@ export type TokenErrorCode =
   | 'ERR_STORE_CORRUPT';
 
 /** Bad input from a caller or a setting. */
-export type InputErrorCode =
-  | 'ERR_INVALID_INPUT'
-  | 'ERR_INVALID_ENDPOINT'
-  | 'ERR_INVALID_CHANNEL'
-  | 'ERR_INVALID_JWT';
+export type InputErrorCode = 'ERR_INVALID_INPUT' | 'ERR_INVALID_ENDPOINT' | 'ERR_INVALID_CHANNEL' | 'ERR_INVALID_JWT';
 
 export type LineLoginErrorCode =
-  | LineApiErrorCode
-  | AuthorizationErrorCode
-  | IdTokenErrorCode
-  | TokenErrorCode
-  | InputErrorCode;
+  LineApiErrorCode | AuthorizationErrorCode | IdTokenErrorCode | TokenErrorCode | InputErrorCode;
 
 export abstract class LineLoginError extends Error {
   abstract override readonly name: string;
@@ -126,7 +118,12 @@ export class AuthorizationError extends LineLoginError {
   declare readonly code: AuthorizationErrorCode;
   readonly details: AuthorizationErrorDetails;
 
-  constructor(code: AuthorizationErrorCode, message: string, details: AuthorizationErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: AuthorizationErrorCode,
+    message: string,
+    details: AuthorizationErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
     this.details = details;
   }
@@ -143,7 +140,12 @@ export class IdTokenError extends LineLoginError {
   declare readonly code: IdTokenErrorCode;
   readonly details: IdTokenErrorDetails;
 
-  constructor(code: IdTokenErrorCode, message: string, details: IdTokenErrorDetails = {}, options?: { cause?: unknown }) {
+  constructor(
+    code: IdTokenErrorCode,
+    message: string,
+    details: IdTokenErrorDetails = {},
+    options?: { cause?: unknown },
+  ) {
     super(code, message, options);
     this.details = details;
   }

@@ -110,10 +110,18 @@ export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}
   const timeoutMs = options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
   const cooldownMs = options.cooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
-    throw new InputError('ERR_INVALID_INPUT', 'timeoutMs must be a non-negative integer number of milliseconds.', 'timeoutMs');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'timeoutMs must be a non-negative integer number of milliseconds.',
+      'timeoutMs',
+    );
   }
   if (!Number.isFinite(cooldownMs) || cooldownMs < 0) {
-    throw new InputError('ERR_INVALID_INPUT', 'cooldownMs must be a non-negative number of milliseconds.', 'cooldownMs');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'cooldownMs must be a non-negative number of milliseconds.',
+      'cooldownMs',
+    );
   }
 
   const url = new URL(`${base.href.replace(/\/+$/, '')}/oauth2/v2.1/certs`);
@@ -181,8 +189,12 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
 
   // 2.–8. alg allow-list, key, signature, iss, aud, exp (jose)
   const algorithms: JWSAlgorithm[] = [];
-  if (secretKey) algorithms.push('HS256');
-  if (jwksState) algorithms.push('ES256');
+  if (secretKey) {
+    algorithms.push('HS256');
+  }
+  if (jwksState) {
+    algorithms.push('ES256');
+  }
   const joseOptions: JWTVerifyOptions = {
     algorithms,
     issuer: options.issuer,
@@ -195,8 +207,12 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
   // One key source per algorithm: an HS256 token only ever meets the channel secret, so a JWKS public
   // key can never be used as an HMAC secret (RFC 8725 §3.1).
   const getKey: JWTVerifyGetKey = async (protectedHeader) => {
-    if (protectedHeader.alg === 'HS256' && secretKey) return secretKey;
-    if (protectedHeader.alg === 'ES256' && jwksState) return resolveJwksKey(jwksState, protectedHeader);
+    if (protectedHeader.alg === 'HS256' && secretKey) {
+      return secretKey;
+    }
+    if (protectedHeader.alg === 'ES256' && jwksState) {
+      return resolveJwksKey(jwksState, protectedHeader);
+    }
     // Unreachable: jose enforces `algorithms` before asking for a key.
     throw algNotAllowed(protectedHeader.alg);
   };
@@ -221,12 +237,24 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
  * verifyIdToken (RFC 8725 §3.1), without claim checks, so an expired or foreign token can still be
  * told apart from a forged one.
  */
-export async function verifyJwtSignature(token: string, keys: { channelSecret?: string; jwks?: LineJwks }): Promise<{ alg: 'HS256' | 'ES256' }> {
+export async function verifyJwtSignature(
+  token: string,
+  keys: { channelSecret?: string; jwks?: LineJwks },
+): Promise<{ alg: 'HS256' | 'ES256' }> {
   const trimmed = token.trim();
   const header = decodeStructure(trimmed);
   const jwksState = keys.jwks === undefined ? undefined : jwksStates.get(keys.jwks);
-  const secretKey = keys.channelSecret === undefined || keys.channelSecret === '' ? undefined : new TextEncoder().encode(keys.channelSecret);
-  const ctx: Context = { channelId: '', issuer: '', header, nowSeconds: Math.floor(Date.now() / 1000), toleranceSeconds: 0 };
+  const secretKey =
+    keys.channelSecret === undefined || keys.channelSecret === ''
+      ? undefined
+      : new TextEncoder().encode(keys.channelSecret);
+  const ctx: Context = {
+    channelId: '',
+    issuer: '',
+    header,
+    nowSeconds: Math.floor(Date.now() / 1000),
+    toleranceSeconds: 0,
+  };
   if (header.alg === 'HS256' && secretKey) {
     await compactVerify(trimmed, secretKey, { algorithms: ['HS256'] }).catch((error: unknown) => {
       throw mapJoseError(error, ctx);
@@ -252,27 +280,40 @@ function checkOptions(options: IdTokenVerificationOptions): {
   if (typeof options.channelId !== 'string' || options.channelId === '') {
     throw new InputError('ERR_INVALID_CHANNEL', 'A channel ID is required to verify an ID token.', 'channelId');
   }
-  if (options.channelSecret !== undefined && (typeof options.channelSecret !== 'string' || options.channelSecret === '')) {
+  if (
+    options.channelSecret !== undefined &&
+    (typeof options.channelSecret !== 'string' || options.channelSecret === '')
+  ) {
     throw new InputError('ERR_INVALID_CHANNEL', 'The channel secret is empty.', 'channelSecret');
   }
   let jwksState: LineJwksState | undefined;
   if (options.jwks !== undefined) {
     jwksState = jwksStates.get(options.jwks);
-    if (!jwksState) throw new InputError('ERR_INVALID_INPUT', 'jwks must be created with createLineJwks().', 'jwks');
+    if (!jwksState) {
+      throw new InputError('ERR_INVALID_INPUT', 'jwks must be created with createLineJwks().', 'jwks');
+    }
   }
   if (options.channelSecret === undefined && jwksState === undefined) {
     throw new InputError(
       'ERR_INVALID_INPUT',
-      'Give the channel secret (to accept HS256 tokens from web login) and/or LINE\'s JWKS (to accept ES256 tokens from the LINE SDK or LIFF).',
+      "Give the channel secret (to accept HS256 tokens from web login) and/or LINE's JWKS (to accept ES256 tokens from the LINE SDK or LIFF).",
       'channelSecret',
     );
   }
   if (typeof options.issuer !== 'string' || options.issuer === '') {
-    throw new InputError('ERR_INVALID_ENDPOINT', 'The expected ID token issuer is empty.', 'lineLogin.authorizeBaseUrl');
+    throw new InputError(
+      'ERR_INVALID_ENDPOINT',
+      'The expected ID token issuer is empty.',
+      'lineLogin.authorizeBaseUrl',
+    );
   }
   const toleranceSeconds = options.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
   if (!Number.isFinite(toleranceSeconds) || toleranceSeconds < 0) {
-    throw new InputError('ERR_INVALID_INPUT', 'clockToleranceSeconds must be a non-negative number.', 'clockToleranceSeconds');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'clockToleranceSeconds must be a non-negative number.',
+      'clockToleranceSeconds',
+    );
   }
   if (options.maxAge !== undefined && (!Number.isFinite(options.maxAge) || options.maxAge < 0)) {
     throw new InputError('ERR_INVALID_INPUT', 'maxAge must be a non-negative number of seconds.', 'maxAge');
@@ -291,7 +332,9 @@ function decodeStructure(token: string): ProtectedHeaderParameters {
       'ERR_ID_TOKEN_MALFORMED',
       `The ID token is not a well-formed JWT: ${reason} An ID token is three base64url parts separated by dots; check that it was copied whole.`,
     );
-  if (token === '') throw malformed('it is empty.');
+  if (token === '') {
+    throw malformed('it is empty.');
+  }
   if (!token.includes('.')) {
     throw new IdTokenError(
       'ERR_ID_TOKEN_MALFORMED',
@@ -319,7 +362,9 @@ async function resolveJwksKey(state: LineJwksState, header: ProtectedHeaderParam
     return await state.resolver(header);
   } catch (error) {
     // Left for verifyIdToken, which tries each matching key as jose documents.
-    if (error instanceof errors.JWKSMultipleMatchingKeys) throw error;
+    if (error instanceof errors.JWKSMultipleMatchingKeys) {
+      throw error;
+    }
     if (isJoseError(error, 'ERR_JWKS_NO_MATCHING_KEY')) {
       const kid = typeof header.kid === 'string' ? header.kid : undefined;
       throw new IdTokenError(
@@ -340,8 +385,12 @@ async function resolveJwksKey(state: LineJwksState, header: ProtectedHeaderParam
 }
 
 function describeJwksFailure(error: unknown, state: LineJwksState): string {
-  if (isJoseError(error, 'ERR_JWKS_TIMEOUT')) return `no answer within ${state.timeoutMs} ms`;
-  if (isJoseError(error, 'ERR_JWKS_INVALID')) return 'the answer is JSON but not a JSON Web Key Set';
+  if (isJoseError(error, 'ERR_JWKS_TIMEOUT')) {
+    return `no answer within ${state.timeoutMs} ms`;
+  }
+  if (isJoseError(error, 'ERR_JWKS_INVALID')) {
+    return 'the answer is JSON but not a JSON Web Key Set';
+  }
   if (error instanceof errors.JOSEError) {
     // jose: "Expected 200 OK …" or "Failed to parse … as JSON" (an HTML proxy or error page, typically).
     return error.message.replace(/\.$/, '');
@@ -350,8 +399,11 @@ function describeJwksFailure(error: unknown, state: LineJwksState): string {
     const cause: unknown = error.cause;
     // undici's "fetch failed" hides the reason (ECONNREFUSED, ENOTFOUND, "bad port") in its cause.
     let reason = '';
-    if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') reason = ` (${cause.code})`;
-    else if (cause instanceof Error && cause.message !== '') reason = ` (${cause.message})`;
+    if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
+      reason = ` (${cause.code})`;
+    } else if (cause instanceof Error && cause.message !== '') {
+      reason = ` (${cause.message})`;
+    }
     return `${error.message}${reason}`;
   }
   return 'unknown failure';
@@ -368,7 +420,9 @@ async function verifyWithEachKey(
       const { payload } = await jwtVerify(token, key, joseOptions);
       return payload;
     } catch (error) {
-      if (isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) continue;
+      if (isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) {
+        continue;
+      }
       throw mapJoseError(error, ctx);
     }
   }
@@ -376,12 +430,23 @@ async function verifyWithEachKey(
 }
 
 function mapJoseError(error: unknown, ctx: Context): IdTokenError | InputError {
-  if (error instanceof IdTokenError || error instanceof InputError) return error;
-  if (!(error instanceof errors.JOSEError)) {
-    return new IdTokenError('ERR_ID_TOKEN_MALFORMED', 'The ID token could not be verified: unexpected failure in the JWT library.', {}, { cause: error });
+  if (error instanceof IdTokenError || error instanceof InputError) {
+    return error;
   }
-  if (isJoseError(error, 'ERR_JOSE_ALG_NOT_ALLOWED')) return algNotAllowed(ctx.header.alg);
-  if (isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) return signatureInvalid(ctx);
+  if (!(error instanceof errors.JOSEError)) {
+    return new IdTokenError(
+      'ERR_ID_TOKEN_MALFORMED',
+      'The ID token could not be verified: unexpected failure in the JWT library.',
+      {},
+      { cause: error },
+    );
+  }
+  if (isJoseError(error, 'ERR_JOSE_ALG_NOT_ALLOWED')) {
+    return algNotAllowed(ctx.header.alg);
+  }
+  if (isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) {
+    return signatureInvalid(ctx);
+  }
   if (error instanceof errors.JWTExpired) {
     const exp = error.payload.exp;
     return new IdTokenError(
@@ -391,7 +456,9 @@ function mapJoseError(error: unknown, ctx: Context): IdTokenError | InputError {
       { claim: 'exp' },
     );
   }
-  if (error instanceof errors.JWTClaimValidationFailed) return mapClaimFailure(error, ctx);
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    return mapClaimFailure(error, ctx);
+  }
   // ERR_JWS_INVALID, ERR_JWT_INVALID, ERR_JOSE_NOT_SUPPORTED (an unknown `crit`), …
   return new IdTokenError(
     'ERR_ID_TOKEN_MALFORMED',
@@ -424,13 +491,17 @@ function mapClaimFailure(error: InstanceType<typeof errors.JWTClaimValidationFai
     case 'iat':
       return new IdTokenError(
         'ERR_ID_TOKEN_IAT_INVALID',
-        missing ? 'The ID token has no "iat" (issued at) claim.' : 'The ID token\'s "iat" (issued at) claim is not a number of seconds.',
+        missing
+          ? 'The ID token has no "iat" (issued at) claim.'
+          : 'The ID token\'s "iat" (issued at) claim is not a number of seconds.',
         { claim: 'iat' },
       );
     case 'exp':
       return new IdTokenError(
         'ERR_ID_TOKEN_CLAIM_INVALID',
-        missing ? 'The ID token has no "exp" (expiration time) claim.' : 'The ID token\'s "exp" (expiration time) claim is not a number of seconds.',
+        missing
+          ? 'The ID token has no "exp" (expiration time) claim.'
+          : 'The ID token\'s "exp" (expiration time) claim is not a number of seconds.',
         { claim: 'exp' },
       );
     case 'nbf':
@@ -442,7 +513,9 @@ function mapClaimFailure(error: InstanceType<typeof errors.JWTClaimValidationFai
         { claim: 'nbf' },
       );
     default:
-      return new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', `The ID token's ${quote(error.claim)} claim is invalid.`, { claim: error.claim });
+      return new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', `The ID token's ${quote(error.claim)} claim is invalid.`, {
+        claim: error.claim,
+      });
   }
 }
 
@@ -457,7 +530,7 @@ function algNotAllowed(alg: unknown): IdTokenError {
       'no channel secret was given. Set the channel secret for this channel.';
   } else if (alg === 'ES256') {
     message =
-      'The ID token is signed with ES256, as LINE signs tokens from the LINE SDK and LIFF, which is verified with LINE\'s public keys; ' +
+      "The ID token is signed with ES256, as LINE signs tokens from the LINE SDK and LIFF, which is verified with LINE's public keys; " +
       'they were not given (only the channel secret, which verifies HS256 web-login tokens).';
   } else {
     message = `The ID token is signed with ${describeValue(alg)}; LINE signs ID tokens only with HS256 (web login) or ES256 (LINE SDK, LIFF).`;
@@ -469,7 +542,7 @@ function signatureInvalid(ctx: Context): IdTokenError {
   if (ctx.header.alg === 'HS256') {
     return new IdTokenError(
       'ERR_ID_TOKEN_SIGNATURE_INVALID',
-      'The ID token\'s HS256 signature does not match: the channel secret does not match the channel that issued this token ' +
+      "The ID token's HS256 signature does not match: the channel secret does not match the channel that issued this token " +
         '(check the channel ID and channel secret in the LINE Developers Console), or the token was altered.',
       { alg: 'HS256' },
     );
@@ -514,7 +587,7 @@ function checkLineClaims(payload: JWTPayload, options: IdTokenVerificationOption
     if (!constantTimeEqual(nonce, options.nonce)) {
       throw new IdTokenError(
         'ERR_ID_TOKEN_NONCE_INVALID',
-        'The ID token\'s nonce differs from the one sent with the authorize request: the token belongs to another sign-in attempt (or is replayed).',
+        "The ID token's nonce differs from the one sent with the authorize request: the token belongs to another sign-in attempt (or is replayed).",
         { claim: 'nonce' },
       );
     }
@@ -532,7 +605,9 @@ function checkLineClaims(payload: JWTPayload, options: IdTokenVerificationOption
         { claim: 'auth_time' },
       );
     }
-    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) throw claimTypeInvalid('auth_time', 'a number of seconds');
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+      throw claimTypeInvalid('auth_time', 'a number of seconds');
+    }
     if (authTime + options.maxAge < ctx.nowSeconds - ctx.toleranceSeconds) {
       throw new IdTokenError(
         'ERR_ID_TOKEN_CLAIM_INVALID',
@@ -550,21 +625,30 @@ function checkLineClaims(payload: JWTPayload, options: IdTokenVerificationOption
   if (typeof sub !== 'string' || sub === '') {
     throw new IdTokenError(
       'ERR_ID_TOKEN_CLAIM_INVALID',
-      sub === undefined ? 'The ID token has no "sub" (user ID) claim.' : 'The ID token\'s "sub" (user ID) claim is not a non-empty string.',
+      sub === undefined
+        ? 'The ID token has no "sub" (user ID) claim.'
+        : 'The ID token\'s "sub" (user ID) claim is not a non-empty string.',
       { claim: 'sub' },
     );
   }
 
   // 13. typed optional claims
   const amr = payload['amr'];
-  if (amr !== undefined && (!Array.isArray(amr) || !amr.every((method): method is string => typeof method === 'string'))) {
+  if (
+    amr !== undefined &&
+    (!Array.isArray(amr) || !amr.every((method): method is string => typeof method === 'string'))
+  ) {
     throw claimTypeInvalid('amr', 'an array of strings');
   }
   const strings: Partial<Record<'name' | 'picture' | 'email', string>> = {};
   for (const claim of ['name', 'picture', 'email'] as const) {
     const value = payload[claim];
-    if (value === undefined) continue;
-    if (typeof value !== 'string') throw claimTypeInvalid(claim, 'a string');
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value !== 'string') {
+      throw claimTypeInvalid(claim, 'a string');
+    }
     strings[claim] = value;
   }
 
@@ -583,7 +667,9 @@ function checkLineClaims(payload: JWTPayload, options: IdTokenVerificationOption
 }
 
 function claimTypeInvalid(claim: string, expected: string): IdTokenError {
-  return new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', `The ID token's "${claim}" claim must be ${expected}.`, { claim });
+  return new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', `The ID token's "${claim}" claim must be ${expected}.`, {
+    claim,
+  });
 }
 
 function verifiedHeader(header: ProtectedHeaderParameters): VerifiedIdToken['header'] {
@@ -618,8 +704,14 @@ function quote(value: string): string {
 }
 
 function describeValue(value: unknown): string {
-  if (typeof value === 'string') return quote(value);
-  if (Array.isArray(value)) return `[${value.slice(0, 5).map(describeValue).join(', ')}${value.length > 5 ? ', …' : ''}]`;
-  if (value === undefined) return 'nothing';
+  if (typeof value === 'string') {
+    return quote(value);
+  }
+  if (Array.isArray(value)) {
+    return `[${value.slice(0, 5).map(describeValue).join(', ')}${value.length > 5 ? ', …' : ''}]`;
+  }
+  if (value === undefined) {
+    return 'nothing';
+  }
   return quote(JSON.stringify(value));
 }

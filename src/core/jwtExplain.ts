@@ -18,21 +18,25 @@ export interface DecodedJwt {
 export function decodeJwt(token: string): DecodedJwt {
   const trimmed = token.trim();
   const invalid = (message: string): InputError => new InputError('ERR_INVALID_JWT', message, 'token');
-  if (trimmed === '') throw invalid('Nothing to decode: the input is empty.');
+  if (trimmed === '') {
+    throw invalid('Nothing to decode: the input is empty.');
+  }
 
   // Only counted to choose a helpful message; jose does the decoding.
   const parts = trimmed.split('.');
   if (parts.length === 1) {
     throw invalid(
       'This is not a JWT (a JWT has three parts separated by dots). It looks like an opaque token, such as a LINE ' +
-        'refresh token or access token, which is not a JWT: inspect an access token with LINE\'s verify endpoint instead.',
+        "refresh token or access token, which is not a JWT: inspect an access token with LINE's verify endpoint instead.",
     );
   }
   if (parts.length === 5) {
     throw invalid('This is an encrypted JWT (JWE, five parts): its claims cannot be read without the decryption key.');
   }
   if (parts.length !== 3) {
-    throw invalid(`This is not a JWT: a JWT has three parts separated by dots, this has ${parts.length}. Check that it was copied whole.`);
+    throw invalid(
+      `This is not a JWT: a JWT has three parts separated by dots, this has ${parts.length}. Check that it was copied whole.`,
+    );
   }
 
   let header: Record<string, unknown>;
@@ -49,7 +53,7 @@ export function decodeJwt(token: string): DecodedJwt {
     // readable JSON: they are opaque by design.
     throw invalid(
       'This has a JWT header, but its payload is not base64url-encoded JSON, so it is not a readable JWT. ' +
-        'LINE access tokens look like this: inspect them with LINE\'s verify endpoint instead.',
+        "LINE access tokens look like this: inspect them with LINE's verify endpoint instead.",
     );
   }
   return { header, claims, signaturePresent: (parts[2] ?? '') !== '' };
@@ -72,13 +76,15 @@ export interface ClaimExplanation {
  * authentication methods LINE documents.
  */
 export const CLAIM_EXPLANATIONS = {
-  iss: 'Issuer: who issued the token. LINE\'s ID tokens say https://access.line.me; an emulator says its own URL.',
+  iss: "Issuer: who issued the token. LINE's ID tokens say https://access.line.me; an emulator says its own URL.",
   sub: 'Subject: the user ID, unique per provider (LINE\'s are "U" followed by 32 hex digits). Key accounts by this, never by name or email.',
   aud: 'Audience: the channel ID the token was issued to. It must equal your channel ID.',
   exp: 'Expiration time: the token must not be accepted after this moment (allowing a small clock tolerance).',
   iat: 'Issued at: when the token was created. It must not be in the future.',
-  auth_time: 'Authentication time: when the user last actually signed in. Present when max_age was sent with the authorize request.',
-  nonce: 'Nonce: the value sent with the authorize request, echoed back. It must equal the one you sent (replay protection).',
+  auth_time:
+    'Authentication time: when the user last actually signed in. Present when max_age was sent with the authorize request.',
+  nonce:
+    'Nonce: the value sent with the authorize request, echoed back. It must equal the one you sent (replay protection).',
   amr: 'Authentication methods: how the user signed in.',
   'amr.pwd': 'email address and password',
   'amr.lineautologin': 'LINE automatic login (including through the LINE SDK)',
@@ -86,9 +92,10 @@ export const CLAIM_EXPLANATIONS = {
   'amr.linesso': 'single sign-on (an existing LINE login session)',
   'amr.mfa': 'two-factor authentication',
   'amr.unknown': 'a method LINE does not document',
-  name: 'The user\'s display name (profile scope). Users can change it: never use it as an ID.',
-  picture: 'URL of the user\'s profile image (profile scope).',
-  email: 'The user\'s email address (email scope, with the email permission approved for the channel). It can change: never use it as an ID.',
+  name: "The user's display name (profile scope). Users can change it: never use it as an ID.",
+  picture: "URL of the user's profile image (profile scope).",
+  email:
+    "The user's email address (email scope, with the email permission approved for the channel). It can change: never use it as an ID.",
   unknown: 'A claim LINE does not document for ID tokens; shown as is.',
 } as const;
 
@@ -99,7 +106,19 @@ export const CLAIM_EXPLANATION_KEYS: readonly ClaimExplanationKey[] = Object.fre
 );
 
 /** LINE's documented ID token claims, in display order. */
-const KNOWN_CLAIMS = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'name', 'picture', 'email'] as const;
+const KNOWN_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'amr',
+  'name',
+  'picture',
+  'email',
+] as const;
 type KnownClaim = (typeof KNOWN_CLAIMS)[number];
 
 /** RFC 7519 NumericDate claims, shown as times even when LINE does not document them (nbf). */
@@ -139,23 +158,31 @@ export function explainClaims(
   const known = new Set<string>(KNOWN_CLAIMS);
   const result: ClaimExplanation[] = [];
   for (const claim of KNOWN_CLAIMS) {
-    if (Object.hasOwn(claims, claim)) result.push(explain(claim, claim satisfies KnownClaim));
+    if (Object.hasOwn(claims, claim)) {
+      result.push(explain(claim, claim satisfies KnownClaim));
+    }
   }
   for (const claim of Object.keys(claims)) {
-    if (!known.has(claim)) result.push(explain(claim, 'unknown'));
+    if (!known.has(claim)) {
+      result.push(explain(claim, 'unknown'));
+    }
   }
   return result;
 }
 
 function displayAmr(method: unknown, text: (key: ClaimExplanationKey) => string): string {
-  if (typeof method !== 'string') return displayValue(method);
+  if (typeof method !== 'string') {
+    return displayValue(method);
+  }
   const documented = (AMR_VALUES as readonly string[]).includes(method);
   return `${method} (${text(documented ? (`amr.${method}` as ClaimExplanationKey) : 'amr.unknown')})`;
 }
 
 function displayTime(epochSeconds: number, nowSeconds: number, relative: Intl.RelativeTimeFormat): string {
   const date = new Date(epochSeconds * 1000);
-  if (Number.isNaN(date.getTime())) return String(epochSeconds);
+  if (Number.isNaN(date.getTime())) {
+    return String(epochSeconds);
+  }
   const iso = date.toISOString().replace(/\.000Z$/, 'Z');
   return `${iso} (${formatRelative(epochSeconds - nowSeconds, relative)})`;
 }
@@ -164,15 +191,25 @@ function formatRelative(deltaSeconds: number, relative: Intl.RelativeTimeFormat)
   const abs = Math.abs(deltaSeconds);
   // Round the magnitude, so 90 s ago and 90 s ahead both read as 2 minutes (Math.round(-1.5) is -1).
   const round = (unitSeconds: number): number => Math.sign(deltaSeconds) * Math.round(abs / unitSeconds);
-  if (abs < 60) return relative.format(round(1), 'second');
-  if (abs < 3600) return relative.format(round(60), 'minute');
-  if (abs < 86_400) return relative.format(round(3600), 'hour');
+  if (abs < 60) {
+    return relative.format(round(1), 'second');
+  }
+  if (abs < 3600) {
+    return relative.format(round(60), 'minute');
+  }
+  if (abs < 86_400) {
+    return relative.format(round(3600), 'hour');
+  }
   return relative.format(round(86_400), 'day');
 }
 
 function displayValue(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.join(', ');
+  if (typeof value === 'string') {
+    return value;
+  }
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
+    return value.join(', ');
+  }
   // JSON.stringify returns undefined for undefined, which a caller-built claims object can hold.
   return value === undefined ? 'undefined' : JSON.stringify(value);
 }

@@ -53,13 +53,21 @@ const PATHS = {
 export function validateScopes(scopes: readonly string[]): void {
   const unknown = scopes.filter((scope) => !(LINE_SCOPES as readonly string[]).includes(scope));
   if (unknown.length > 0) {
-    throw new InputError('ERR_INVALID_INPUT', `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: LINE Login accepts profile, openid and email.`, 'scopes');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}: LINE Login accepts profile, openid and email.`,
+      'scopes',
+    );
   }
   if (!scopes.includes('profile') && !scopes.includes('openid')) {
     throw new InputError('ERR_INVALID_INPUT', 'LINE Login needs the profile or the openid scope (or both).', 'scopes');
   }
   if (scopes.includes('email') && !scopes.includes('openid')) {
-    throw new InputError('ERR_INVALID_INPUT', 'The email scope needs the openid scope too (the address comes in the ID token).', 'scopes');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'The email scope needs the openid scope too (the address comes in the ID token).',
+      'scopes',
+    );
   }
 }
 
@@ -72,11 +80,15 @@ export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRe
   params.set('redirect_uri', request.redirectUri);
   params.set('state', request.state);
   params.set('scope', request.scopes.join(' '));
-  if (request.nonce !== undefined) params.set('nonce', request.nonce);
+  if (request.nonce !== undefined) {
+    params.set('nonce', request.nonce);
+  }
   params.set('code_challenge', request.codeChallenge);
   params.set('code_challenge_method', 'S256');
   const options = request.options ?? {};
-  if (options.prompt !== undefined) params.set('prompt', options.prompt);
+  if (options.prompt !== undefined) {
+    params.set('prompt', options.prompt);
+  }
   if (options.maxAge !== undefined) {
     if (!Number.isInteger(options.maxAge) || options.maxAge < 0) {
       throw new InputError('ERR_INVALID_INPUT', 'max_age must be a whole number of seconds, 0 or more.', 'maxAge');
@@ -86,16 +98,30 @@ export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRe
   if (options.uiLocales !== undefined && options.uiLocales.length > 0) {
     const invalid = options.uiLocales.filter((tag) => !/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(tag));
     if (invalid.length > 0) {
-      throw new InputError('ERR_INVALID_INPUT', `ui_locales takes RFC 5646 language tags such as "ja" or "en-US", not ${invalid.map((t) => `"${t}"`).join(', ')}.`, 'uiLocales');
+      throw new InputError(
+        'ERR_INVALID_INPUT',
+        `ui_locales takes RFC 5646 language tags such as "ja" or "en-US", not ${invalid.map((t) => `"${t}"`).join(', ')}.`,
+        'uiLocales',
+      );
     }
     params.set('ui_locales', options.uiLocales.join(' '));
   }
-  if (options.botPrompt !== undefined) params.set('bot_prompt', options.botPrompt);
-  if (options.initialAmrDisplay !== undefined) params.set('initial_amr_display', options.initialAmrDisplay);
+  if (options.botPrompt !== undefined) {
+    params.set('bot_prompt', options.botPrompt);
+  }
+  if (options.initialAmrDisplay !== undefined) {
+    params.set('initial_amr_display', options.initialAmrDisplay);
+  }
   // LINE reads only the literal "false"; the switch is shown by default.
-  if (options.switchAmr === false) params.set('switch_amr', 'false');
-  if (options.disableAutoLogin === true) params.set('disable_auto_login', 'true');
-  if (options.disableIosAutoLogin === true) params.set('disable_ios_auto_login', 'true');
+  if (options.switchAmr === false) {
+    params.set('switch_amr', 'false');
+  }
+  if (options.disableAutoLogin === true) {
+    params.set('disable_auto_login', 'true');
+  }
+  if (options.disableIosAutoLogin === true) {
+    params.set('disable_ios_auto_login', 'true');
+  }
   return url.toString();
 }
 
@@ -142,7 +168,10 @@ export class LineLoginClient {
   }
 
   /** grant_type=refresh_token. LINE returns no ID token here: callers keep the old one. */
-  async refreshAccessToken(input: { channel: LineChannelCredentials; refreshToken: string }, options: RequestOptions = {}): Promise<LineTokenResponse> {
+  async refreshAccessToken(
+    input: { channel: LineChannelCredentials; refreshToken: string },
+    options: RequestOptions = {},
+  ): Promise<LineTokenResponse> {
     const { json, response } = await this.#http.sendForJson({
       method: 'POST',
       url: this.#url(PATHS.token),
@@ -173,7 +202,11 @@ export class LineLoginClient {
   }
 
   /** Verify, then check `client_id` is this channel and `expires_in > 0` (LINE security checklist). */
-  async checkAccessToken(accessToken: string, channelId: string, options: RequestOptions = {}): Promise<LineAccessTokenVerification> {
+  async checkAccessToken(
+    accessToken: string,
+    channelId: string,
+    options: RequestOptions = {},
+  ): Promise<LineAccessTokenVerification> {
     const verification = await this.verifyAccessToken(accessToken, options);
     if (verification.clientId !== channelId) {
       throw new TokenError(
@@ -183,18 +216,29 @@ export class LineLoginClient {
       );
     }
     if (verification.expiresIn <= 0) {
-      throw new TokenError('ERR_ACCESS_TOKEN_EXPIRED', 'LINE says this access token has no lifetime left: refresh it or sign in again.', { channelId });
+      throw new TokenError(
+        'ERR_ACCESS_TOKEN_EXPIRED',
+        'LINE says this access token has no lifetime left: refresh it or sign in again.',
+        { channelId },
+      );
     }
     return verification;
   }
 
   /** 200 with an empty body; revoking also ends the refresh token's use. */
-  async revokeAccessToken(input: { channel: LineChannelCredentials; accessToken: string }, options: RequestOptions = {}): Promise<void> {
+  async revokeAccessToken(
+    input: { channel: LineChannelCredentials; accessToken: string },
+    options: RequestOptions = {},
+  ): Promise<void> {
     await this.#http.send({
       method: 'POST',
       url: this.#url(PATHS.revoke),
       // LINE's field is `access_token`, not RFC 7009's `token`.
-      form: { access_token: input.accessToken, client_id: input.channel.channelId, client_secret: input.channel.channelSecret },
+      form: {
+        access_token: input.accessToken,
+        client_id: input.channel.channelId,
+        client_secret: input.channel.channelSecret,
+      },
       signal: options.signal,
     });
   }
@@ -214,13 +258,27 @@ export class LineLoginClient {
   }
 
   async getUserInfo(accessToken: string, options: RequestOptions = {}): Promise<LineUserInfo> {
-    const { json, response } = await this.#http.sendForJson({ method: 'GET', url: this.#url(PATHS.userinfo), bearer: accessToken, signal: options.signal });
+    const { json, response } = await this.#http.sendForJson({
+      method: 'GET',
+      url: this.#url(PATHS.userinfo),
+      bearer: accessToken,
+      signal: options.signal,
+    });
     const reader = new JsonReader(json, response);
-    return compact({ sub: reader.string('sub'), name: reader.optionalString('name'), picture: reader.optionalString('picture') });
+    return compact({
+      sub: reader.string('sub'),
+      name: reader.optionalString('name'),
+      picture: reader.optionalString('picture'),
+    });
   }
 
   async getProfile(accessToken: string, options: RequestOptions = {}): Promise<LineProfile> {
-    const { json, response } = await this.#http.sendForJson({ method: 'GET', url: this.#url(PATHS.profile), bearer: accessToken, signal: options.signal });
+    const { json, response } = await this.#http.sendForJson({
+      method: 'GET',
+      url: this.#url(PATHS.profile),
+      bearer: accessToken,
+      signal: options.signal,
+    });
     const reader = new JsonReader(json, response);
     return compact({
       userId: reader.string('userId'),
@@ -232,12 +290,20 @@ export class LineLoginClient {
   }
 
   async getFriendshipStatus(accessToken: string, options: RequestOptions = {}): Promise<LineFriendshipStatus> {
-    const { json, response } = await this.#http.sendForJson({ method: 'GET', url: this.#url(PATHS.friendship), bearer: accessToken, signal: options.signal });
+    const { json, response } = await this.#http.sendForJson({
+      method: 'GET',
+      url: this.#url(PATHS.friendship),
+      bearer: accessToken,
+      signal: options.signal,
+    });
     return { friendFlag: new JsonReader(json, response).boolean('friendFlag') };
   }
 
   /** A stateless channel access token (client_credentials on the v3 endpoint), used for deauthorize. */
-  async issueStatelessChannelAccessToken(channel: LineChannelCredentials, options: RequestOptions = {}): Promise<LineChannelAccessToken> {
+  async issueStatelessChannelAccessToken(
+    channel: LineChannelCredentials,
+    options: RequestOptions = {},
+  ): Promise<LineChannelAccessToken> {
     const { json, response } = await this.#http.sendForJson({
       method: 'POST',
       url: this.#url(PATHS.channelToken),
@@ -245,14 +311,21 @@ export class LineLoginClient {
       signal: options.signal,
     });
     const reader = new JsonReader(json, response);
-    return { accessToken: reader.string('access_token'), tokenType: reader.optionalString('token_type') ?? 'Bearer', expiresIn: reader.number('expires_in') };
+    return {
+      accessToken: reader.string('access_token'),
+      tokenType: reader.optionalString('token_type') ?? 'Bearer',
+      expiresIn: reader.number('expires_in'),
+    };
   }
 
   /**
    * Removes the user's permission for the channel (LINE's development guidelines require it when a
    * user unregisters). Authenticates with a stateless channel access token obtained here: 204 empty.
    */
-  async deauthorize(input: { channel: LineChannelCredentials; userAccessToken: string }, options: RequestOptions = {}): Promise<void> {
+  async deauthorize(
+    input: { channel: LineChannelCredentials; userAccessToken: string },
+    options: RequestOptions = {},
+  ): Promise<void> {
     const channelToken = await this.issueStatelessChannelAccessToken(input.channel, options);
     await this.#http.send({
       method: 'POST',

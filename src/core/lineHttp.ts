@@ -89,7 +89,13 @@ export class LineHttp {
     let response: Response;
     let text: string;
     try {
-      response = await this.#fetch(request.url.toString(), { method: request.method, headers, body: body ?? null, signal, redirect: 'manual' });
+      response = await this.#fetch(request.url.toString(), {
+        method: request.method,
+        headers,
+        body: body ?? null,
+        signal,
+        redirect: 'manual',
+      });
     } catch (error) {
       const apiError = networkError(error, endpoint, this.#timeoutMs, request.signal);
       log({ errorCode: apiError.code });
@@ -100,10 +106,14 @@ export class LineHttp {
       text = await response.text();
     } catch (error) {
       // The connection dropped mid-body: a truncated answer, or our own timeout/cancel.
-      const apiError =
-        signal.aborted
-          ? networkError(error, endpoint, this.#timeoutMs, request.signal)
-          : new LineApiError('ERR_LINE_MALFORMED_RESPONSE', `LINE's answer to ${endpoint} was cut off before it was complete. Try again.`, withRequestId({ endpoint, status: response.status }, requestId), { cause: error });
+      const apiError = signal.aborted
+        ? networkError(error, endpoint, this.#timeoutMs, request.signal)
+        : new LineApiError(
+            'ERR_LINE_MALFORMED_RESPONSE',
+            `LINE's answer to ${endpoint} was cut off before it was complete. Try again.`,
+            withRequestId({ endpoint, status: response.status }, requestId),
+            { cause: error },
+          );
       log({ status: response.status, ...optional('requestId', requestId), errorCode: apiError.code });
       throw apiError;
     }
@@ -138,7 +148,10 @@ function optional<K extends string, V>(key: K, value: V | undefined): Partial<Re
   return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }
 
-function withRequestId(details: { endpoint: string; status?: number }, requestId: string | undefined): { endpoint: string; status?: number; requestId?: string } {
+function withRequestId(
+  details: { endpoint: string; status?: number },
+  requestId: string | undefined,
+): { endpoint: string; status?: number; requestId?: string } {
   return requestId === undefined ? details : { ...details, requestId };
 }
 
@@ -147,22 +160,47 @@ function requestIdSuffix(requestId: string | undefined): string {
 }
 
 /** fetch() rejects with a TypeError whose `cause` carries the libuv code; timeouts are DOMExceptions. */
-function networkError(error: unknown, endpoint: string, timeoutMs: number, callerSignal: AbortSignal | undefined): LineApiError {
+function networkError(
+  error: unknown,
+  endpoint: string,
+  timeoutMs: number,
+  callerSignal: AbortSignal | undefined,
+): LineApiError {
   const details = { endpoint };
   if (callerSignal?.aborted === true) {
     return new LineApiError('ERR_NETWORK_ABORTED', `The request ${endpoint} was cancelled.`, details, { cause: error });
   }
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new LineApiError('ERR_NETWORK_TIMEOUT', `LINE did not answer ${endpoint} within ${timeoutMs / 1000} s. Check your network or proxy, then try again.`, details, { cause: error });
+    return new LineApiError(
+      'ERR_NETWORK_TIMEOUT',
+      `LINE did not answer ${endpoint} within ${timeoutMs / 1000} s. Check your network or proxy, then try again.`,
+      details,
+      { cause: error },
+    );
   }
   const causeCode = systemErrorCode(error);
   if (causeCode === 'ECONNREFUSED') {
-    return new LineApiError('ERR_NETWORK_REFUSED', `The connection for ${endpoint} was refused. If you use an emulator, check that it is running and that lineLogin.apiBaseUrl points at it.`, details, { cause: error });
+    return new LineApiError(
+      'ERR_NETWORK_REFUSED',
+      `The connection for ${endpoint} was refused. If you use an emulator, check that it is running and that lineLogin.apiBaseUrl points at it.`,
+      details,
+      { cause: error },
+    );
   }
   if (causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN') {
-    return new LineApiError('ERR_NETWORK_DNS', `The host name for ${endpoint} could not be resolved. Check your network, proxy, or the lineLogin.apiBaseUrl setting.`, details, { cause: error });
+    return new LineApiError(
+      'ERR_NETWORK_DNS',
+      `The host name for ${endpoint} could not be resolved. Check your network, proxy, or the lineLogin.apiBaseUrl setting.`,
+      details,
+      { cause: error },
+    );
   }
-  return new LineApiError('ERR_NETWORK', `The request ${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}. Check your network or proxy, then try again.`, details, { cause: error });
+  return new LineApiError(
+    'ERR_NETWORK',
+    `The request ${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}. Check your network or proxy, then try again.`,
+    details,
+    { cause: error },
+  );
 }
 
 function systemErrorCode(error: unknown): string | undefined {
@@ -199,27 +237,54 @@ function readErrorBody(text: string): LineErrorBody | undefined {
   }
   const record = parsed as JsonObject;
   const body: LineErrorBody = {};
-  if (typeof record.error === 'string') body.error = record.error;
-  if (typeof record.error_description === 'string') body.errorDescription = record.error_description;
-  if (typeof record.message === 'string') body.message = record.message;
+  if (typeof record.error === 'string') {
+    body.error = record.error;
+  }
+  if (typeof record.error_description === 'string') {
+    body.errorDescription = record.error_description;
+  }
+  if (typeof record.message === 'string') {
+    body.message = record.message;
+  }
   return body;
 }
 
-function statusError(status: number, text: string, endpoint: string, requestId: string | undefined, retryAfter: string | null): LineApiError {
+function statusError(
+  status: number,
+  text: string,
+  endpoint: string,
+  requestId: string | undefined,
+  retryAfter: string | null,
+): LineApiError {
   const body = readErrorBody(text);
   const details: ConstructorParameters<typeof LineApiError>[2] = { endpoint, status };
-  if (requestId !== undefined) details.requestId = requestId;
-  if (body?.error !== undefined) details.lineError = body.error;
-  if (body?.errorDescription !== undefined) details.lineErrorDescription = body.errorDescription;
-  if (body?.message !== undefined) details.lineMessage = body.message;
+  if (requestId !== undefined) {
+    details.requestId = requestId;
+  }
+  if (body?.error !== undefined) {
+    details.lineError = body.error;
+  }
+  if (body?.errorDescription !== undefined) {
+    details.lineErrorDescription = body.errorDescription;
+  }
+  if (body?.message !== undefined) {
+    details.lineMessage = body.message;
+  }
   const retryAfterSeconds = retryAfter === null ? NaN : Number(retryAfter);
-  if (Number.isFinite(retryAfterSeconds)) details.retryAfterSeconds = retryAfterSeconds;
+  if (Number.isFinite(retryAfterSeconds)) {
+    details.retryAfterSeconds = retryAfterSeconds;
+  }
 
-  const said = body === undefined ? 'a body that is not JSON (a proxy or captive portal page?)' : describeErrorBody(body);
+  const said =
+    body === undefined ? 'a body that is not JSON (a proxy or captive portal page?)' : describeErrorBody(body);
   const suffix = requestIdSuffix(requestId);
   const code = statusErrorCode(status, body);
   const advice = ADVICE[code];
-  return new LineApiError(code, `LINE answered ${endpoint} with ${status}: ${said}.${advice ? ` ${advice}` : ''}${suffix}`, details);
+  return new LineApiError(
+    code,
+    `LINE answered ${endpoint} with ${status}: ${said}.${advice ? ` ${advice}` : ''}${suffix}`,
+    details,
+  );
 }
 
 function describeErrorBody(body: LineErrorBody): string {
@@ -234,28 +299,49 @@ function describeErrorBody(body: LineErrorBody): string {
 
 function statusErrorCode(status: number, body: LineErrorBody | undefined): LineApiErrorCode {
   const lineError = body?.error?.toLowerCase();
-  if (lineError === 'invalid_grant') return 'ERR_LINE_INVALID_GRANT';
-  if (lineError === 'invalid_client') return 'ERR_LINE_INVALID_CLIENT';
-  if (status === 401) return 'ERR_LINE_ACCESS_TOKEN_INVALID';
-  if (status === 403) return 'ERR_LINE_FORBIDDEN';
-  if (status === 413) return 'ERR_LINE_PAYLOAD_TOO_LARGE';
-  if (status === 429) return 'ERR_LINE_RATE_LIMITED';
-  if (status >= 500) return 'ERR_LINE_SERVER_ERROR';
+  if (lineError === 'invalid_grant') {
+    return 'ERR_LINE_INVALID_GRANT';
+  }
+  if (lineError === 'invalid_client') {
+    return 'ERR_LINE_INVALID_CLIENT';
+  }
+  if (status === 401) {
+    return 'ERR_LINE_ACCESS_TOKEN_INVALID';
+  }
+  if (status === 403) {
+    return 'ERR_LINE_FORBIDDEN';
+  }
+  if (status === 413) {
+    return 'ERR_LINE_PAYLOAD_TOO_LARGE';
+  }
+  if (status === 429) {
+    return 'ERR_LINE_RATE_LIMITED';
+  }
+  if (status >= 500) {
+    return 'ERR_LINE_SERVER_ERROR';
+  }
   if (status === 400) {
     // LINE's verify endpoint says "access token expired" / "invalid" with error=invalid_request.
     const description = body?.errorDescription?.toLowerCase() ?? '';
-    if (lineError === 'invalid_request' && description.includes('access token')) return 'ERR_LINE_ACCESS_TOKEN_INVALID';
+    if (lineError === 'invalid_request' && description.includes('access token')) {
+      return 'ERR_LINE_ACCESS_TOKEN_INVALID';
+    }
     return 'ERR_LINE_BAD_REQUEST';
   }
   return 'ERR_LINE_UNEXPECTED_STATUS';
 }
 
 const ADVICE: Partial<Record<LineApiErrorCode, string>> = {
-  ERR_LINE_INVALID_GRANT: 'The authorization code or refresh token is no longer valid (used, expired or revoked), or the redirect_uri differs from the authorize request: sign in again.',
-  ERR_LINE_INVALID_CLIENT: 'Check the channel ID and the channel secret (LINE Developers Console → your channel → Basic settings).',
-  ERR_LINE_ACCESS_TOKEN_INVALID: 'The access token is expired, revoked or not valid for this API: refresh it or sign in again.',
-  ERR_LINE_FORBIDDEN: 'The token lacks the scope or permission this API needs (e.g. profile, openid, or the email permission).',
-  ERR_LINE_RATE_LIMITED: 'LINE is rate limiting this channel: wait a while before trying again. This tool never retries automatically.',
+  ERR_LINE_INVALID_GRANT:
+    'The authorization code or refresh token is no longer valid (used, expired or revoked), or the redirect_uri differs from the authorize request: sign in again.',
+  ERR_LINE_INVALID_CLIENT:
+    'Check the channel ID and the channel secret (LINE Developers Console → your channel → Basic settings).',
+  ERR_LINE_ACCESS_TOKEN_INVALID:
+    'The access token is expired, revoked or not valid for this API: refresh it or sign in again.',
+  ERR_LINE_FORBIDDEN:
+    'The token lacks the scope or permission this API needs (e.g. profile, openid, or the email permission).',
+  ERR_LINE_RATE_LIMITED:
+    'LINE is rate limiting this channel: wait a while before trying again. This tool never retries automatically.',
   ERR_LINE_SERVER_ERROR: 'LINE had a server error: try again later.',
 };
 
@@ -272,7 +358,12 @@ export function parseJsonObject(response: LineResponse): JsonObject {
   try {
     parsed = JSON.parse(response.body);
   } catch {
-    throw malformed(response, response.body.trim() === '' ? 'was empty where JSON was expected' : 'was not valid JSON (truncated, or a proxy page?)');
+    throw malformed(
+      response,
+      response.body.trim() === ''
+        ? 'was empty where JSON was expected'
+        : 'was not valid JSON (truncated, or a proxy page?)',
+    );
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw malformed(response, 'was JSON but not an object');
@@ -297,7 +388,9 @@ export class JsonReader {
 
   optionalString(field: string): string | undefined {
     const value = this.json[field];
-    if (value === undefined || value === null) return undefined;
+    if (value === undefined || value === null) {
+      return undefined;
+    }
     if (typeof value !== 'string') {
       throw malformed(this.response, `has a "${field}" that is not a string`);
     }
@@ -314,7 +407,9 @@ export class JsonReader {
 
   optionalNumber(field: string): number | undefined {
     const value = this.json[field];
-    if (value === undefined || value === null) return undefined;
+    if (value === undefined || value === null) {
+      return undefined;
+    }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw malformed(this.response, `has a "${field}" that is not a number`);
     }
@@ -331,7 +426,9 @@ export class JsonReader {
 
   optionalStringArray(field: string): string[] | undefined {
     const value = this.json[field];
-    if (value === undefined || value === null) return undefined;
+    if (value === undefined || value === null) {
+      return undefined;
+    }
     if (!Array.isArray(value) || !value.every((item): item is string => typeof item === 'string')) {
       throw malformed(this.response, `has an "${field}" that is not a list of strings`);
     }
@@ -341,8 +438,12 @@ export class JsonReader {
   /** `aud` may be a string (LINE) or an array of strings (OIDC allows it). */
   audience(field: string): string {
     const value = this.json[field];
-    if (typeof value === 'string' && value !== '') return value;
-    if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+    if (typeof value === 'string' && value !== '') {
+      return value;
+    }
+    if (Array.isArray(value) && typeof value[0] === 'string') {
+      return value[0];
+    }
     throw malformed(this.response, `has no valid "${field}"`);
   }
 }

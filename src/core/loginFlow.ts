@@ -10,7 +10,14 @@ import { compact, type LineLoginClient } from './lineClient';
 import { startLoopbackServer, type LoopbackServerOptions } from './loopbackServer';
 import { createNonce, createPkcePair, createState } from './pkce';
 import type { TokenStore } from './tokenStore';
-import { REFRESH_TOKEN_LIFETIME_MS, type IdTokenClaims, type LineChannelCredentials, type LineProfile, type LoginOptions, type TokenSet } from './types';
+import {
+  REFRESH_TOKEN_LIFETIME_MS,
+  type IdTokenClaims,
+  type LineChannelCredentials,
+  type LineProfile,
+  type LoginOptions,
+  type TokenSet,
+} from './types';
 
 export interface SignInRequest {
   channel: LineChannelCredentials;
@@ -70,7 +77,11 @@ export function prepareAuthorization(client: LineLoginClient, request: SignInReq
 }
 
 /** The whole loopback flow (security checklist §1–5): listener up just before the browser, down after. */
-export async function signInWithLoopback(request: SignInRequest, deps: LoginFlowDependencies, options: LoopbackSignInOptions): Promise<SignInResult> {
+export async function signInWithLoopback(
+  request: SignInRequest,
+  deps: LoginFlowDependencies,
+  options: LoopbackSignInOptions,
+): Promise<SignInResult> {
   const pending = prepareAuthorization(deps.client, request);
   const server = await startLoopbackServer({
     callbackUrl: request.callbackUrl,
@@ -120,7 +131,10 @@ export async function completeAuthorization(
   const requestOptions = options.signal === undefined ? {} : { signal: options.signal };
   options.onStage?.('exchanging');
   const issuedAt = now();
-  const tokens = await deps.client.issueTokens({ channel, code: callback.code, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier }, requestOptions);
+  const tokens = await deps.client.issueTokens(
+    { channel, code: callback.code, redirectUri: callbackUrl, codeVerifier: pending.codeVerifier },
+    requestOptions,
+  );
 
   let idTokenClaims: IdTokenClaims | undefined;
   if (tokens.idToken !== undefined) {
@@ -144,14 +158,19 @@ export async function completeAuthorization(
     try {
       profile = await deps.client.getProfile(tokens.accessToken, requestOptions);
     } catch (error) {
-      if (!isLineLoginError(error)) throw error;
+      if (!isLineLoginError(error)) {
+        throw error;
+      }
       profileErrorCode = error.code;
     }
   }
 
   const userId = idTokenClaims?.sub ?? profile?.userId;
   if (userId === undefined) {
-    throw new AuthorizationError('ERR_AUTHORIZE_FAILED', 'LINE issued tokens but neither an ID token nor the profile said which user signed in. Request the openid or profile scope.');
+    throw new AuthorizationError(
+      'ERR_AUTHORIZE_FAILED',
+      'LINE issued tokens but neither an ID token nor the profile said which user signed in. Request the openid or profile scope.',
+    );
   }
 
   const tokenSet: TokenSet = compact({
@@ -160,7 +179,10 @@ export async function completeAuthorization(
     accessToken: tokens.accessToken,
     tokenType: tokens.tokenType,
     // LINE's token response never lists `email`; the ID token carries it when it was granted.
-    scopes: idTokenClaims?.email !== undefined && !grantedScopes.includes('email') ? [...grantedScopes, 'email'] : grantedScopes,
+    scopes:
+      idTokenClaims?.email !== undefined && !grantedScopes.includes('email')
+        ? [...grantedScopes, 'email']
+        : grantedScopes,
     accessTokenIssuedAt: issuedAt,
     accessTokenExpiresAt: issuedAt + tokens.expiresIn * 1000,
     refreshToken: tokens.refreshToken,

@@ -144,19 +144,28 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const callbackUrl = options.callbackUrl.trim();
   const { port, path: callbackPath, bindHosts } = parsed;
   if (options.expectedState === '') {
-    throw new InputError('ERR_INVALID_INPUT', 'The expected state of a sign-in attempt must not be empty.', 'expectedState');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'The expected state of a sign-in attempt must not be empty.',
+      'expectedState',
+    );
   }
   const timeoutMs = options.timeoutMs ?? DEFAULT_CALLBACK_TIMEOUT_MS;
   // setTimeout turns anything above 2^31-1 ms into 1 ms.
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0 || timeoutMs > MAX_TIMER_MS) {
-    throw new InputError('ERR_INVALID_INPUT', 'The callback timeout must be a positive number of milliseconds, at most about 24 days.', 'timeoutMs');
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'The callback timeout must be a positive number of milliseconds, at most about 24 days.',
+      'timeoutMs',
+    );
   }
   const graceMs = Math.min(Math.max(options.resultPageGraceMs ?? DEFAULT_RESULT_PAGE_GRACE_MS, 0), MAX_TIMER_MS);
   const strings: ResultPageStrings = { ...RESULT_PAGE_STRINGS_EN, ...options.resultPageStrings };
   const resultPath = callbackPath === RESULT_PAGE_PATH ? `${RESULT_PAGE_PATH}-page` : RESULT_PAGE_PATH;
   const { signal } = options;
 
-  const cancelled = (): AuthorizationError => new AuthorizationError('ERR_CANCELLED', 'The sign-in was cancelled.', { callbackUrl });
+  const cancelled = (): AuthorizationError =>
+    new AuthorizationError('ERR_CANCELLED', 'The sign-in was cancelled.', { callbackUrl });
   if (isAborted(signal)) {
     throw cancelled();
   }
@@ -241,7 +250,12 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     res.end(body);
   };
 
-  const sendPage = (res: ServerResponse, status: number, page: ResultPageOutcome, headers: Record<string, string> = {}): void => {
+  const sendPage = (
+    res: ServerResponse,
+    status: number,
+    page: ResultPageOutcome,
+    headers: Record<string, string> = {},
+  ): void => {
     res.writeHead(status, { ...RESULT_PAGE_HEADERS, ...headers });
     res.end(renderResultPage(page, strings));
   };

@@ -21,7 +21,10 @@ const SECRET_FIELDS = [
   'nonce',
 ];
 
-const FIELD_PATTERN = new RegExp(`((?:^|[?&\\s"'{,])"?(?:${SECRET_FIELDS.join('|')})"?\\s*[=:]\\s*"?)([^&\\s"',}]+)`, 'g');
+const FIELD_PATTERN = new RegExp(
+  `((?:^|[?&\\s"'{,])"?(?:${SECRET_FIELDS.join('|')})"?\\s*[=:]\\s*"?)([^&\\s"',}]+)`,
+  'g',
+);
 const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const BEARER_PATTERN = /\b(Bearer\s+)[^\s"',]+/gi;
 
@@ -52,10 +55,7 @@ export class Redactor {
 
 /** Masks what looks like a secret without knowing any secret value. */
 export function redactPatterns(text: string): string {
-  return text
-    .replace(JWT_PATTERN, MASK)
-    .replace(BEARER_PATTERN, `$1${MASK}`)
-    .replace(FIELD_PATTERN, `$1${MASK}`);
+  return text.replace(JWT_PATTERN, MASK).replace(BEARER_PATTERN, `$1${MASK}`).replace(FIELD_PATTERN, `$1${MASK}`);
 }
 
 /**

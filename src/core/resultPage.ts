@@ -77,7 +77,9 @@ export function renderResultPage(outcome: ResultPageOutcome, strings: Partial<Re
   const body = outcome.ok
     ? `<main class="ok"><h1>${escapeHtml(s.successTitle)}</h1><p>${escapeHtml(s.successMessage)}</p></main>`
     : `<main class="error"><h1>${escapeHtml(outcome.title)}</h1>` +
-      (outcome.detail === undefined || outcome.detail === '' ? '' : `<p class="detail">${escapeHtml(outcome.detail)}</p>`) +
+      (outcome.detail === undefined || outcome.detail === ''
+        ? ''
+        : `<p class="detail">${escapeHtml(outcome.detail)}</p>`) +
       `<p>${escapeHtml(s.failureMessage)}</p></main>`;
   return (
     '<!DOCTYPE html>\n' +

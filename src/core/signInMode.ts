@@ -17,7 +17,10 @@ export interface ExtensionHostEnvironment {
 
 export type SignInModeReason = 'local' | 'webOnThisMachine' | 'wsl' | 'remote' | 'web';
 
-export function recommendSignInMode(environment: ExtensionHostEnvironment): { mode: SignInMode; reason: SignInModeReason } {
+export function recommendSignInMode(environment: ExtensionHostEnvironment): {
+  mode: SignInMode;
+  reason: SignInModeReason;
+} {
   if (environment.remoteName === 'wsl') {
     // The extension host runs inside WSL; whether Windows' browser reaches its loopback depends on
     // the WSL networking mode, so offer pasting the URL.
@@ -29,7 +32,9 @@ export function recommendSignInMode(environment: ExtensionHostEnvironment): { mo
   }
   if (environment.uiKind === 'web') {
     // A browser workbench served from this machine's loopback shares its loopback with the listener.
-    return serverOnThisMachine ? { mode: 'loopback', reason: 'webOnThisMachine' } : { mode: 'pasteRedirectUrl', reason: 'web' };
+    return serverOnThisMachine
+      ? { mode: 'loopback', reason: 'webOnThisMachine' }
+      : { mode: 'pasteRedirectUrl', reason: 'web' };
   }
   return { mode: 'loopback', reason: serverOnThisMachine ? 'webOnThisMachine' : 'local' };
 }

@@ -29,7 +29,10 @@ export class AccountSelection implements vscode.Disposable {
   }
 
   async set(key: AccountKey | undefined): Promise<void> {
-    await this.#state.update(STATE_KEYS.selectedAccount, key === undefined ? undefined : { channelId: key.channelId, userId: key.userId });
+    await this.#state.update(
+      STATE_KEYS.selectedAccount,
+      key === undefined ? undefined : { channelId: key.channelId, userId: key.userId },
+    );
     this.#onDidChange.fire(key);
   }
 

@@ -56,7 +56,11 @@ export class ChannelRegistry implements vscode.Disposable {
   require(channelId: string): ChannelConfig {
     const channel = this.get(channelId);
     if (channel === undefined) {
-      throw new InputError('ERR_INVALID_CHANNEL', `Channel ${channelId} is not registered. Add it with "LINE Login: Add Channel…".`, 'channelId');
+      throw new InputError(
+        'ERR_INVALID_CHANNEL',
+        `Channel ${channelId} is not registered. Add it with "LINE Login: Add Channel…".`,
+        'channelId',
+      );
     }
     return channel;
   }
@@ -69,7 +73,11 @@ export class ChannelRegistry implements vscode.Disposable {
     this.require(channelId);
     const channelSecret = await this.#secrets.get(secretKey(channelId));
     if (channelSecret === undefined || channelSecret === '') {
-      throw new InputError('ERR_INVALID_CHANNEL', `No channel secret is stored for channel ${channelId} in this VS Code. Run "LINE Login: Edit Channel…" to enter it.`, 'channelSecret');
+      throw new InputError(
+        'ERR_INVALID_CHANNEL',
+        `No channel secret is stored for channel ${channelId} in this VS Code. Run "LINE Login: Edit Channel…" to enter it.`,
+        'channelSecret',
+      );
     }
     return { channelId, channelSecret };
   }
@@ -97,7 +105,9 @@ export class ChannelRegistry implements vscode.Disposable {
   }
 
   dispose(): void {
-    for (const subscription of this.#subscriptions) subscription.dispose();
+    for (const subscription of this.#subscriptions) {
+      subscription.dispose();
+    }
   }
 }
 

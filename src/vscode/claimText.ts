@@ -13,8 +13,10 @@ export const CLAIM_EXPLANATIONS_JA = {
   aud: 'オーディエンス（Audience）: トークンの発行先のチャネル ID。自分のチャネル ID と一致する必要があります。',
   exp: '有効期限（Expiration time）: この時刻を過ぎたトークンは受け入れてはいけません（わずかな時計のずれは許容）。',
   iat: '発行時刻（Issued at）: トークンが作成された時刻。未来の時刻であってはいけません。',
-  auth_time: '認証時刻（Authentication time）: ユーザーが最後に実際にログインした時刻。認可リクエストで max_age を送ったときに含まれます。',
-  nonce: 'ノンス（Nonce）: 認可リクエストで送った値がそのまま返されたもの。送った値と一致する必要があります（リプレイ攻撃対策）。',
+  auth_time:
+    '認証時刻（Authentication time）: ユーザーが最後に実際にログインした時刻。認可リクエストで max_age を送ったときに含まれます。',
+  nonce:
+    'ノンス（Nonce）: 認可リクエストで送った値がそのまま返されたもの。送った値と一致する必要があります（リプレイ攻撃対策）。',
   amr: '認証方法（Authentication methods）: ユーザーがどの方法でログインしたか。',
   'amr.pwd': 'メールアドレスとパスワード',
   'amr.lineautologin': 'LINE の自動ログイン（LINE SDK 経由を含む）',
@@ -24,12 +26,15 @@ export const CLAIM_EXPLANATIONS_JA = {
   'amr.unknown': 'LINE が文書化していない方法',
   name: 'ユーザーの表示名（profile スコープ）。ユーザーが変更できるため、ID として使わないでください。',
   picture: 'ユーザーのプロフィール画像の URL（profile スコープ）。',
-  email: 'ユーザーのメールアドレス（email スコープ。チャネルでメールアドレス取得権限の承認が必要）。変更されることがあるため、ID として使わないでください。',
+  email:
+    'ユーザーのメールアドレス（email スコープ。チャネルでメールアドレス取得権限の承認が必要）。変更されることがあるため、ID として使わないでください。',
   unknown: 'LINE が ID トークンについて文書化していないクレームです。そのまま表示しています。',
 } as const satisfies Readonly<Record<ClaimExplanationKey, string>>;
 
 /** The explanation table for a VS Code display language (`vscode.env.language` by default). */
-export function claimExplanationTexts(language: string = vscode.env.language): Readonly<Record<ClaimExplanationKey, string>> {
+export function claimExplanationTexts(
+  language: string = vscode.env.language,
+): Readonly<Record<ClaimExplanationKey, string>> {
   return language.toLowerCase().startsWith('ja') ? CLAIM_EXPLANATIONS_JA : CLAIM_EXPLANATIONS;
 }
 

@@ -29,7 +29,9 @@ export function readChannels(): ChannelsReading {
         channels.push(channel);
       }
     } catch (error) {
-      if (!isLineLoginError(error)) throw error;
+      if (!isLineLoginError(error)) {
+        throw error;
+      }
       problems.push(error.message);
     }
   }
@@ -42,10 +44,14 @@ export function readChannels(): ChannelsReading {
  */
 export async function writeChannels(channels: ChannelConfig[]): Promise<void> {
   const inspected = configuration().inspect(SETTINGS.channels);
-  const target = inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+  const target =
+    inspected?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
   await configuration().update(
     SETTINGS.channels,
-    channels.map((channel) => ({ ...channel, loginOptions: Object.keys(channel.loginOptions).length > 0 ? channel.loginOptions : undefined })),
+    channels.map((channel) => ({
+      ...channel,
+      loginOptions: Object.keys(channel.loginOptions).length > 0 ? channel.loginOptions : undefined,
+    })),
     target,
   );
 }
@@ -61,7 +67,10 @@ export function readEndpoints(): LineEndpoints {
     return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
   };
   return {
-    authorizeBaseUrl: validateBaseUrl(pick(SETTINGS.authorizeBaseUrl, LINE_AUTHORIZE_BASE_URL), `lineLogin.${SETTINGS.authorizeBaseUrl}`),
+    authorizeBaseUrl: validateBaseUrl(
+      pick(SETTINGS.authorizeBaseUrl, LINE_AUTHORIZE_BASE_URL),
+      `lineLogin.${SETTINGS.authorizeBaseUrl}`,
+    ),
     apiBaseUrl: validateBaseUrl(pick(SETTINGS.apiBaseUrl, LINE_API_BASE_URL), `lineLogin.${SETTINGS.apiBaseUrl}`),
   };
 }

@@ -17,7 +17,13 @@ export type TimeUnit = 'second' | 'minute' | 'hour' | 'day';
 export function durationParts(deltaMs: number): { value: number; unit: TimeUnit } {
   const abs = Math.abs(deltaMs);
   const [size, unit]: [number, TimeUnit] =
-    abs < MINUTE_MS ? [1000, 'second'] : abs < HOUR_MS ? [MINUTE_MS, 'minute'] : abs < DAY_MS ? [HOUR_MS, 'hour'] : [DAY_MS, 'day'];
+    abs < MINUTE_MS
+      ? [1000, 'second']
+      : abs < HOUR_MS
+        ? [MINUTE_MS, 'minute']
+        : abs < DAY_MS
+          ? [HOUR_MS, 'hour']
+          : [DAY_MS, 'day'];
   // `|| 0` turns -0 into 0, which Intl would otherwise print as "0 seconds ago" for a future time.
   return { value: Math.trunc(deltaMs / size) || 0, unit };
 }
@@ -45,7 +51,11 @@ export function displayLocale(): string {
  */
 const formatters = new Map<string, Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.DateTimeFormat>();
 
-function cached<T extends Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.DateTimeFormat>(kind: string, options: object, create: (locale: string) => T): T {
+function cached<T extends Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.DateTimeFormat>(
+  kind: string,
+  options: object,
+  create: (locale: string) => T,
+): T {
   const locale = displayLocale();
   const key = `${kind}|${locale}|${JSON.stringify(options)}`;
   let formatter = formatters.get(key) as T | undefined;
@@ -72,7 +82,9 @@ export function formatExpiry(expiresAt: number, now: number): string {
 /** A length of time without direction: "29 days", "3 hours" ("29 日", "3 時間"). */
 export function formatDuration(ms: number): string {
   const { value, unit } = durationParts(Math.max(0, ms));
-  if (unit === 'second') return vscode.l10n.t('less than a minute');
+  if (unit === 'second') {
+    return vscode.l10n.t('less than a minute');
+  }
   const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay: 'long' };
   return cached('number', options, (locale) => new Intl.NumberFormat(locale, options)).format(value);
 }
@@ -90,7 +102,9 @@ export interface FormattedDateTime {
 
 export function formatDateTime(ms: number): FormattedDateTime {
   const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return { local: String(ms), utc: String(ms) };
+  if (Number.isNaN(date.getTime())) {
+    return { local: String(ms), utc: String(ms) };
+  }
   return {
     local: dateTimeFormat({ dateStyle: 'medium', timeStyle: 'long' }).format(date),
     utc: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
@@ -100,7 +114,9 @@ export function formatDateTime(ms: number): FormattedDateTime {
 /** The local date only: "Mar 1, 2025" / "2025/03/01". */
 export function formatDate(ms: number): string {
   const date = new Date(ms);
-  if (Number.isNaN(date.getTime())) return String(ms);
+  if (Number.isNaN(date.getTime())) {
+    return String(ms);
+  }
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 

@@ -17,9 +17,17 @@ export class Logger implements vscode.Disposable {
 
   /** Every LINE request: method, path, status, duration and LINE's x-line-request-id. */
   request(entry: LineRequestLogEntry): void {
-    const parts = [`${entry.method} ${entry.path}`, entry.status === undefined ? 'no response' : String(entry.status), `${entry.durationMs} ms`];
-    if (entry.requestId !== undefined) parts.push(`x-line-request-id=${entry.requestId}`);
-    if (entry.errorCode !== undefined) parts.push(entry.errorCode);
+    const parts = [
+      `${entry.method} ${entry.path}`,
+      entry.status === undefined ? 'no response' : String(entry.status),
+      `${entry.durationMs} ms`,
+    ];
+    if (entry.requestId !== undefined) {
+      parts.push(`x-line-request-id=${entry.requestId}`);
+    }
+    if (entry.errorCode !== undefined) {
+      parts.push(entry.errorCode);
+    }
     const line = parts.join(' · ');
     if (entry.errorCode === undefined) {
       this.info(line);

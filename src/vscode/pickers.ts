@@ -5,11 +5,17 @@ import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core
 import { sameAccount, type AccountKey } from '../core/tokenStore';
 import type { LineLoginServices } from './services';
 
-export async function pickChannel(services: LineLoginServices, placeHolder: string): Promise<ChannelConfig | undefined> {
+export async function pickChannel(
+  services: LineLoginServices,
+  placeHolder: string,
+): Promise<ChannelConfig | undefined> {
   const channels = services.channels.list();
   if (channels.length === 0) {
     const add = vscode.l10n.t('Add Channel…');
-    const picked = await vscode.window.showInformationMessage(vscode.l10n.t('No LINE Login channel is registered yet.'), add);
+    const picked = await vscode.window.showInformationMessage(
+      vscode.l10n.t('No LINE Login channel is registered yet.'),
+      add,
+    );
     if (picked === add) {
       await vscode.commands.executeCommand('lineLogin.addChannel');
     }
@@ -19,7 +25,12 @@ export async function pickChannel(services: LineLoginServices, placeHolder: stri
     return channels[0];
   }
   const picked = await vscode.window.showQuickPick(
-    channels.map((channel) => ({ label: channelLabel(channel), description: channel.channelId, detail: channel.callbackUrl, channel })),
+    channels.map((channel) => ({
+      label: channelLabel(channel),
+      description: channel.channelId,
+      detail: channel.callbackUrl,
+      channel,
+    })),
     { placeHolder, ignoreFocusOut: true },
   );
   return picked?.channel;
@@ -28,7 +39,9 @@ export async function pickChannel(services: LineLoginServices, placeHolder: stri
 export async function pickAccount(services: LineLoginServices, placeHolder: string): Promise<AccountKey | undefined> {
   const accounts = await services.store.list();
   if (accounts.length === 0) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('No account is signed in. Run "LINE Login: Sign In…" first.'));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('No account is signed in. Run "LINE Login: Sign In…" first.'),
+    );
     return undefined;
   }
   if (accounts.length === 1 && accounts[0] !== undefined) {
@@ -54,12 +67,16 @@ export async function askChannelSecret(channelId: string, required: boolean): Pr
   const secret = await vscode.window.showInputBox({
     title: vscode.l10n.t('Channel secret of {0}', channelId),
     prompt: required
-      ? vscode.l10n.t('From the LINE Developers Console → your channel → Basic settings. Stored only in VS Code\'s secret storage.')
-      : vscode.l10n.t('Leave empty to keep the stored secret. Stored only in VS Code\'s secret storage.'),
+      ? vscode.l10n.t(
+          "From the LINE Developers Console → your channel → Basic settings. Stored only in VS Code's secret storage.",
+        )
+      : vscode.l10n.t("Leave empty to keep the stored secret. Stored only in VS Code's secret storage."),
     password: true,
     ignoreFocusOut: true,
     validateInput: (value) => {
-      if (value === '' && !required) return undefined;
+      if (value === '' && !required) {
+        return undefined;
+      }
       try {
         validateChannelSecret(value);
         return undefined;
@@ -68,6 +85,8 @@ export async function askChannelSecret(channelId: string, required: boolean): Pr
       }
     },
   });
-  if (secret === undefined) return undefined;
+  if (secret === undefined) {
+    return undefined;
+  }
   return secret === '' && !required ? '' : validateChannelSecret(secret);
 }

@@ -25,7 +25,10 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   async show(title: string, markdown: string): Promise<vscode.Uri> {
     this.#counter += 1;
     // The counter keeps each report separate while the name stays readable in the tab.
-    const uri = vscode.Uri.from({ scheme: DOCUMENT_SCHEME, path: `/${this.#counter}/${title.replace(/[\\/:*?"<>|]/g, '-')}.md` });
+    const uri = vscode.Uri.from({
+      scheme: DOCUMENT_SCHEME,
+      path: `/${this.#counter}/${title.replace(/[\\/:*?"<>|]/g, '-')}.md`,
+    });
     this.#contents.set(uri.toString(), markdown);
     this.#onDidChange.fire(uri);
     const document = await vscode.workspace.openTextDocument(uri);

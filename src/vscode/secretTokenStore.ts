@@ -45,10 +45,16 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
       parsed = JSON.parse(stored);
     } catch {
       // Never overwrite what we cannot read: the user may still want those tokens.
-      throw new TokenError('ERR_STORE_CORRUPT', 'The stored LINE Login tokens could not be read. Sign in again; nothing was overwritten.');
+      throw new TokenError(
+        'ERR_STORE_CORRUPT',
+        'The stored LINE Login tokens could not be read. Sign in again; nothing was overwritten.',
+      );
     }
     if (!isStoredAccounts(parsed)) {
-      throw new TokenError('ERR_STORE_CORRUPT', 'The stored LINE Login tokens have an unknown format. Sign in again; nothing was overwritten.');
+      throw new TokenError(
+        'ERR_STORE_CORRUPT',
+        'The stored LINE Login tokens have an unknown format. Sign in again; nothing was overwritten.',
+      );
     }
     return new Map(parsed.accounts.map((tokenSet) => [accountId(tokenSet), tokenSet]));
   }
@@ -65,7 +71,9 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
 }
 
 function isStoredAccounts(value: unknown): value is StoredAccounts {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
   const record = value as { version?: unknown; accounts?: unknown };
   return (
     record.version === 1 &&

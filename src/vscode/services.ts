@@ -49,9 +49,19 @@ export class LineLoginServices implements vscode.Disposable {
   #bind(): EndpointBound {
     if (this.#bound === undefined) {
       const endpoints = readEndpoints();
-      const client = new LineLoginClient({ endpoints, onRequest: (entry) => { this.logger.request(entry); } });
+      const client = new LineLoginClient({
+        endpoints,
+        onRequest: (entry) => {
+          this.logger.request(entry);
+        },
+      });
       const jwks = createLineJwks(endpoints.apiBaseUrl);
-      const accounts = new LineAccounts({ client, store: this.store, jwks, channelCredentials: (channelId) => this.credentials(channelId) });
+      const accounts = new LineAccounts({
+        client,
+        store: this.store,
+        jwks,
+        channelCredentials: (channelId) => this.credentials(channelId),
+      });
       this.#bound = { client, jwks, accounts };
     }
     return this.#bound;

@@ -10,7 +10,15 @@ import type { AccountSelection } from './accountSelection';
 import type { ChannelRegistry } from './channelRegistry';
 import { COMMANDS } from './constants';
 import { formatDateTimeBoth, formatDuration, formatExpiry } from './format';
-import { accessTokenStatus, accountDisplayName, accountKeyOf, pickShownAccount, shortUserId, statusLevel, type StatusLevel } from './tree/accountModel';
+import {
+  accessTokenStatus,
+  accountDisplayName,
+  accountKeyOf,
+  pickShownAccount,
+  shortUserId,
+  statusLevel,
+  type StatusLevel,
+} from './tree/accountModel';
 
 const TICK_MS = 60_000;
 const STATUS_BAR_ITEM_ID = 'lineLogin.account';
@@ -26,7 +34,14 @@ export interface AccountStatusBarSnapshot {
   selected: boolean;
 }
 
-const HIDDEN: AccountStatusBarSnapshot = { visible: false, text: '', tooltip: '', warning: 'none', account: undefined, selected: false };
+const HIDDEN: AccountStatusBarSnapshot = {
+  visible: false,
+  text: '',
+  tooltip: '',
+  warning: 'none',
+  account: undefined,
+  selected: false,
+};
 
 const BACKGROUNDS: Record<StatusLevel, string | undefined> = {
   none: undefined,
@@ -86,7 +101,9 @@ export class AccountStatusBar implements vscode.Disposable {
       // The token explorer reports an unreadable store; here there is simply nothing to show.
       tokenSets = [];
     }
-    if (generation !== this.#generation) return;
+    if (generation !== this.#generation) {
+      return;
+    }
     this.#tokenSets = tokenSets;
     this.#render();
   }
@@ -101,7 +118,10 @@ export class AccountStatusBar implements vscode.Disposable {
   #render(): void {
     const selected = this.#selection.get();
     const tokenSet = pickShownAccount(this.#channels.list(), this.#tokenSets, selected);
-    this.#snapshot = tokenSet === undefined ? HIDDEN : this.#describe(tokenSet, selected !== undefined && sameAccount(selected, tokenSet));
+    this.#snapshot =
+      tokenSet === undefined
+        ? HIDDEN
+        : this.#describe(tokenSet, selected !== undefined && sameAccount(selected, tokenSet));
     this.#apply(this.#snapshot);
   }
 
@@ -109,11 +129,19 @@ export class AccountStatusBar implements vscode.Disposable {
     const now = this.#now();
     const name = accountDisplayName(tokenSet);
     const status = accessTokenStatus(tokenSet.accessTokenExpiresAt, now);
-    const remaining = status === 'expired' ? vscode.l10n.t('expired') : vscode.l10n.t('{0} left', formatDuration(tokenSet.accessTokenExpiresAt - now));
+    const remaining =
+      status === 'expired'
+        ? vscode.l10n.t('expired')
+        : vscode.l10n.t('{0} left', formatDuration(tokenSet.accessTokenExpiresAt - now));
     const channel = this.#channels.get(tokenSet.channelId);
     const lines = [
       vscode.l10n.t('LINE Login: {0} ({1})', name, shortUserId(tokenSet.userId)),
-      vscode.l10n.t('Channel: {0}', channel === undefined ? vscode.l10n.t('Unknown channel {0}', tokenSet.channelId) : `${channelLabel(channel)} (${channel.channelId})`),
+      vscode.l10n.t(
+        'Channel: {0}',
+        channel === undefined
+          ? vscode.l10n.t('Unknown channel {0}', tokenSet.channelId)
+          : `${channelLabel(channel)} (${channel.channelId})`,
+      ),
       vscode.l10n.t('Access token: {0}', formatExpiry(tokenSet.accessTokenExpiresAt, now)),
       vscode.l10n.t('Expiry: {0}', formatDateTimeBoth(tokenSet.accessTokenExpiresAt)),
     ];

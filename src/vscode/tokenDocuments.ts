@@ -10,7 +10,14 @@ import { tokenPreview } from '../core/redact';
 import type { TokenSet } from '../core/types';
 import { explainClaimsLocalized } from './claimText';
 import { formatDateTime, formatExpiry } from './format';
-import { accessTokenStatus, accountDisplayName, decodeStoredIdToken, refreshTokenExpiresAt, refreshTokenStatus, type AccessTokenStatus } from './tree/accountModel';
+import {
+  accessTokenStatus,
+  accountDisplayName,
+  decodeStoredIdToken,
+  refreshTokenExpiresAt,
+  refreshTokenStatus,
+  type AccessTokenStatus,
+} from './tree/accountModel';
 import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from './tree/markdownText';
 
 /** RFC 7519 NumericDate claims: shown in local time and UTC. */
@@ -26,13 +33,20 @@ export interface SignatureCheckResult {
 type Row = readonly [string, MarkdownCell];
 
 /** Everything stored for one account, for reading: never a whole token. */
-export function renderTokenDetails(tokenSet: TokenSet, now: number, channel?: Pick<ChannelConfig, 'channelId' | 'name'>): string {
+export function renderTokenDetails(
+  tokenSet: TokenSet,
+  now: number,
+  channel?: Pick<ChannelConfig, 'channelId' | 'name'>,
+): string {
   const blocks: string[] = [`# ${inlineMarkdown(vscode.l10n.t('Token details: {0}', accountDisplayName(tokenSet)))}`];
 
   blocks.push(
     heading(vscode.l10n.t('Account')),
     fieldTable([
-      [vscode.l10n.t('Channel'), channel === undefined ? tokenSet.channelId : `${channelLabel(channel)} (${tokenSet.channelId})`],
+      [
+        vscode.l10n.t('Channel'),
+        channel === undefined ? tokenSet.channelId : `${channelLabel(channel)} (${tokenSet.channelId})`,
+      ],
       [vscode.l10n.t('User ID'), { markdown: codeSpan(tokenSet.userId) }],
       [vscode.l10n.t('Scopes'), tokenSet.scopes.join(' ')],
       [vscode.l10n.t('Signed in'), bothTimes(tokenSet.originalIssuedAt)],
@@ -47,7 +61,10 @@ export function renderTokenDetails(tokenSet: TokenSet, now: number, channel?: Pi
       [vscode.l10n.t('Type'), tokenSet.tokenType],
       [vscode.l10n.t('Status'), accessStatusText(accessStatus)],
       [vscode.l10n.t('Issued'), bothTimes(tokenSet.accessTokenIssuedAt)],
-      [vscode.l10n.t('Expires'), `${bothTimes(tokenSet.accessTokenExpiresAt)} · ${formatExpiry(tokenSet.accessTokenExpiresAt, now)}`],
+      [
+        vscode.l10n.t('Expires'),
+        `${bothTimes(tokenSet.accessTokenExpiresAt)} · ${formatExpiry(tokenSet.accessTokenExpiresAt, now)}`,
+      ],
     ]),
   );
 
@@ -57,18 +74,32 @@ export function renderTokenDetails(tokenSet: TokenSet, now: number, channel?: Pi
       heading(vscode.l10n.t('Refresh token')),
       fieldTable([
         [vscode.l10n.t('Token'), { markdown: codeSpan(tokenPreview(tokenSet.refreshToken)) }],
-        [vscode.l10n.t('Status'), refreshTokenStatus(refreshExpiresAt, now) === 'valid' ? vscode.l10n.t('valid') : vscode.l10n.t('expired')],
-        [vscode.l10n.t('Valid until (estimated)'), `${bothTimes(refreshExpiresAt)} · ${formatExpiry(refreshExpiresAt, now)}`],
+        [
+          vscode.l10n.t('Status'),
+          refreshTokenStatus(refreshExpiresAt, now) === 'valid' ? vscode.l10n.t('valid') : vscode.l10n.t('expired'),
+        ],
+        [
+          vscode.l10n.t('Valid until (estimated)'),
+          `${bothTimes(refreshExpiresAt)} · ${formatExpiry(refreshExpiresAt, now)}`,
+        ],
       ]),
-      note(vscode.l10n.t('Estimated: a LINE refresh token stays valid for 90 days after the original sign-in, and refreshing does not extend it.')),
+      note(
+        vscode.l10n.t(
+          'Estimated: a LINE refresh token stays valid for 90 days after the original sign-in, and refreshing does not extend it.',
+        ),
+      ),
     );
   }
 
   const idToken = decodeStoredIdToken(tokenSet);
   if (tokenSet.idToken !== undefined && idToken !== undefined) {
     const rows: Row[] = [[vscode.l10n.t('Token'), { markdown: codeSpan(tokenPreview(tokenSet.idToken)) }]];
-    if (idToken.alg !== undefined) rows.push([vscode.l10n.t('Algorithm'), idToken.alg]);
-    if (typeof idToken.header.kid === 'string') rows.push([vscode.l10n.t('Key ID'), { markdown: codeSpan(idToken.header.kid) }]);
+    if (idToken.alg !== undefined) {
+      rows.push([vscode.l10n.t('Algorithm'), idToken.alg]);
+    }
+    if (typeof idToken.header.kid === 'string') {
+      rows.push([vscode.l10n.t('Key ID'), { markdown: codeSpan(idToken.header.kid) }]);
+    }
     blocks.push(
       heading(vscode.l10n.t('ID token')),
       fieldTable(rows),
@@ -82,24 +113,41 @@ export function renderTokenDetails(tokenSet: TokenSet, now: number, channel?: Pi
 
   if (tokenSet.profile !== undefined) {
     const rows: Row[] = [[vscode.l10n.t('Display name'), tokenSet.profile.displayName]];
-    if (tokenSet.profile.statusMessage !== undefined) rows.push([vscode.l10n.t('Status message'), tokenSet.profile.statusMessage]);
-    if (tokenSet.profile.pictureUrl !== undefined) rows.push([vscode.l10n.t('Picture URL'), tokenSet.profile.pictureUrl]);
+    if (tokenSet.profile.statusMessage !== undefined) {
+      rows.push([vscode.l10n.t('Status message'), tokenSet.profile.statusMessage]);
+    }
+    if (tokenSet.profile.pictureUrl !== undefined) {
+      rows.push([vscode.l10n.t('Picture URL'), tokenSet.profile.pictureUrl]);
+    }
     blocks.push(heading(vscode.l10n.t('Profile')), fieldTable(rows));
   }
 
-  blocks.push(note(vscode.l10n.t('Only the first characters of each token are shown. Copy a token with "Copy Access Token".')));
+  blocks.push(
+    note(vscode.l10n.t('Only the first characters of each token are shown. Copy a token with "Copy Access Token".')),
+  );
   return `${blocks.join('\n\n')}\n`;
 }
 
 /** Any JWT, decoded: header, claims with what they mean, and what (if anything) checked its signature. */
-export function renderDecodedJwt(decoded: DecodedJwt, explanations: readonly ClaimExplanation[], signatureResult?: SignatureCheckResult): string {
-  const blocks: string[] = [`# ${inlineMarkdown(vscode.l10n.t('Decoded JWT'))}`, heading(vscode.l10n.t('Signature')), signatureText(decoded, signatureResult)];
+export function renderDecodedJwt(
+  decoded: DecodedJwt,
+  explanations: readonly ClaimExplanation[],
+  signatureResult?: SignatureCheckResult,
+): string {
+  const blocks: string[] = [
+    `# ${inlineMarkdown(vscode.l10n.t('Decoded JWT'))}`,
+    heading(vscode.l10n.t('Signature')),
+    signatureText(decoded, signatureResult),
+  ];
 
   blocks.push(
     heading(vscode.l10n.t('Header')),
     markdownTable(
       [vscode.l10n.t('Parameter'), vscode.l10n.t('Value')],
-      Object.entries(decoded.header).map(([name, value]): MarkdownCell[] => [{ markdown: codeSpan(name) }, displayValue(value)]),
+      Object.entries(decoded.header).map(([name, value]): MarkdownCell[] => [
+        { markdown: codeSpan(name) },
+        displayValue(value),
+      ]),
     ),
   );
 
@@ -118,8 +166,12 @@ export function renderDecodedJwt(decoded: DecodedJwt, explanations: readonly Cla
 
 function signatureText(decoded: DecodedJwt, result: SignatureCheckResult | undefined): string {
   if (result !== undefined) {
-    const verdict = result.ok ? vscode.l10n.t('✅ Signature verified ({0}).', result.method) : vscode.l10n.t('❌ Signature not verified ({0}).', result.method);
-    return result.message === undefined || result.message === '' ? inlineMarkdown(verdict) : `${inlineMarkdown(verdict)}\n\n${inlineMarkdown(result.message)}`;
+    const verdict = result.ok
+      ? vscode.l10n.t('✅ Signature verified ({0}).', result.method)
+      : vscode.l10n.t('❌ Signature not verified ({0}).', result.method);
+    return result.message === undefined || result.message === ''
+      ? inlineMarkdown(verdict)
+      : `${inlineMarkdown(verdict)}\n\n${inlineMarkdown(result.message)}`;
   }
   if (!decoded.signaturePresent) {
     return inlineMarkdown(vscode.l10n.t('⚠️ This token has no signature: anyone could have written it.'));
@@ -130,7 +182,11 @@ function signatureText(decoded: DecodedJwt, result: SignatureCheckResult | undef
 function claimsTable(explanations: readonly ClaimExplanation[]): string {
   return markdownTable(
     [vscode.l10n.t('Claim'), vscode.l10n.t('Value'), vscode.l10n.t('Meaning')],
-    explanations.map((explanation): MarkdownCell[] => [{ markdown: codeSpan(explanation.claim) }, claimValue(explanation), explanation.explanation]),
+    explanations.map((explanation): MarkdownCell[] => [
+      { markdown: codeSpan(explanation.claim) },
+      claimValue(explanation),
+      explanation.explanation,
+    ]),
   );
 }
 
@@ -175,7 +231,9 @@ function note(text: string): string {
 }
 
 function displayValue(value: unknown): string {
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') {
+    return value;
+  }
   // JSON.stringify gives undefined for undefined, which a caller-built header can hold.
   return value === undefined ? 'undefined' : JSON.stringify(value);
 }

@@ -5,7 +5,19 @@ import type { IdTokenClaims } from '../core/types';
 import { formatDateTime } from './format';
 import { inlineMarkdown, markdownTable } from './tree/markdownText';
 
-const CLAIMS: readonly (keyof IdTokenClaims)[] = ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'name', 'picture', 'email'];
+const CLAIMS: readonly (keyof IdTokenClaims)[] = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'amr',
+  'name',
+  'picture',
+  'email',
+];
 const TIME_CLAIMS = new Set<keyof IdTokenClaims>(['exp', 'iat', 'auth_time']);
 
 function verdict(check: IdTokenCheck): string {
@@ -14,8 +26,12 @@ function verdict(check: IdTokenCheck): string {
 
 function claimValue(claims: IdTokenClaims | undefined, claim: keyof IdTokenClaims): string {
   const value = claims?.[claim];
-  if (value === undefined) return '—';
-  if (TIME_CLAIMS.has(claim) && typeof value === 'number') return `${value} (${formatDateTime(value * 1000).utc})`;
+  if (value === undefined) {
+    return '—';
+  }
+  if (TIME_CLAIMS.has(claim) && typeof value === 'number') {
+    return `${value} (${formatDateTime(value * 1000).utc})`;
+  }
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
@@ -24,18 +40,33 @@ export function renderIdTokenComparison(comparison: IdTokenComparison, accountLa
   const lines = [
     `# ${inlineMarkdown(vscode.l10n.t('ID token verification: {0}', accountLabel))}`,
     '',
-    inlineMarkdown(vscode.l10n.t('Local: signature (HS256 with the channel secret, or ES256 with LINE\'s JWKS) and claims (iss, aud, exp, iat, nonce). LINE: POST /oauth2/v2.1/verify.')),
+    inlineMarkdown(
+      vscode.l10n.t(
+        "Local: signature (HS256 with the channel secret, or ES256 with LINE's JWKS) and claims (iss, aud, exp, iat, nonce). LINE: POST /oauth2/v2.1/verify.",
+      ),
+    ),
     '',
     markdownTable(
       ['', vscode.l10n.t('Local check'), vscode.l10n.t('LINE verify endpoint'), ''],
       [
         [vscode.l10n.t('Verdict'), verdict(comparison.local), verdict(comparison.server), differs('verdict')],
-        ...CLAIMS.map((claim) => [claim, inlineMarkdown(claimValue(comparison.local.claims, claim)), inlineMarkdown(claimValue(comparison.server.claims, claim)), differs(claim)] as const),
+        ...CLAIMS.map(
+          (claim) =>
+            [
+              claim,
+              inlineMarkdown(claimValue(comparison.local.claims, claim)),
+              inlineMarkdown(claimValue(comparison.server.claims, claim)),
+              differs(claim),
+            ] as const,
+        ),
       ],
     ),
     '',
   ];
-  for (const [label, check] of [[vscode.l10n.t('Local check'), comparison.local], [vscode.l10n.t('LINE verify endpoint'), comparison.server]] as const) {
+  for (const [label, check] of [
+    [vscode.l10n.t('Local check'), comparison.local],
+    [vscode.l10n.t('LINE verify endpoint'), comparison.server],
+  ] as const) {
     if (!check.ok && check.errorMessage !== undefined) {
       lines.push(`**${inlineMarkdown(label)}:** ${inlineMarkdown(check.errorMessage)}`, '');
     }

@@ -85,11 +85,24 @@ export interface WorkloadResult {
   readonly secretGetMs: readonly number[];
   readonly secretStoreMs: readonly number[];
   readonly tree: readonly TreeSample[];
-  readonly treeShape: { readonly channels: number; readonly accounts: number; readonly nodes: number; readonly accountsJsonBytes: number };
-  readonly memory: { readonly beforeActivation: MemorySnapshot; readonly afterActivation: MemorySnapshot; readonly withLargeTree: MemorySnapshot; readonly gcForced: boolean };
+  readonly treeShape: {
+    readonly channels: number;
+    readonly accounts: number;
+    readonly nodes: number;
+    readonly accountsJsonBytes: number;
+  };
+  readonly memory: {
+    readonly beforeActivation: MemorySnapshot;
+    readonly afterActivation: MemorySnapshot;
+    readonly withLargeTree: MemorySnapshot;
+    readonly gcForced: boolean;
+  };
 }
 
-export type EntryResult = { readonly ok: true; readonly activation: ActivationSample } | { readonly ok: true; readonly workload: WorkloadResult } | { readonly ok: false; readonly error: string };
+export type EntryResult =
+  | { readonly ok: true; readonly activation: ActivationSample }
+  | { readonly ok: true; readonly workload: WorkloadResult }
+  | { readonly ok: false; readonly error: string };
 
 export async function writeResult(result: EntryResult): Promise<void> {
   const file = process.env[RESULT_FILE_ENV];

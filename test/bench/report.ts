@@ -21,7 +21,9 @@ export interface Row {
 }
 
 export function formatValue(value: number | undefined, unit: Unit): string {
-  if (value === undefined || !Number.isFinite(value)) return 'n/a';
+  if (value === undefined || !Number.isFinite(value)) {
+    return 'n/a';
+  }
   switch (unit) {
     case 'ms':
       return `${value.toFixed(Math.abs(value) < 10 ? 2 : 1)} ms`;
@@ -35,7 +37,15 @@ export function formatValue(value: number | undefined, unit: Unit): string {
 }
 
 export function ratioText(value: number | undefined, baseline: number | undefined): string | undefined {
-  if (value === undefined || baseline === undefined || !Number.isFinite(value) || !Number.isFinite(baseline) || baseline === 0) return undefined;
+  if (
+    value === undefined ||
+    baseline === undefined ||
+    !Number.isFinite(value) ||
+    !Number.isFinite(baseline) ||
+    baseline === 0
+  ) {
+    return undefined;
+  }
   const ratio = value / baseline;
   return `${ratio >= 100 ? ratio.toFixed(0) : ratio >= 10 ? ratio.toFixed(1) : ratio.toFixed(2)}×`;
 }
@@ -43,7 +53,8 @@ export function ratioText(value: number | undefined, baseline: number | undefine
 const HEADERS = ['Figure', 'Median', 'Min', 'Max', 'Baseline (median)', 'Ratio', 'Goal', 'Met?'] as const;
 
 function cells(row: Row): string[] {
-  const baseline = row.baseline === undefined ? '—' : `${row.baseline.name} ${formatValue(row.baseline.median, row.unit)}`;
+  const baseline =
+    row.baseline === undefined ? '—' : `${row.baseline.name} ${formatValue(row.baseline.median, row.unit)}`;
   const met = row.met === undefined ? '—' : row.met ? 'yes' : 'NO';
   if (row.value === undefined) {
     return [row.figure, row.note ?? 'n/a', '', '', baseline, row.ratio ?? '—', row.goal ?? '—', met];
@@ -63,10 +74,14 @@ function cells(row: Row): string[] {
 
 export function renderTable(rows: readonly Row[]): string {
   const body = rows.map(cells);
-  const widths = HEADERS.map((header, column) => Math.max(header.length, ...body.map((line) => (line[column] ?? '').length)));
+  const widths = HEADERS.map((header, column) =>
+    Math.max(header.length, ...body.map((line) => (line[column] ?? '').length)),
+  );
   const render = (line: readonly string[]): string =>
     line
-      .map((cell, column) => (column >= 1 && column <= 3 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0)))
+      .map((cell, column) =>
+        column >= 1 && column <= 3 ? cell.padStart(widths[column] ?? 0) : cell.padEnd(widths[column] ?? 0),
+      )
       .join(' │ ')
       .trimEnd();
   const rule = widths.map((width) => '─'.repeat(width)).join('─┼─');
@@ -78,7 +93,9 @@ export function renderTable(rows: readonly Row[]): string {
       out.push(section);
     }
     out.push(render(body[index] ?? []));
-    if (row.value !== undefined && row.note !== undefined) out.push(`    ↳ ${row.note}`);
+    if (row.value !== undefined && row.note !== undefined) {
+      out.push(`    ↳ ${row.note}`);
+    }
   });
   return out.join('\n');
 }

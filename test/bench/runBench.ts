@@ -18,7 +18,14 @@ import { gzipSync } from 'node:zlib';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { launchChromium } from '../host/browser';
 import { parseLogLine } from '../host/runIntegration';
-import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer, type VSCodeInstall } from '../host/vscodeServer';
+import {
+  ensureVSCodeServer,
+  PROFILE_SETTINGS,
+  REPO_ROOT,
+  startVSCodeServer,
+  type RunningServer,
+  type VSCodeInstall,
+} from '../host/vscodeServer';
 import {
   CPU_PROFILE_DIR_ENV,
   EMPTY_EXTENSION_ID,
@@ -89,20 +96,34 @@ interface Variant {
 async function prepareOurCopy(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
   const manifest: unknown = JSON.parse(await readFile(join(REPO_ROOT, 'package.json'), 'utf8'));
-  if (!isRecord(manifest)) throw new Error('package.json is not a JSON object');
+  if (!isRecord(manifest)) {
+    throw new Error('package.json is not a JSON object');
+  }
   await writeFile(join(dir, 'package.json'), `${JSON.stringify({ ...manifest, activationEvents: [] }, null, 2)}\n`);
   for (const entry of ['dist/extension.js', 'package.nls.json', 'package.nls.ja.json', 'l10n', 'media']) {
     const source = join(REPO_ROOT, entry);
-    if (existsSync(source)) await cp(source, join(dir, entry), { recursive: true });
+    if (existsSync(source)) {
+      await cp(source, join(dir, entry), { recursive: true });
+    }
   }
 }
 
 /** An extension whose activate() does nothing: what any extension costs the host. */
 async function prepareEmptyExtension(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const manifest = { name: 'empty-extension', publisher: 'line-login-bench', version: '0.0.1', engines: { vscode: '^1.90.0' }, main: './extension.js', activationEvents: [] };
+  const manifest = {
+    name: 'empty-extension',
+    publisher: 'line-login-bench',
+    version: '0.0.1',
+    engines: { vscode: '^1.90.0' },
+    main: './extension.js',
+    activationEvents: [],
+  };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await writeFile(join(dir, 'extension.js'), "'use strict';\nexports.activate = function activate() {};\nexports.deactivate = function deactivate() {};\n");
+  await writeFile(
+    join(dir, 'extension.js'),
+    "'use strict';\nexports.activate = function activate() {};\nexports.deactivate = function deactivate() {};\n",
+  );
 }
 
 /**
@@ -111,7 +132,12 @@ async function prepareEmptyExtension(dir: string): Promise<void> {
  */
 async function prepareHostOnlyExtension(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const manifest = { name: 'host-only', publisher: 'line-login-bench', version: '0.0.1', engines: { vscode: '^1.90.0' } };
+  const manifest = {
+    name: 'host-only',
+    publisher: 'line-login-bench',
+    version: '0.0.1',
+    engines: { vscode: '^1.90.0' },
+  };
   await writeFile(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
@@ -123,7 +149,11 @@ async function prepareHostOnlyExtension(dir: string): Promise<void> {
 async function snapshotCompiled(target: string): Promise<string> {
   for (const part of ['out/test/bench', 'out/test/support', 'out/emulator', 'out/src']) {
     const source = join(REPO_ROOT, part);
-    if (!existsSync(source)) throw new Error(`${source} is missing: out/ changed under the benchmark (another build-tests run?). Run npm run bench again.`);
+    if (!existsSync(source)) {
+      throw new Error(
+        `${source} is missing: out/ changed under the benchmark (another build-tests run?). Run npm run bench again.`,
+      );
+    }
     await cp(source, join(target, part), { recursive: true });
   }
   await symlink(join(REPO_ROOT, 'node_modules'), join(target, 'node_modules'), 'dir');
@@ -166,10 +196,18 @@ function closeWhenDone(tab: Page): void {
 
 function parseEntryResult(text: string): EntryResult {
   const value: unknown = JSON.parse(text);
-  if (!isRecord(value) || typeof value['ok'] !== 'boolean') throw new Error('The result file is not an entry result');
-  if (!value['ok']) return { ok: false, error: typeof value['error'] === 'string' ? value['error'] : 'unknown error' };
-  if (isRecord(value['activation'])) return { ok: true, activation: value['activation'] as unknown as ActivationSample };
-  if (isRecord(value['workload'])) return { ok: true, workload: value['workload'] as unknown as WorkloadResult };
+  if (!isRecord(value) || typeof value['ok'] !== 'boolean') {
+    throw new Error('The result file is not an entry result');
+  }
+  if (!value['ok']) {
+    return { ok: false, error: typeof value['error'] === 'string' ? value['error'] : 'unknown error' };
+  }
+  if (isRecord(value['activation'])) {
+    return { ok: true, activation: value['activation'] as unknown as ActivationSample };
+  }
+  if (isRecord(value['workload'])) {
+    return { ok: true, workload: value['workload'] as unknown as WorkloadResult };
+  }
   throw new Error('The result file holds neither an activation sample nor a workload result');
 }
 
@@ -179,7 +217,9 @@ async function runSession(context: BenchContext, spec: SessionSpec): Promise<Ent
   const extensionsDir = join(dir, 'extensions');
   const dataDir = join(dir, 'server-data');
   const resultFile = join(dir, 'result.json');
-  await Promise.all([workspace, extensionsDir, join(dataDir, 'data', 'User')].map((path) => mkdir(path, { recursive: true })));
+  await Promise.all(
+    [workspace, extensionsDir, join(dataDir, 'data', 'User')].map((path) => mkdir(path, { recursive: true })),
+  );
   await writeFile(join(dataDir, 'data', 'User', 'settings.json'), `${JSON.stringify(USER_SETTINGS, null, 2)}\n`);
 
   const held: string[] = [];
@@ -188,23 +228,35 @@ async function runSession(context: BenchContext, spec: SessionSpec): Promise<Ent
     dataDir,
     extensionsDir,
     env: { [RESULT_FILE_ENV]: resultFile, ...spec.env },
-    ...(context.verbose ? { onOutput: (line: string) => { console.log(`[server] ${line}`); } } : {}),
+    ...(context.verbose
+      ? {
+          onOutput: (line: string) => {
+            console.log(`[server] ${line}`);
+          },
+        }
+      : {}),
   });
   context.servers.add(server);
   let timer: NodeJS.Timeout | undefined;
-  const browserContext = await context.browser.newContext({ viewport: { width: 1280, height: 800 } }).catch(async (error: unknown) => {
-    await server.stop();
-    context.servers.delete(server);
-    throw error;
-  });
+  const browserContext = await context.browser
+    .newContext({ viewport: { width: 1280, height: 800 } })
+    .catch(async (error: unknown) => {
+      await server.stop();
+      context.servers.delete(server);
+      throw error;
+    });
   try {
     const page = await browserContext.newPage();
     browserContext.on('page', closeWhenDone);
     page.on('console', (message: ConsoleMessage) => {
       const text = message.text();
-      if (context.verbose) console.log(`[workbench ${message.type()}] ${text}`);
+      if (context.verbose) {
+        console.log(`[workbench ${message.type()}] ${text}`);
+      }
       held.push(parseLogLine(text)?.message ?? text);
-      if (held.length > 200) held.shift();
+      if (held.length > 200) {
+        held.shift();
+      }
     });
     const payload = JSON.stringify([
       ['extensionDevelopmentPath', remoteUri(server.port, spec.developmentPath)],
@@ -213,19 +265,31 @@ async function runSession(context: BenchContext, spec: SessionSpec): Promise<Ent
     ]);
     const url = `${server.origin}/?folder=${encodeURIComponent(remoteUri(server.port, workspace))}&payload=${encodeURIComponent(payload)}`;
     await new Promise<number>((resolveExit, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${spec.label}: no result within ${spec.timeoutMs} ms`)); }, spec.timeoutMs);
-      page.on('crash', () => { reject(new Error(`${spec.label}: the workbench page crashed`)); });
-      server.process.once('exit', (code) => { reject(new Error(`${spec.label}: the VS Code server exited (code ${String(code)})`)); });
+      timer = setTimeout(() => {
+        reject(new Error(`${spec.label}: no result within ${spec.timeoutMs} ms`));
+      }, spec.timeoutMs);
+      page.on('crash', () => {
+        reject(new Error(`${spec.label}: the workbench page crashed`));
+      });
+      server.process.once('exit', (code) => {
+        reject(new Error(`${spec.label}: the VS Code server exited (code ${String(code)})`));
+      });
       void page
-        .exposeFunction('codeAutomationExit', (code: unknown) => { resolveExit(typeof code === 'number' ? code : 1); })
+        .exposeFunction('codeAutomationExit', (code: unknown) => {
+          resolveExit(typeof code === 'number' ? code : 1);
+        })
         .then(() => page.goto(url))
         .catch(reject);
     });
-    if (!existsSync(resultFile)) throw new Error(`${spec.label}: the entry finished without writing a result`);
+    if (!existsSync(resultFile)) {
+      throw new Error(`${spec.label}: the entry finished without writing a result`);
+    }
     return parseEntryResult(await readFile(resultFile, 'utf8'));
   } catch (error) {
     log(`${spec.label} failed; the workbench console before it:`);
-    held.slice(-40).forEach((line) => { console.log(`    ${line}`); });
+    held.slice(-40).forEach((line) => {
+      console.log(`    ${line}`);
+    });
     throw error;
   } finally {
     clearTimeout(timer);
@@ -256,7 +320,12 @@ interface ActivationRun {
   readonly notes: string[];
 }
 
-async function measureActivation(context: BenchContext, variants: readonly Variant[], rounds: number, entryDir: string): Promise<ActivationRun> {
+async function measureActivation(
+  context: BenchContext,
+  variants: readonly Variant[],
+  rounds: number,
+  entryDir: string,
+): Promise<ActivationRun> {
   const run: ActivationRun = {
     samples: { ours: [], empty: [], github: [] },
     discardedActive: { ours: 0, empty: 0, github: 0 },
@@ -274,8 +343,12 @@ async function measureActivation(context: BenchContext, variants: readonly Varia
         env: { [EXTENSION_ID_ENV]: variant.extensionId },
         timeoutMs: SESSION_TIMEOUT_MS,
       });
-      if (!result.ok) throw new Error(`activation ${variant.label}: ${result.error}`);
-      if (!('activation' in result)) throw new Error(`activation ${variant.label}: wrong result kind`);
+      if (!result.ok) {
+        throw new Error(`activation ${variant.label}: ${result.error}`);
+      }
+      if (!('activation' in result)) {
+        throw new Error(`activation ${variant.label}: wrong result kind`);
+      }
       const sample = result.activation;
       if (sample.wasActive) {
         run.discardedActive[variant.key] += 1;
@@ -283,7 +356,9 @@ async function measureActivation(context: BenchContext, variants: readonly Varia
         continue;
       }
       line.push(`${variant.key} ${sample.activateMs.toFixed(1)} ms`);
-      if (round > 0) run.samples[variant.key].push(sample);
+      if (round > 0) {
+        run.samples[variant.key].push(sample);
+      }
     }
     log(`activation ${round === 0 ? 'warm-up round' : `round ${round}/${rounds}`}: ${line.join(', ')}`);
   }
@@ -305,7 +380,11 @@ function measureBundle(install: VSCodeInstall, oursFile: string): BundleFigures 
   const github = existsSync(githubFile) ? readFileSync(githubFile) : undefined;
   const vsixFiles = readdirSync(REPO_ROOT)
     .filter((name) => name.endsWith('.vsix'))
-    .map((name) => ({ file: name, bytes: statSync(join(REPO_ROOT, name)).size, mtime: statSync(join(REPO_ROOT, name)).mtimeMs }))
+    .map((name) => ({
+      file: name,
+      bytes: statSync(join(REPO_ROOT, name)).size,
+      mtime: statSync(join(REPO_ROOT, name)).mtimeMs,
+    }))
     .sort((a, b) => b.mtime - a.mtime);
   const vsix = vsixFiles[0];
   return {
@@ -330,7 +409,12 @@ function msDiff(value: number | undefined): string {
   return value === undefined || !Number.isFinite(value) ? '' : ` (${value >= 0 ? '+' : ''}${value.toFixed(1)} ms)`;
 }
 
-function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: WorkloadResult | undefined, verification: VerificationResult | undefined): Row[] {
+function buildRows(
+  activation: ActivationRun,
+  bundle: BundleFigures,
+  workload: WorkloadResult | undefined,
+  verification: VerificationResult | undefined,
+): Row[] {
   const rows: Row[] = [];
   const times = (key: Variant['key']): number[] => activation.samples[key].map((sample) => sample.activateMs);
   const ours = summarize(times('ours'));
@@ -362,7 +446,9 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     figure: 'activate(): github-authentication',
     unit: 'ms',
     value: github,
-    ...(github === undefined && activation.discardedActive.github > 0 ? { note: 'n/a (active before the timed call in every sample)' } : {}),
+    ...(github === undefined && activation.discardedActive.github > 0
+      ? { note: 'n/a (active before the timed call in every sample)' }
+      : {}),
   });
   rows.push({
     section: section1,
@@ -372,10 +458,14 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     baseline: { name: 'github-auth', median: github?.median },
     ratio: `${ratioText(ours?.median, github?.median) ?? '—'}${msDiff(ours !== undefined && github !== undefined ? ours.median - github.median : undefined)}`,
     goal: '< github-auth',
-    ...(ours !== undefined && github !== undefined ? { met: ours.median < github.median, ratioValue: ours.median / github.median } : {}),
+    ...(ours !== undefined && github !== undefined
+      ? { met: ours.median < github.median, ratioValue: ours.median / github.median }
+      : {}),
   });
-  const heapAfter = (key: Variant['key']): Summary | undefined => summarize(activation.samples[key].map((sample) => sample.after.heapUsed));
-  const heapDelta = (key: Variant['key']): Summary | undefined => summarize(activation.samples[key].map((sample) => sample.after.heapUsed - sample.before.heapUsed));
+  const heapAfter = (key: Variant['key']): Summary | undefined =>
+    summarize(activation.samples[key].map((sample) => sample.after.heapUsed));
+  const heapDelta = (key: Variant['key']): Summary | undefined =>
+    summarize(activation.samples[key].map((sample) => sample.after.heapUsed - sample.before.heapUsed));
   const oursHeap = heapAfter('ours');
   const emptyHeap = heapAfter('empty');
   const githubHeap = heapAfter('github');
@@ -395,7 +485,13 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     baseline: { name: 'empty', median: emptyHeap?.median },
     ratio: `${ratioText(githubHeap?.median, emptyHeap?.median) ?? '—'}${githubHeap !== undefined && emptyHeap !== undefined ? ` (${formatValue(githubHeap.median - emptyHeap.median, 'MB').replace(/^(?!-)/, '+')})` : ''}`,
   });
-  rows.push({ section: section1, figure: 'heap growth at activation: ours', unit: 'MB', value: heapDelta('ours'), baseline: { name: 'empty', median: heapDelta('empty')?.median } });
+  rows.push({
+    section: section1,
+    figure: 'heap growth at activation: ours',
+    unit: 'MB',
+    value: heapDelta('ours'),
+    baseline: { name: 'empty', median: heapDelta('empty')?.median },
+  });
 
   const section2 = '2. Bundle';
   rows.push({
@@ -404,7 +500,13 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     unit: 'bytes',
     value: single(bundle.oursBytes),
     baseline: { name: 'github-auth', median: bundle.githubBytes },
-    ...(bundle.githubBytes === undefined ? {} : { ratio: ratioText(bundle.oursBytes, bundle.githubBytes) ?? '—', ratioValue: bundle.oursBytes / bundle.githubBytes, met: bundle.oursBytes <= bundle.githubBytes / 2 }),
+    ...(bundle.githubBytes === undefined
+      ? {}
+      : {
+          ratio: ratioText(bundle.oursBytes, bundle.githubBytes) ?? '—',
+          ratioValue: bundle.oursBytes / bundle.githubBytes,
+          met: bundle.oursBytes <= bundle.githubBytes / 2,
+        }),
     goal: '≤ 0.5× github-auth',
     note: `${bundle.oursBytes.toLocaleString('en-US')} B vs ${bundle.githubBytes?.toLocaleString('en-US') ?? 'n/a'} B`,
   });
@@ -414,7 +516,9 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     unit: 'bytes',
     value: single(bundle.oursGzipBytes),
     baseline: { name: 'github-auth', median: bundle.githubGzipBytes },
-    ...(bundle.githubGzipBytes === undefined ? {} : { ratio: ratioText(bundle.oursGzipBytes, bundle.githubGzipBytes) ?? '—' }),
+    ...(bundle.githubGzipBytes === undefined
+      ? {}
+      : { ratio: ratioText(bundle.oursGzipBytes, bundle.githubGzipBytes) ?? '—' }),
   });
   rows.push({
     section: section2,
@@ -440,8 +544,18 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     goal: '< 20 ms',
     ...(leg1 === undefined ? {} : { met: leg1.median < 20 }),
   });
-  rows.push({ section: section3, figure: '  of which: listener up, URL built', unit: 'ms', value: summarize(signIn.map((sample) => sample.toListeningMs)) });
-  rows.push({ section: section3, figure: '  of which: openExternal (VS Code)', unit: 'ms', value: summarize(signIn.map((sample) => sample.toBrowserOpenedMs - sample.toListeningMs)) });
+  rows.push({
+    section: section3,
+    figure: '  of which: listener up, URL built',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.toListeningMs)),
+  });
+  rows.push({
+    section: section3,
+    figure: '  of which: openExternal (VS Code)',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.toBrowserOpenedMs - sample.toListeningMs)),
+  });
   rows.push({
     section: section3,
     figure: 'callback → stored + tree, net',
@@ -452,13 +566,43 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     goal: '< 20 ms',
     ...(leg2 === undefined ? {} : { met: leg2.median < 20 }),
   });
-  rows.push({ section: section3, figure: '  of which: callback → stored, net', unit: 'ms', value: summarize(signIn.map((sample) => sample.callbackToStoredNetMs)) });
-  rows.push({ section: section3, figure: '  of which: stored → select + reveal', unit: 'ms', value: summarize(signIn.map((sample) => sample.storedToDoneMs)) });
-  rows.push({ section: section3, figure: '    inside treeView.reveal (VS Code)', unit: 'ms', value: summarize(signIn.map((sample) => sample.revealMs)) });
-  rows.push({ section: section3, figure: '  excluded: emulator token + profile', unit: 'ms', value: summarize(signIn.map((sample) => sample.emulatorRequestsMs)) });
+  rows.push({
+    section: section3,
+    figure: '  of which: callback → stored, net',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.callbackToStoredNetMs)),
+  });
+  rows.push({
+    section: section3,
+    figure: '  of which: stored → select + reveal',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.storedToDoneMs)),
+  });
+  rows.push({
+    section: section3,
+    figure: '    inside treeView.reveal (VS Code)',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.revealMs)),
+  });
+  rows.push({
+    section: section3,
+    figure: '  excluded: emulator token + profile',
+    unit: 'ms',
+    value: summarize(signIn.map((sample) => sample.emulatorRequestsMs)),
+  });
   rows.push({ section: section3, figure: 'baseline: bare node:http loopback', unit: 'ms', value: loopback });
-  rows.push({ section: section3, figure: 'context: SecretStorage get (VS Code)', unit: 'ms', value: summarize(workload?.secretGetMs ?? []) });
-  rows.push({ section: section3, figure: 'context: SecretStorage store (VS Code)', unit: 'ms', value: summarize(workload?.secretStoreMs ?? []) });
+  rows.push({
+    section: section3,
+    figure: 'context: SecretStorage get (VS Code)',
+    unit: 'ms',
+    value: summarize(workload?.secretGetMs ?? []),
+  });
+  rows.push({
+    section: section3,
+    figure: 'context: SecretStorage store (VS Code)',
+    unit: 'ms',
+    value: summarize(workload?.secretStoreMs ?? []),
+  });
 
   const section4 = '4. ID token verification (plain node)';
   const server = summarize(verification?.serverHs256 ?? []);
@@ -475,7 +619,9 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
       baseline: { name: 'server verify', median: server?.median },
       ratio: ratioText(value?.median, server?.median) ?? '—',
       goal: 'faster than server',
-      ...(value !== undefined && server !== undefined ? { met: value.median > server.median, ratioValue: value.median / server.median } : {}),
+      ...(value !== undefined && server !== undefined
+        ? { met: value.median > server.median, ratioValue: value.median / server.median }
+        : {}),
     });
   }
   rows.push({ section: section4, figure: 'LINE verify endpoint (emulator, loopback)', unit: 'ops/s', value: server });
@@ -492,12 +638,35 @@ function buildRows(activation: ActivationRun, bundle: BundleFigures, workload: W
     baseline: { name: 'read+parse', median: readParse?.median },
     ratio: ratioText(refreshWalk?.median, readParse?.median) ?? '—',
   });
-  rows.push({ section: section5, figure: 'walk only (model built)', unit: 'ms', value: summarize(tree.map((sample) => sample.walkOnlyMs)) });
-  rows.push({ section: section5, figure: 'baseline: secrets.get + JSON.parse', unit: 'ms', value: readParse, ...(workload === undefined ? {} : { note: `${formatValue(workload.treeShape.accountsJsonBytes, 'bytes')} of accounts JSON` }) });
+  rows.push({
+    section: section5,
+    figure: 'walk only (model built)',
+    unit: 'ms',
+    value: summarize(tree.map((sample) => sample.walkOnlyMs)),
+  });
+  rows.push({
+    section: section5,
+    figure: 'baseline: secrets.get + JSON.parse',
+    unit: 'ms',
+    value: readParse,
+    ...(workload === undefined
+      ? {}
+      : { note: `${formatValue(workload.treeShape.accountsJsonBytes, 'bytes')} of accounts JSON` }),
+  });
   if (workload !== undefined) {
     const { beforeActivation, afterActivation, withLargeTree } = workload.memory;
-    rows.push({ section: section5, figure: 'ext host heap: before activation', unit: 'MB', value: single(beforeActivation.heapUsed) });
-    rows.push({ section: section5, figure: 'ext host heap: after activation', unit: 'MB', value: single(afterActivation.heapUsed) });
+    rows.push({
+      section: section5,
+      figure: 'ext host heap: before activation',
+      unit: 'MB',
+      value: single(beforeActivation.heapUsed),
+    });
+    rows.push({
+      section: section5,
+      figure: 'ext host heap: after activation',
+      unit: 'MB',
+      value: single(afterActivation.heapUsed),
+    });
     rows.push({
       section: section5,
       figure: 'ext host heap: 1000 accounts loaded',
@@ -518,15 +687,24 @@ async function main(): Promise<number> {
   const repeats = positiveInt('BENCH_REPEATS', 7);
   const verifyRounds = positiveInt('BENCH_VERIFY_ROUNDS', 5);
   const verbose = flag('BENCH_VERBOSE');
-  const profileDir = process.env[CPU_PROFILE_DIR_ENV] === undefined || process.env[CPU_PROFILE_DIR_ENV] === '' ? undefined : resolve(process.env[CPU_PROFILE_DIR_ENV]);
+  const profileDir =
+    process.env[CPU_PROFILE_DIR_ENV] === undefined || process.env[CPU_PROFILE_DIR_ENV] === ''
+      ? undefined
+      : resolve(process.env[CPU_PROFILE_DIR_ENV]);
   if (profileDir !== undefined) {
     await mkdir(profileDir, { recursive: true });
-    log(`CPU profiles of the workload go to ${profileDir} (diagnostics: the workload figures of this run are slowed by profiling)`);
+    log(
+      `CPU profiles of the workload go to ${profileDir} (diagnostics: the workload figures of this run are slowed by profiling)`,
+    );
   }
   for (const file of ['activationEntry.js', 'workloadEntry.js']) {
-    if (!existsSync(join(OUT_DIR, file))) throw new Error(`${join(OUT_DIR, file)} does not exist. Run npm run bench (it builds first).`);
+    if (!existsSync(join(OUT_DIR, file))) {
+      throw new Error(`${join(OUT_DIR, file)} does not exist. Run npm run bench (it builds first).`);
+    }
   }
-  if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) throw new Error('dist/extension.js does not exist. Run npm run bench (it builds first).');
+  if (!existsSync(join(REPO_ROOT, 'dist', 'extension.js'))) {
+    throw new Error('dist/extension.js does not exist. Run npm run bench (it builds first).');
+  }
   const loadBefore = loadavg();
 
   const tempRoot = await mkdtemp(join(tmpdir(), 'line-login-bench-'));
@@ -549,12 +727,20 @@ async function main(): Promise<number> {
     const oursDir = join(tempRoot, 'ours');
     const emptyDir = join(tempRoot, 'empty');
     const hostOnlyDir = join(tempRoot, 'host-only');
-    await Promise.all([prepareOurCopy(oursDir), prepareEmptyExtension(emptyDir), prepareHostOnlyExtension(hostOnlyDir)]);
+    await Promise.all([
+      prepareOurCopy(oursDir),
+      prepareEmptyExtension(emptyDir),
+      prepareHostOnlyExtension(hostOnlyDir),
+    ]);
     const entryDir = await snapshotCompiled(join(tempRoot, 'code'));
 
     const install = await ensureVSCodeServer({ log });
     const bundle = measureBundle(install, join(oursDir, 'dist', 'extension.js'));
-    if (!bundle.oursIsProduction) log('dist/extension.js is not a production build: run node scripts/build.mjs --production first (npm run bench does).');
+    if (!bundle.oursIsProduction) {
+      log(
+        'dist/extension.js is not a production build: run node scripts/build.mjs --production first (npm run bench does).',
+      );
+    }
 
     log(`ID token verification: ${verifyRounds} rounds × 3 × 300 ms …`);
     const verification = await measureVerification(verifyRounds, 300);
@@ -562,7 +748,12 @@ async function main(): Promise<number> {
     const variants: Variant[] = [
       { key: 'ours', label: 'this extension', extensionId: OUR_EXTENSION_ID, developmentPath: oursDir },
       { key: 'empty', label: 'empty extension', extensionId: EMPTY_EXTENSION_ID, developmentPath: emptyDir },
-      { key: 'github', label: 'github-authentication', extensionId: GITHUB_AUTH_EXTENSION_ID, developmentPath: hostOnlyDir },
+      {
+        key: 'github',
+        label: 'github-authentication',
+        extensionId: GITHUB_AUTH_EXTENSION_ID,
+        developmentPath: hostOnlyDir,
+      },
     ];
     browser = await launchChromium();
     const context: BenchContext = { install, browser, tempRoot, verbose, servers };
@@ -570,22 +761,37 @@ async function main(): Promise<number> {
     log(`activation: ${samples} samples each (+1 warm-up round), one fresh VS Code server per sample …`);
     const activation = await measureActivation(context, variants, samples, entryDir);
     if (activation.discardedActive.github > 0) {
-      activation.notes.push(`github-authentication was already active before the timed call in ${activation.discardedActive.github} sample(s); those were discarded.`);
+      activation.notes.push(
+        `github-authentication was already active before the timed call in ${activation.discardedActive.github} sample(s); those were discarded.`,
+      );
     }
-    const githubSeenActive = activation.samples.ours.some((sample) => sample.activeBefore.includes(GITHUB_AUTH_EXTENSION_ID));
-    activation.notes.push(`github-authentication active at start-up in our samples: ${githubSeenActive ? 'yes' : 'no'} (it is activated only by our timed call).`);
-    activation.notes.push(`Forced GC before memory snapshots: ${activation.samples.ours.every((sample) => sample.gcForced) ? 'yes' : 'no'}.`);
+    const githubSeenActive = activation.samples.ours.some((sample) =>
+      sample.activeBefore.includes(GITHUB_AUTH_EXTENSION_ID),
+    );
+    activation.notes.push(
+      `github-authentication active at start-up in our samples: ${githubSeenActive ? 'yes' : 'no'} (it is activated only by our timed call).`,
+    );
+    activation.notes.push(
+      `Forced GC before memory snapshots: ${activation.samples.ours.every((sample) => sample.gcForced) ? 'yes' : 'no'}.`,
+    );
 
     log(`workload: sign-in ×${repeats} (+2 warm-up), tree 50×20 ×${repeats} …`);
     const workloadResult = await runSessionWithRetry(context, {
       label: 'workload',
       developmentPath: oursDir,
       testsPath: join(entryDir, 'workloadEntry.js'),
-      env: { [REPEATS_ENV]: String(repeats), ...(profileDir === undefined ? {} : { [CPU_PROFILE_DIR_ENV]: profileDir }) },
+      env: {
+        [REPEATS_ENV]: String(repeats),
+        ...(profileDir === undefined ? {} : { [CPU_PROFILE_DIR_ENV]: profileDir }),
+      },
       timeoutMs: WORKLOAD_TIMEOUT_MS,
     });
-    if (!workloadResult.ok) throw new Error(`workload: ${workloadResult.error}`);
-    if (!('workload' in workloadResult)) throw new Error('workload: wrong result kind');
+    if (!workloadResult.ok) {
+      throw new Error(`workload: ${workloadResult.error}`);
+    }
+    if (!('workload' in workloadResult)) {
+      throw new Error('workload: wrong result kind');
+    }
     const workload = workloadResult.workload;
 
     const rows = buildRows(activation, bundle, workload, verification);
@@ -601,15 +807,27 @@ async function main(): Promise<number> {
       platform: `${process.platform} ${process.arch}`,
     };
     console.log('');
-    console.log(`LINE Login DevTools benchmark — VS Code ${install.version} (code-server ${install.installDir.split('-').at(-1) ?? ''}), node ${process.version}, ${machine.cpus} × ${machine.cpuModel}, load ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`);
-    console.log(`Medians of ${samples} activation samples per extension and ${repeats} repeats elsewhere; ratios against the baseline measured in this same run.`);
+    console.log(
+      `LINE Login DevTools benchmark — VS Code ${install.version} (code-server ${install.installDir.split('-').at(-1) ?? ''}), node ${process.version}, ${machine.cpus} × ${machine.cpuModel}, load ${loadBefore.map((value) => value.toFixed(2)).join(' ')}`,
+    );
+    console.log(
+      `Medians of ${samples} activation samples per extension and ${repeats} repeats elsewhere; ratios against the baseline measured in this same run.`,
+    );
     console.log('');
     console.log(renderTable(rows));
     console.log('');
-    for (const note of activation.notes) console.log(`note: ${note}`);
-    console.log('note: activation is timed on a copy of the production bundle whose package.json has activationEvents: [] (the original declares onStartupFinished); the timed call is the only activation.');
-    console.log('note: sign-in "net" subtracts the token and profile requests as the client timed them (onRequest durationMs); "browser opened" includes VS Code\'s openExternal round trip to the browser.');
-    console.log('note: the tree is timed with the view closed (the workbench would otherwise render it in the same extension host); baseline: reading and parsing the stored accounts JSON.');
+    for (const note of activation.notes) {
+      console.log(`note: ${note}`);
+    }
+    console.log(
+      'note: activation is timed on a copy of the production bundle whose package.json has activationEvents: [] (the original declares onStartupFinished); the timed call is the only activation.',
+    );
+    console.log(
+      'note: sign-in "net" subtracts the token and profile requests as the client timed them (onRequest durationMs); "browser opened" includes VS Code\'s openExternal round trip to the browser.',
+    );
+    console.log(
+      'note: the tree is timed with the view closed (the workbench would otherwise render it in the same extension host); baseline: reading and parsing the stored accounts JSON.',
+    );
 
     await mkdir(join(REPO_ROOT, 'bench-results'), { recursive: true });
     const json = {
@@ -618,13 +836,29 @@ async function main(): Promise<number> {
       vscodeVersion: install.version,
       machine,
       settings: { activationSamples: samples, repeats, verifyRounds, verifyRoundMs: verification.roundMs },
-      rows: rows.map((row) => ({ ...row, median: row.value?.median, min: row.value?.min, max: row.value?.max, n: row.value?.n })),
-      goals: rows.filter((row) => row.goal !== undefined).map((row) => ({ figure: row.figure, goal: row.goal, met: row.met ?? null })),
+      rows: rows.map((row) => ({
+        ...row,
+        median: row.value?.median,
+        min: row.value?.min,
+        max: row.value?.max,
+        n: row.value?.n,
+      })),
+      goals: rows
+        .filter((row) => row.goal !== undefined)
+        .map((row) => ({ figure: row.figure, goal: row.goal, met: row.met ?? null })),
       notes: activation.notes,
-      raw: { activation: activation.samples, discardedActive: activation.discardedActive, bundle, verification, workload },
+      raw: {
+        activation: activation.samples,
+        discardedActive: activation.discardedActive,
+        bundle,
+        verification,
+        workload,
+      },
     };
     await writeFile(RESULTS_FILE, `${JSON.stringify(json, null, 2)}\n`);
-    log(`wrote ${RESULTS_FILE.slice(REPO_ROOT.length + 1)}; ${(durationMs / 1000).toFixed(0)} s in all. Goals are reported, never enforced: exit 0.`);
+    log(
+      `wrote ${RESULTS_FILE.slice(REPO_ROOT.length + 1)}; ${(durationMs / 1000).toFixed(0)} s in all. Goals are reported, never enforced: exit 0.`,
+    );
     return 0;
   } finally {
     await cleanup();

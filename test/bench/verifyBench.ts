@@ -38,11 +38,14 @@ export async function measureVerification(rounds: number, roundMs: number): Prom
     const hsToken = await emulator.signIdToken(channel.channelId, { sub: userId }, { alg: 'HS256' });
     const esToken = await emulator.signIdToken(channel.channelId, { sub: userId }, { alg: 'ES256' });
     const jwks = createLineJwks(emulator.apiBaseUrl);
-    const client = new LineLoginClient({ endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl } });
+    const client = new LineLoginClient({
+      endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+    });
     const common = { channelId: channel.channelId, issuer: emulator.authorizeBaseUrl };
     const hs256 = (): Promise<unknown> => verifyIdToken(hsToken, { ...common, channelSecret: channel.channelSecret });
     const es256 = (): Promise<unknown> => verifyIdToken(esToken, { ...common, jwks });
-    const server = (): Promise<unknown> => client.verifyIdTokenOnServer({ idToken: hsToken, channelId: channel.channelId });
+    const server = (): Promise<unknown> =>
+      client.verifyIdTokenOnServer({ idToken: hsToken, channelId: channel.channelId });
     // Warm: the JWKS is fetched once and cached; the first HTTP request opens the keep-alive socket.
     await hs256();
     await es256();

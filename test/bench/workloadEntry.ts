@@ -17,14 +17,31 @@ import type { TestHooks } from '../../src/extension';
 import type { SignInStageEvent } from '../../src/vscode/services';
 import type { TokenExplorerNode } from '../../src/vscode/tree/nodes';
 import { freePort } from '../support/ports';
-import { CPU_PROFILE_DIR_ENV, gcFunction, memorySnapshot, OUR_EXTENSION_ID, REPEATS_ENV, writeResult, type RequestTiming, type SignInSample, type TreeSample, type WorkloadResult } from './benchProtocol';
+import {
+  CPU_PROFILE_DIR_ENV,
+  gcFunction,
+  memorySnapshot,
+  OUR_EXTENSION_ID,
+  REPEATS_ENV,
+  writeResult,
+  type RequestTiming,
+  type SignInSample,
+  type TreeSample,
+  type WorkloadResult,
+} from './benchProtocol';
 import { delay, eventually as eventuallyWithin } from '../support/wait';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
 /** A key of no meaning to the extension, for timing SecretStorage writes. */
 const PROBE_KEY = 'lineLogin.bench.probe';
 const CHANNEL = { channelId: '1690000001', channelSecret: randomBytes(16).toString('hex'), name: 'Bench (emulator)' };
-const USER = { userId: `U${'b'.repeat(32)}`, displayName: 'Bench User', pictureUrl: 'https://profile.line-scdn.net/bench', statusMessage: 'bench', email: 'bench@example.com' };
+const USER = {
+  userId: `U${'b'.repeat(32)}`,
+  displayName: 'Bench User',
+  pictureUrl: 'https://profile.line-scdn.net/bench',
+  statusMessage: 'bench',
+  email: 'bench@example.com',
+};
 const TREE_CHANNELS = 50;
 const ACCOUNTS_PER_CHANNEL = 20;
 /** Sign-ins run (and thrown away) before the measured ones: first calls load code and fill caches. */
@@ -46,21 +63,29 @@ function listen(server: Server | ReturnType<typeof createNetServer>, port: numbe
 }
 
 function closeServer(server: Server | ReturnType<typeof createNetServer>): Promise<void> {
-  return new Promise((resolveClose) => server.close(() => { resolveClose(); }));
+  return new Promise((resolveClose) =>
+    server.close(() => {
+      resolveClose();
+    }),
+  );
 }
 
 /** The callback port is free again once the previous sign-in's listener closed (after its result page). */
 async function waitForPortFree(port: number): Promise<void> {
-  await eventually(async () => {
-    const probe = createNetServer();
-    try {
-      await listen(probe, port);
-      await closeServer(probe);
-      return true;
-    } catch {
-      return false;
-    }
-  }, `port ${port} to be free`, 15_000);
+  await eventually(
+    async () => {
+      const probe = createNetServer();
+      try {
+        await listen(probe, port);
+        await closeServer(probe);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    `port ${port} to be free`,
+    15_000,
+  );
 }
 
 /** Baseline of the loopback leg: listen on 127.0.0.1, one request and its answer, close. */
@@ -81,7 +106,9 @@ async function bareLoopbackRoundTrip(): Promise<number> {
 function stageAt(stages: readonly SignInStageEvent[], stage: SignInStage): number {
   const event = stages.find((candidate) => candidate.stage === stage);
   if (event === undefined) {
-    throw new Error(`The sign-in reported no "${stage}" stage (stages seen: ${stages.map((s) => s.stage).join(', ') || 'none'})`);
+    throw new Error(
+      `The sign-in reported no "${stage}" stage (stages seen: ${stages.map((s) => s.stage).join(', ') || 'none'})`,
+    );
   }
   return event.at;
 }
@@ -99,7 +126,9 @@ async function signInOnce(recorders: Recorders): Promise<SignInSample> {
   requests.length = 0;
   recorders.revealMs = 0;
   const started = performance.now();
-  const summary = await vscode.commands.executeCommand<{ userId?: string } | undefined>('lineLogin.signIn', { channelId: CHANNEL.channelId });
+  const summary = await vscode.commands.executeCommand<{ userId?: string } | undefined>('lineLogin.signIn', {
+    channelId: CHANNEL.channelId,
+  });
   const done = performance.now();
   if (summary?.userId !== USER.userId) {
     throw new Error('The sign-in did not return the emulator user');
@@ -141,7 +170,11 @@ async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: 
   const callbackPort = await freePort();
   const callbackUrl = `http://localhost:${callbackPort}/callback`;
   emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
-  await vscode.commands.executeCommand('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'] });
+  await vscode.commands.executeCommand('lineLogin.addChannel', {
+    ...CHANNEL,
+    callbackUrl,
+    scopes: ['profile', 'openid', 'email'],
+  });
   await eventually(async () => (await hooks.explorer.getChildren()).length === 1, 'the channel to appear in the tree');
 
   const recorders: Recorders = { stages: [], requests: [], revealMs: 0 };
@@ -150,7 +183,12 @@ async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: 
   const logger = hooks.services.logger;
   const logRequest = logger.request.bind(logger);
   logger.request = (entry): void => {
-    recorders.requests.push({ method: entry.method, path: entry.path, durationMs: entry.durationMs, at: performance.now() });
+    recorders.requests.push({
+      method: entry.method,
+      path: entry.path,
+      durationMs: entry.durationMs,
+      at: performance.now(),
+    });
     logRequest(entry);
   };
   // The account is revealed in the tree at the end of a sign-in; time that call on its own.
@@ -214,14 +252,19 @@ async function walkTree(hooks: TestHooks): Promise<number> {
  */
 async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
   const dir = process.env[CPU_PROFILE_DIR_ENV];
-  if (dir === undefined || dir === '') return work();
+  if (dir === undefined || dir === '') {
+    return work();
+  }
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object): Promise<unknown> =>
     new Promise((resolvePost, reject) => {
       session.post(method, params, (error, result) => {
-        if (error) reject(error);
-        else resolvePost(result);
+        if (error) {
+          reject(error);
+        } else {
+          resolvePost(result);
+        }
       });
     });
   await post('Profiler.enable');
@@ -231,7 +274,8 @@ async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
     return await work();
   } finally {
     const stopped = await post('Profiler.stop');
-    const profile = typeof stopped === 'object' && stopped !== null && 'profile' in stopped ? stopped.profile : undefined;
+    const profile =
+      typeof stopped === 'object' && stopped !== null && 'profile' in stopped ? stopped.profile : undefined;
     await writeFile(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     session.disconnect();
   }
@@ -257,7 +301,19 @@ async function writeLargeStore(hooks: TestHooks, issuer: string): Promise<number
       const userId = `U${hex(16)}`;
       const nonce = hex(16);
       const iat = Math.floor(now / 1000) - index * 60;
-      const claims = { iss: issuer, sub: userId, aud: channel.channelId, exp: iat + 3600, iat, auth_time: iat, nonce, amr: ['pwd'], name: `User ${index + 1}`, picture: 'https://profile.line-scdn.net/bench', email: `user${index + 1}@example.com` };
+      const claims = {
+        iss: issuer,
+        sub: userId,
+        aud: channel.channelId,
+        exp: iat + 3600,
+        iat,
+        auth_time: iat,
+        nonce,
+        amr: ['pwd'],
+        name: `User ${index + 1}`,
+        picture: 'https://profile.line-scdn.net/bench',
+        email: `user${index + 1}@example.com`,
+      };
       const idToken = await new SignJWT({ ...claims }).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret);
       const issuedAt = now - index * 3_600_000;
       accounts.push({
@@ -275,21 +331,37 @@ async function writeLargeStore(hooks: TestHooks, issuer: string): Promise<number
         idToken,
         idTokenClaims: claims,
         nonce,
-        profile: { userId, displayName: `User ${index + 1}`, pictureUrl: 'https://profile.line-scdn.net/bench', statusMessage: 'hello' },
+        profile: {
+          userId,
+          displayName: `User ${index + 1}`,
+          pictureUrl: 'https://profile.line-scdn.net/bench',
+          statusMessage: 'hello',
+        },
       });
     }
   }
   await vscode.workspace.getConfiguration('lineLogin').update('channels', channels, vscode.ConfigurationTarget.Global);
   const json = JSON.stringify({ version: 1, accounts });
   await hooks.secrets.store(SECRETS_KEY, json);
-  await eventually(async () => {
-    const roots = await hooks.explorer.getChildren();
-    return roots.length === TREE_CHANNELS && roots.reduce((sum, root) => sum + root.children.length, 0) === TREE_CHANNELS * ACCOUNTS_PER_CHANNEL;
-  }, 'the tree to show 50 channels × 20 accounts', 60_000);
+  await eventually(
+    async () => {
+      const roots = await hooks.explorer.getChildren();
+      return (
+        roots.length === TREE_CHANNELS &&
+        roots.reduce((sum, root) => sum + root.children.length, 0) === TREE_CHANNELS * ACCOUNTS_PER_CHANNEL
+      );
+    },
+    'the tree to show 50 channels × 20 accounts',
+    60_000,
+  );
   return Buffer.byteLength(json);
 }
 
-async function measureTree(hooks: TestHooks, issuer: string, repeats: number): Promise<{ tree: TreeSample[]; shape: WorkloadResult['treeShape'] }> {
+async function measureTree(
+  hooks: TestHooks,
+  issuer: string,
+  repeats: number,
+): Promise<{ tree: TreeSample[]; shape: WorkloadResult['treeShape'] }> {
   // The view stays closed: the workbench would otherwise fetch and render the expanded channels on
   // every refresh, in this same extension host, while the walk below is timed.
   await vscode.commands.executeCommand('workbench.action.closeSidebar');
@@ -312,17 +384,26 @@ async function measureTree(hooks: TestHooks, issuer: string, repeats: number): P
     const walkStarted = performance.now();
     await walkTree(hooks);
     const walkOnlyMs = performance.now() - walkStarted;
-    if (walked !== nodes) throw new Error(`The tree changed while it was measured (${walked} nodes, then ${nodes})`);
-    if (index > 0) tree.push({ refreshAndWalkMs, walkOnlyMs, readParseMs });
+    if (walked !== nodes) {
+      throw new Error(`The tree changed while it was measured (${walked} nodes, then ${nodes})`);
+    }
+    if (index > 0) {
+      tree.push({ refreshAndWalkMs, walkOnlyMs, readParseMs });
+    }
     await delay(50);
   }
-  return { tree, shape: { channels: TREE_CHANNELS, accounts: TREE_CHANNELS * ACCOUNTS_PER_CHANNEL, nodes, accountsJsonBytes } };
+  return {
+    tree,
+    shape: { channels: TREE_CHANNELS, accounts: TREE_CHANNELS * ACCOUNTS_PER_CHANNEL, nodes, accountsJsonBytes },
+  };
 }
 
 async function measure(): Promise<WorkloadResult> {
   const repeats = Math.max(1, Number(process.env[REPEATS_ENV] ?? 7) || 7);
   const extension = vscode.extensions.getExtension<TestHooks>(OUR_EXTENSION_ID);
-  if (extension === undefined) throw new Error(`${OUR_EXTENSION_ID} is not loaded`);
+  if (extension === undefined) {
+    throw new Error(`${OUR_EXTENSION_ID} is not loaded`);
+  }
   const gc = gcFunction();
   const beforeActivation = memorySnapshot(gc);
   const hooks = await profiled('activation', () => Promise.resolve(extension.activate()));
@@ -342,7 +423,12 @@ async function measure(): Promise<WorkloadResult> {
     const signInMeasurements = await measureSignIn(hooks, emulator, repeats);
     const { tree, shape } = await measureTree(hooks, emulator.authorizeBaseUrl, repeats);
     const withLargeTree = memorySnapshot(gc);
-    return { ...signInMeasurements, tree, treeShape: shape, memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined } };
+    return {
+      ...signInMeasurements,
+      tree,
+      treeShape: shape,
+      memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined },
+    };
   } finally {
     await emulator.close();
   }

@@ -5,7 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { formatRequest, HARNESS_DIR_ENV, parseReply, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo } from './protocol';
+import {
+  formatRequest,
+  HARNESS_DIR_ENV,
+  parseReply,
+  replyFileName,
+  type HarnessReply,
+  type HarnessRequest,
+  type TabInfo,
+} from './protocol';
 import { delay } from '../support/wait';
 
 // Omit distributed over the union, so each command keeps its own fields.
@@ -96,6 +104,10 @@ export async function waitForTab(match: (url: string) => boolean, timeoutMs = 20
 }
 
 /** Waits for `selector` in the workbench (e.g. `.quick-input-widget`), types `text`, presses `press`. */
-export async function answerWorkbench(selector: string, input: { click?: boolean; text?: string; press?: string }, timeoutMs = 20_000): Promise<void> {
+export async function answerWorkbench(
+  selector: string,
+  input: { click?: boolean; text?: string; press?: string },
+  timeoutMs = 20_000,
+): Promise<void> {
   await harnessRequest({ command: 'workbenchInput', selector, ...input, timeoutMs }, timeoutMs + 5_000);
 }

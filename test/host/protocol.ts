@@ -22,7 +22,13 @@ export type HarnessRequest =
   /** Every browser tab opened after the workbench (e.g. by `vscode.env.openExternal`). */
   | { readonly id: string; readonly command: 'tabs' }
   /** Waits for a tab whose URL contains `urlIncludes`, then for `selector` in it, and clicks it. */
-  | { readonly id: string; readonly command: 'click'; readonly urlIncludes: string; readonly selector: string; readonly timeoutMs?: number }
+  | {
+      readonly id: string;
+      readonly command: 'click';
+      readonly urlIncludes: string;
+      readonly selector: string;
+      readonly timeoutMs?: number;
+    }
   /** Closes every tab except the workbench. */
   | { readonly id: string; readonly command: 'closeTabs' }
   /**
@@ -30,7 +36,15 @@ export type HarnessRequest =
    * (e.g. the quick input), clicks it when `click` is set (e.g. a notification's button), types `text`
    * into the focused element, then presses `press` (e.g. Enter).
    */
-  | { readonly id: string; readonly command: 'workbenchInput'; readonly selector: string; readonly click?: boolean; readonly text?: string; readonly press?: string; readonly timeoutMs?: number };
+  | {
+      readonly id: string;
+      readonly command: 'workbenchInput';
+      readonly selector: string;
+      readonly click?: boolean;
+      readonly text?: string;
+      readonly press?: string;
+      readonly timeoutMs?: number;
+    };
 
 export type HarnessCommand = HarnessRequest['command'];
 
@@ -79,7 +93,9 @@ function parseJsonAfter(prefix: string, line: string): Record<string, unknown> |
 }
 
 /** Finds a request anywhere in a console line (the workbench may prefix forwarded lines). */
-export function parseRequest(line: string): HarnessRequest | { readonly id: string; readonly invalid: string } | undefined {
+export function parseRequest(
+  line: string,
+): HarnessRequest | { readonly id: string; readonly invalid: string } | undefined {
   const json = parseJsonAfter(REQUEST_PREFIX, line);
   if (json === undefined) {
     return undefined;
@@ -91,7 +107,9 @@ export function parseRequest(line: string): HarnessRequest | { readonly id: stri
   const command = json['command'];
   switch (command) {
     case 'screenshot':
-      return typeof json['path'] === 'string' ? { id, command, path: json['path'] } : { id, invalid: 'screenshot needs a "path"' };
+      return typeof json['path'] === 'string'
+        ? { id, command, path: json['path'] }
+        : { id, invalid: 'screenshot needs a "path"' };
     case 'tabs':
     case 'closeTabs':
       return { id, command };
@@ -102,12 +120,23 @@ export function parseRequest(line: string): HarnessRequest | { readonly id: stri
       if (typeof urlIncludes !== 'string' || typeof selector !== 'string') {
         return { id, invalid: 'click needs "urlIncludes" and "selector"' };
       }
-      return typeof timeoutMs === 'number' ? { id, command, urlIncludes, selector, timeoutMs } : { id, command, urlIncludes, selector };
+      return typeof timeoutMs === 'number'
+        ? { id, command, urlIncludes, selector, timeoutMs }
+        : { id, command, urlIncludes, selector };
     }
     case 'workbenchInput': {
       const { selector, click, text, press, timeoutMs } = json;
-      if (typeof selector !== 'string' || (click !== undefined && typeof click !== 'boolean') || (text !== undefined && typeof text !== 'string') || (press !== undefined && typeof press !== 'string')) {
-        return { id, invalid: 'workbenchInput needs a "selector", an optional boolean "click" and optional strings "text" and "press"' };
+      if (
+        typeof selector !== 'string' ||
+        (click !== undefined && typeof click !== 'boolean') ||
+        (text !== undefined && typeof text !== 'string') ||
+        (press !== undefined && typeof press !== 'string')
+      ) {
+        return {
+          id,
+          invalid:
+            'workbenchInput needs a "selector", an optional boolean "click" and optional strings "text" and "press"',
+        };
       }
       return {
         id,
@@ -161,7 +190,10 @@ export function parseReply(text: string): HarnessReply | undefined {
   if (!isRecord(value) || typeof value['id'] !== 'string' || typeof value['ok'] !== 'boolean') {
     return undefined;
   }
-  const reply: { id: string; ok: boolean; error?: string; path?: string; tabs?: TabInfo[] } = { id: value['id'], ok: value['ok'] };
+  const reply: { id: string; ok: boolean; error?: string; path?: string; tabs?: TabInfo[] } = {
+    id: value['id'],
+    ok: value['ok'],
+  };
   if (typeof value['error'] === 'string') {
     reply.error = value['error'];
   }
@@ -171,7 +203,9 @@ export function parseReply(text: string): HarnessReply | undefined {
   if (Array.isArray(value['tabs'])) {
     reply.tabs = value['tabs'].filter(isRecord).map((tab) => ({
       url: typeof tab['url'] === 'string' ? tab['url'] : '',
-      history: Array.isArray(tab['history']) ? tab['history'].filter((entry): entry is string => typeof entry === 'string') : [],
+      history: Array.isArray(tab['history'])
+        ? tab['history'].filter((entry): entry is string => typeof entry === 'string')
+        : [],
       closed: tab['closed'] === true,
     }));
   }

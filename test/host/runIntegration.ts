@@ -9,8 +9,25 @@ import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { Browser, BrowserContext, ConsoleMessage, Page } from 'playwright-core';
 import { redactPatterns } from '../../src/core/redact';
 import { launchChromium } from './browser';
-import { BEGIN_MARKER, HARNESS_DIR_ENV, parseRequest, parseResults, replyFileName, type HarnessReply, type HarnessRequest, type TabInfo, type TestResults } from './protocol';
-import { ensureVSCodeServer, installVsix, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import {
+  BEGIN_MARKER,
+  HARNESS_DIR_ENV,
+  parseRequest,
+  parseResults,
+  replyFileName,
+  type HarnessReply,
+  type HarnessRequest,
+  type TabInfo,
+  type TestResults,
+} from './protocol';
+import {
+  ensureVSCodeServer,
+  installVsix,
+  PROFILE_SETTINGS,
+  REPO_ROOT,
+  startVSCodeServer,
+  type RunningServer,
+} from './vscodeServer';
 
 interface Options {
   readonly testsPath: string;
@@ -37,7 +54,10 @@ function parseOptions(argv: readonly string[]): Options {
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     const value = argv[index + 1];
-    if ((arg === '--tests' || arg === '--extension' || arg === '--grep' || arg === '--install-vsix') && value === undefined) {
+    if (
+      (arg === '--tests' || arg === '--extension' || arg === '--grep' || arg === '--install-vsix') &&
+      value === undefined
+    ) {
       throw new Error(`${arg} needs a value`);
     }
     if (arg === '--tests' && value !== undefined) {
@@ -53,14 +73,25 @@ function parseOptions(argv: readonly string[]): Options {
       vsixPath = resolve(value);
       index++;
     } else {
-      throw new Error(`Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN] [--install-vsix FILE]`);
+      throw new Error(
+        `Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN] [--install-vsix FILE]`,
+      );
     }
   }
   const timeoutMs = Number(process.env['VSCODE_TEST_TIMEOUT_MS'] ?? 300_000);
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
     throw new Error('VSCODE_TEST_TIMEOUT_MS must be a positive number of milliseconds');
   }
-  return { testsPath, extensionPath, vsixPath, grep, timeoutMs, headful: flag('VSCODE_TEST_HEADFUL'), keep: flag('VSCODE_TEST_KEEP'), verbose: flag('VSCODE_TEST_VERBOSE') };
+  return {
+    testsPath,
+    extensionPath,
+    vsixPath,
+    grep,
+    timeoutMs,
+    headful: flag('VSCODE_TEST_HEADFUL'),
+    keep: flag('VSCODE_TEST_KEEP'),
+    verbose: flag('VSCODE_TEST_VERBOSE'),
+  };
 }
 
 /** Disposers run newest first, once, whether the run passed, failed, timed out or was interrupted. */
@@ -170,7 +201,6 @@ class ConsoleFilter {
   }
 }
 
-
 interface TrackedTab {
   readonly page: Page;
   readonly history: string[];
@@ -205,7 +235,11 @@ class TabTracker {
   }
 
   info(): TabInfo[] {
-    return this.tabs.map((tab) => ({ url: tab.closed ? (tab.history.at(-1) ?? '') : tab.page.url(), history: [...tab.history], closed: tab.closed }));
+    return this.tabs.map((tab) => ({
+      url: tab.closed ? (tab.history.at(-1) ?? '') : tab.page.url(),
+      history: [...tab.history],
+      closed: tab.closed,
+    }));
   }
 
   async find(urlIncludes: string, timeoutMs: number): Promise<Page> {
@@ -216,7 +250,9 @@ class TabTracker {
         return tab.page;
       }
       if (Date.now() > deadline) {
-        throw new Error(`no open tab has a URL containing ${JSON.stringify(urlIncludes)}; tabs: ${JSON.stringify(this.info())}`);
+        throw new Error(
+          `no open tab has a URL containing ${JSON.stringify(urlIncludes)}; tabs: ${JSON.stringify(this.info())}`,
+        );
       }
       await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
     }
@@ -248,7 +284,8 @@ class RequestHandler {
       return false;
     }
     this.queue = this.queue.then(async () => {
-      const reply = 'invalid' in request ? { id: request.id, ok: false, error: request.invalid } : await this.handle(request);
+      const reply =
+        'invalid' in request ? { id: request.id, ok: false, error: request.invalid } : await this.handle(request);
       const file = join(this.replyDir, replyFileName(request.id));
       // Written under another name and renamed, so the polling test never reads half a file.
       await writeFile(`${file}.tmp`, JSON.stringify(reply));
@@ -278,11 +315,19 @@ class RequestHandler {
         case 'workbenchInput': {
           const target = this.workbench.locator(request.selector).first();
           await target.waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
-          if (request.click === true) await target.click();
-          if (request.text !== undefined) await this.workbench.keyboard.type(request.text);
-          if (request.press !== undefined) await this.workbench.keyboard.press(request.press);
+          if (request.click === true) {
+            await target.click();
+          }
+          if (request.text !== undefined) {
+            await this.workbench.keyboard.type(request.text);
+          }
+          if (request.press !== undefined) {
+            await this.workbench.keyboard.press(request.press);
+          }
           // The text may be a redirect URL with a code: only its length is logged.
-          log(`answered ${request.selector}${request.click === true ? ' (clicked)' : ''}${request.text === undefined ? '' : ` with ${request.text.length} characters`}${request.press === undefined ? '' : ` + ${request.press}`}`);
+          log(
+            `answered ${request.selector}${request.click === true ? ' (clicked)' : ''}${request.text === undefined ? '' : ` with ${request.text.length} characters`}${request.press === undefined ? '' : ` + ${request.press}`}`,
+          );
           return { id: request.id, ok: true };
         }
       }
@@ -318,10 +363,15 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
   for (const [what, path] of [
     ['compiled test index', options.testsPath],
     // With --install-vsix the development extension is only a runner; the bundle under test is in the package.
-    ['extension bundle', options.vsixPath === undefined ? join(options.extensionPath, 'dist', 'extension.js') : options.vsixPath],
+    [
+      'extension bundle',
+      options.vsixPath === undefined ? join(options.extensionPath, 'dist', 'extension.js') : options.vsixPath,
+    ],
   ] as const) {
     if (!existsSync(path)) {
-      throw new Error(`The ${what} ${path} does not exist. Build first: npm run test:integration does (node scripts/build.mjs && node scripts/build-tests.mjs).`);
+      throw new Error(
+        `The ${what} ${path} does not exist. Build first: npm run test:integration does (node scripts/build.mjs && node scripts/build-tests.mjs).`,
+      );
     }
   }
 
@@ -338,7 +388,9 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
   const replyDir = join(tempRoot, 'harness');
   const extensionsDir = join(tempRoot, 'extensions');
   const dataDir = join(tempRoot, 'server-data');
-  await Promise.all([workspace, replyDir, extensionsDir, join(dataDir, 'data', 'User')].map((dir) => mkdir(dir, { recursive: true })));
+  await Promise.all(
+    [workspace, replyDir, extensionsDir, join(dataDir, 'data', 'User')].map((dir) => mkdir(dir, { recursive: true })),
+  );
   // The web workbench keeps user settings on the server, in <server-data-dir>/data/User.
   await writeFile(join(dataDir, 'data', 'User', 'settings.json'), `${JSON.stringify(PROFILE_SETTINGS, null, 2)}\n`);
   if (options.vsixPath !== undefined) {
@@ -354,7 +406,13 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
     dataDir,
     extensionsDir,
     env: { [HARNESS_DIR_ENV]: replyDir, ...(options.grep === undefined ? {} : { MOCHA_GREP: options.grep }) },
-    ...(options.verbose ? { onOutput: (line: string) => { console.log(`[server] ${line}`); } } : {}),
+    ...(options.verbose
+      ? {
+          onOutput: (line: string) => {
+            console.log(`[server] ${line}`);
+          },
+        }
+      : {}),
   });
   // The data dir lives in tempRoot, which the step above removes (or keeps).
   cleanup.add('VS Code server', () => server.stop({ keepDataDir: true }));
@@ -373,16 +431,33 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
   try {
     exitCode = await new Promise<number>((resolveExit, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`The extension-host tests did not finish within ${options.timeoutMs} ms (VSCODE_TEST_TIMEOUT_MS).`));
+        reject(
+          new Error(`The extension-host tests did not finish within ${options.timeoutMs} ms (VSCODE_TEST_TIMEOUT_MS).`),
+        );
       }, options.timeoutMs);
-      cleanup.add('timeout', () => { clearTimeout(timer); return Promise.resolve(); });
+      cleanup.add('timeout', () => {
+        clearTimeout(timer);
+        return Promise.resolve();
+      });
 
-      page.on('console', (message: ConsoleMessage) => { consoleFilter.accept(message.type(), message.text()); });
-      page.on('pageerror', (error) => { consoleFilter.accept('pageerror', error.message); });
-      page.on('crash', () => { reject(new Error('The workbench page crashed')); });
-      browser.on('disconnected', () => { reject(new Error('Chromium exited before the tests finished')); });
+      page.on('console', (message: ConsoleMessage) => {
+        consoleFilter.accept(message.type(), message.text());
+      });
+      page.on('pageerror', (error) => {
+        consoleFilter.accept('pageerror', error.message);
+      });
+      page.on('crash', () => {
+        reject(new Error('The workbench page crashed'));
+      });
+      browser.on('disconnected', () => {
+        reject(new Error('Chromium exited before the tests finished'));
+      });
       server.process.once('exit', (code) => {
-        reject(new Error(`The VS Code server exited (code ${String(code)}) before the tests finished. Last output:\n${server.recentOutput()}`));
+        reject(
+          new Error(
+            `The VS Code server exited (code ${String(code)}) before the tests finished. Last output:\n${server.recentOutput()}`,
+          ),
+        );
       });
 
       // Must exist before the workbench loads: it calls this with the exit code when run() settles.
@@ -410,7 +485,9 @@ function dumpHeld(consoleFilter: ConsoleFilter): void {
   const held = consoleFilter.heldLines();
   if (held.length > 0 && !runState.interrupted) {
     log('workbench console before the failure (VSCODE_TEST_VERBOSE=1 shows it as it happens):');
-    held.forEach((line) => { console.log(line); });
+    held.forEach((line) => {
+      console.log(line);
+    });
   }
 }
 

@@ -59,18 +59,32 @@ async function main(): Promise<void> {
   let emulator: LineEmulator | undefined;
   const realChannelId = values['channel-id'];
   if (realChannelId === undefined) {
-    emulator = await startLineEmulator({ port: Number(values['emulator-port']), browserHost: 'line-emulator.localhost', channels: [DEMO_CHANNEL], users: DEMO_USERS });
+    emulator = await startLineEmulator({
+      port: Number(values['emulator-port']),
+      browserHost: 'line-emulator.localhost',
+      channels: [DEMO_CHANNEL],
+      users: DEMO_USERS,
+    });
     await writeSettings(dataDir, {
       'lineLogin.authorizeBaseUrl': emulator.authorizeBaseUrl,
       'lineLogin.apiBaseUrl': emulator.apiBaseUrl,
-      'lineLogin.channels': [{ channelId: DEMO_CHANNEL.channelId, name: DEMO_CHANNEL.name, callbackUrl: DEMO_CHANNEL.callbackUrls[0], scopes: ['profile', 'openid', 'email'] }],
+      'lineLogin.channels': [
+        {
+          channelId: DEMO_CHANNEL.channelId,
+          name: DEMO_CHANNEL.name,
+          callbackUrl: DEMO_CHANNEL.callbackUrls[0],
+          scopes: ['profile', 'openid', 'email'],
+        },
+      ],
     });
   } else {
     // A real channel: LINE's own endpoints (the settings' defaults) and the callback registered on it.
     await writeSettings(dataDir, {
       'lineLogin.authorizeBaseUrl': undefined,
       'lineLogin.apiBaseUrl': undefined,
-      'lineLogin.channels': [{ channelId: realChannelId, callbackUrl: values['callback-url'], scopes: ['profile', 'openid'] }],
+      'lineLogin.channels': [
+        { channelId: realChannelId, callbackUrl: values['callback-url'], scopes: ['profile', 'openid'] },
+      ],
     });
   }
 
@@ -88,20 +102,31 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop().then(() => process.exit(130)));
   process.once('SIGTERM', () => void stop().then(() => process.exit(143)));
   const remote = (path: string): string => `vscode-remote://127.0.0.1:${String(server.port)}${path}`;
-  const payload = JSON.stringify([['extensionDevelopmentPath', remote(REPO_ROOT)], ['skipWelcome', 'true']]);
+  const payload = JSON.stringify([
+    ['extensionDevelopmentPath', remote(REPO_ROOT)],
+    ['skipWelcome', 'true'],
+  ]);
   const url = `${server.origin}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(payload)}`;
 
   console.log('');
-  console.log(`VS Code ${install.version} with LINE Login DevTools is running. Open this URL in a browser on this machine:`);
+  console.log(
+    `VS Code ${install.version} with LINE Login DevTools is running. Open this URL in a browser on this machine:`,
+  );
   console.log('');
   console.log(`  ${url}`);
   console.log('');
   if (emulator !== undefined) {
     console.log(`LINE Login emulator: authorize ${emulator.authorizeBaseUrl}, API ${emulator.apiBaseUrl}`);
-    console.log(`Demo channel ${DEMO_CHANNEL.channelId} ("${DEMO_CHANNEL.name ?? ''}"), callback ${DEMO_CHANNEL.callbackUrls[0] ?? ''}.`);
-    console.log('On first sign-in VS Code asks for the channel secret: it is DEMO_CHANNEL.channelSecret in emulator/demoData.ts (fake, emulator only).');
+    console.log(
+      `Demo channel ${DEMO_CHANNEL.channelId} ("${DEMO_CHANNEL.name ?? ''}"), callback ${DEMO_CHANNEL.callbackUrls[0] ?? ''}.`,
+    );
+    console.log(
+      'On first sign-in VS Code asks for the channel secret: it is DEMO_CHANNEL.channelSecret in emulator/demoData.ts (fake, emulator only).',
+    );
   } else {
-    console.log(`Channel ${realChannelId} against LINE itself; register ${values['callback-url']} on its LINE Login tab. VS Code asks for the channel secret on first sign-in.`);
+    console.log(
+      `Channel ${realChannelId} against LINE itself; register ${values['callback-url']} on its LINE Login tab. VS Code asks for the channel secret on first sign-in.`,
+    );
   }
   console.log('Settings, secrets and sign-ins persist in .vscode-test/demo/. Stop with Ctrl-C.');
 }

@@ -112,9 +112,13 @@ function runNpm(args: readonly string[], cwd: string, log: Logger): Promise<void
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     // An interrupted harness exits without awaiting us; npm must not go on writing into the cache.
-    const killOnExit = (): void => { child.kill('SIGKILL'); };
+    const killOnExit = (): void => {
+      child.kill('SIGKILL');
+    };
     process.once('exit', killOnExit);
-    const timer = setTimeout(() => { child.kill('SIGKILL'); }, NPM_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, NPM_TIMEOUT_MS);
     let output = '';
     const collect = (chunk: Buffer): void => {
       output = (output + chunk.toString('utf8')).slice(-20_000);
@@ -128,7 +132,10 @@ function runNpm(args: readonly string[], cwd: string, log: Logger): Promise<void
       if (code === 0) {
         resolvePromise();
       } else {
-        const why = signal === 'SIGKILL' ? `was killed (over ${NPM_TIMEOUT_MS / 1000} s?)` : `failed with exit code ${String(code)}`;
+        const why =
+          signal === 'SIGKILL'
+            ? `was killed (over ${NPM_TIMEOUT_MS / 1000} s?)`
+            : `failed with exit code ${String(code)}`;
         reject(new Error(`npm ${args.join(' ')} ${why}:\n${output}`));
       }
     });
@@ -154,12 +161,25 @@ async function installInto(stagingDir: string, log: Logger): Promise<void> {
   await writeFile(join(stagingDir, 'package.json'), '{ "private": true }\n');
   // code-server's own postinstall downloads ripgrep from GitHub and builds kerberos: both fail here.
   await runNpm(
-    ['install', '--no-save', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', stagingDir, `code-server@${CODE_SERVER_VERSION}`],
+    [
+      'install',
+      '--no-save',
+      '--ignore-scripts',
+      '--no-audit',
+      '--no-fund',
+      '--prefix',
+      stagingDir,
+      `code-server@${CODE_SERVER_VERSION}`,
+    ],
     stagingDir,
     log,
   );
   const vscodeDir = vscodeDirOf(stagingDir);
-  await runNpm(['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', vscodeDir], vscodeDir, log);
+  await runNpm(
+    ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefix', vscodeDir],
+    vscodeDir,
+    log,
+  );
   // Only the native modules the server loads; --ignore-scripts=false in case the caller's config sets it.
   await runNpm(['rebuild', '--ignore-scripts=false', '--prefix', vscodeDir, ...NATIVE_MODULES], vscodeDir, log);
   // The server's loader looks for node_modules.asar (an Electron layout); a symlink satisfies it.
@@ -169,9 +189,15 @@ async function installInto(stagingDir: string, log: Logger): Promise<void> {
 
   const version = await readVersion(join(vscodeDir, 'package.json'));
   if (version !== VSCODE_VERSION) {
-    throw new Error(`code-server@${CODE_SERVER_VERSION} contains VS Code ${String(version)}, expected ${VSCODE_VERSION}`);
+    throw new Error(
+      `code-server@${CODE_SERVER_VERSION} contains VS Code ${String(version)}, expected ${VSCODE_VERSION}`,
+    );
   }
-  const marker: InstallMarker = { codeServer: CODE_SERVER_VERSION, vscode: VSCODE_VERSION, trustedDomains: TRUSTED_TEST_ORIGINS };
+  const marker: InstallMarker = {
+    codeServer: CODE_SERVER_VERSION,
+    vscode: VSCODE_VERSION,
+    trustedDomains: TRUSTED_TEST_ORIGINS,
+  };
   // Written last: its presence is what says the install is complete.
   await writeFile(join(stagingDir, MARKER_FILE), `${JSON.stringify(marker, null, 2)}\n`);
 }
@@ -203,7 +229,11 @@ function installAt(installDir: string): VSCodeInstall {
  * complete and two runs installing at once do not corrupt each other.
  */
 export async function ensureVSCodeServer(options: { cacheRoot?: string; log?: Logger } = {}): Promise<VSCodeInstall> {
-  const log = options.log ?? ((line: string) => { console.log(line); });
+  const log =
+    options.log ??
+    ((line: string) => {
+      console.log(line);
+    });
   const cacheRoot = options.cacheRoot ?? defaultCacheRoot();
   const installDir = join(cacheRoot, `code-server-${CODE_SERVER_VERSION}`);
   if (await isCompleteInstall(installDir)) {
@@ -296,11 +326,14 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'vscode-server-data-')));
   const args = [
     options.install.serverMain,
-    '--host', '127.0.0.1',
-    '--port', String(port),
+    '--host',
+    '127.0.0.1',
+    '--port',
+    String(port),
     '--without-connection-token',
     '--accept-server-license-terms',
-    '--server-data-dir', dataDir,
+    '--server-data-dir',
+    dataDir,
     '--disable-telemetry',
     ...(options.extensionsDir === undefined ? [] : ['--extensions-dir', options.extensionsDir]),
   ];
@@ -313,8 +346,12 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
 
   const recent: string[] = [];
   const exited = new Promise<void>((resolveExit) => {
-    child.once('exit', () => { resolveExit(); });
-    child.once('error', () => { resolveExit(); });
+    child.once('exit', () => {
+      resolveExit();
+    });
+    child.once('error', () => {
+      resolveExit();
+    });
   });
 
   let stopping: Promise<void> | undefined;
@@ -322,7 +359,9 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
     stopping ??= (async () => {
       if (child.exitCode === null && child.signalCode === null) {
         killGroup(child, 'SIGTERM');
-        const timer = setTimeout(() => { killGroup(child, 'SIGKILL'); }, 3000);
+        const timer = setTimeout(() => {
+          killGroup(child, 'SIGKILL');
+        }, 3000);
         await exited;
         clearTimeout(timer);
       }
@@ -348,7 +387,11 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
   try {
     await new Promise<void>((resolveReady, reject) => {
       const timer = setTimeout(() => {
-        reject(new Error(`The VS Code server did not print "Extension host agent listening on" within ${timeoutMs} ms. Last output:\n${server.recentOutput()}`));
+        reject(
+          new Error(
+            `The VS Code server did not print "Extension host agent listening on" within ${timeoutMs} ms. Last output:\n${server.recentOutput()}`,
+          ),
+        );
       }, timeoutMs);
       const onLine = (line: string): void => {
         recent.push(line);
@@ -376,7 +419,11 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`The VS Code server exited before it was ready (code ${String(code)}, signal ${String(signal)}). Last output:\n${server.recentOutput()}`));
+        reject(
+          new Error(
+            `The VS Code server exited before it was ready (code ${String(code)}, signal ${String(signal)}). Last output:\n${server.recentOutput()}`,
+          ),
+        );
       });
     });
   } catch (error) {
@@ -390,12 +437,28 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
  * Installs a packaged extension the way a user's VS Code server would (`--install-extension`), so the
  * tests that follow run against exactly what the .vsix contains.
  */
-export function installVsix(install: VSCodeInstall, vsixPath: string, extensionsDir: string, dataDir: string, log: Logger): Promise<void> {
+export function installVsix(
+  install: VSCodeInstall,
+  vsixPath: string,
+  extensionsDir: string,
+  dataDir: string,
+  log: Logger,
+): Promise<void> {
   log(`installing ${vsixPath} with --install-extension`);
   return new Promise((resolvePromise, reject) => {
     const child = spawn(
       process.execPath,
-      [install.serverMain, '--install-extension', vsixPath, '--extensions-dir', extensionsDir, '--server-data-dir', dataDir, '--accept-server-license-terms', '--force'],
+      [
+        install.serverMain,
+        '--install-extension',
+        vsixPath,
+        '--extensions-dir',
+        extensionsDir,
+        '--server-data-dir',
+        dataDir,
+        '--accept-server-license-terms',
+        '--force',
+      ],
       { cwd: install.vscodeDir, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';
@@ -404,7 +467,9 @@ export function installVsix(install: VSCodeInstall, vsixPath: string, extensions
     };
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
-    const timer = setTimeout(() => { child.kill('SIGKILL'); }, 120_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, 120_000);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);

@@ -21,7 +21,9 @@ async function startConsentLikeServer(): Promise<{ server: Server; port: number;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === '/') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end('<!doctype html><title>consent</title><form method="get" action="/approve"><button id="approve">Allow</button></form>');
+      response.end(
+        '<!doctype html><title>consent</title><form method="get" action="/approve"><button id="approve">Allow</button></form>',
+      );
     } else if (url.pathname === '/approve') {
       // Back to 127.0.0.1 by a plain redirect, as LINE redirects to the extension's loopback server.
       const { port } = server.address() as AddressInfo;
@@ -45,9 +47,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   return Promise.race([
     promise,
     new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => { reject(new Error(`${what} did not happen within ${ms} ms`)); }, ms);
+      timer = setTimeout(() => {
+        reject(new Error(`${what} did not happen within ${ms} ms`));
+      }, ms);
     }),
-  ]).finally(() => { clearTimeout(timer); });
+  ]).finally(() => {
+    clearTimeout(timer);
+  });
 }
 
 describe('Integration harness', function () {
@@ -66,17 +72,26 @@ describe('Integration harness', function () {
     try {
       // *.localhost: Chromium resolves it to loopback, and the workbench does not proxy-rewrite it.
       const opened = `http://line-emulator.localhost:${port}/`;
-      assert.equal(await vscode.env.openExternal(vscode.Uri.parse(opened)), true, 'openExternal was refused (link protection?)');
+      assert.equal(
+        await vscode.env.openExternal(vscode.Uri.parse(opened)),
+        true,
+        'openExternal was refused (link protection?)',
+      );
       await clickInTab(`line-emulator.localhost:${port}`, '#approve');
       assert.equal(await withTimeout(callback, 15_000, 'the callback'), '?code=harness-self-test');
 
       const tab = (await browserTabs()).find((candidate) => candidate.history[0] === opened);
       assert.ok(tab, `no tab started at ${opened}`);
-      assert.ok(tab.history.some((url) => url.startsWith(`http://127.0.0.1:${port}/callback`)), `history: ${tab.history.join(' → ')}`);
+      assert.ok(
+        tab.history.some((url) => url.startsWith(`http://127.0.0.1:${port}/callback`)),
+        `history: ${tab.history.join(' → ')}`,
+      );
     } finally {
       await closeTabs();
       await new Promise<void>((resolveClose) => {
-        server.close(() => { resolveClose(); });
+        server.close(() => {
+          resolveClose();
+        });
         server.closeAllConnections();
       });
     }
@@ -86,7 +101,10 @@ describe('Integration harness', function () {
     const relative = '.vscode-test/harness-self-test.png';
     const written = await takeScreenshot(relative);
     // Resolved against the harness's repository root (also the extension's folder, unless --extension says otherwise).
-    assert.ok(written !== undefined && isAbsolute(written) && written.endsWith(join('/', relative)), `written to ${String(written)}`);
+    assert.ok(
+      written !== undefined && isAbsolute(written) && written.endsWith(join('/', relative)),
+      `written to ${String(written)}`,
+    );
     const png = await readFile(written);
     assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     if (process.env['VSCODE_TEST_KEEP'] === undefined) {

@@ -81,12 +81,24 @@ async function runMocha(dir: string): Promise<void> {
     mocha.addFile(join(dir, file));
   }
   console.log(BEGIN_MARKER);
-  console.log(`Running ${files.length} test file(s) in VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`);
+  console.log(
+    `Running ${files.length} test file(s) in VS Code ${vscode.version} (${vscode.env.appName}, ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI)`,
+  );
 
   const started = Date.now();
   const stats = await new Promise<Mocha.Stats>((resolveRun) => {
     const runner = mocha.run(() => {
-      resolveRun(runner.stats ?? { suites: 0, tests: 0, passes: 0, pending: 0, failures: 1, start: new Date(started), duration: Date.now() - started });
+      resolveRun(
+        runner.stats ?? {
+          suites: 0,
+          tests: 0,
+          passes: 0,
+          pending: 0,
+          failures: 1,
+          start: new Date(started),
+          duration: Date.now() - started,
+        },
+      );
     });
   });
   console.log(

@@ -18,7 +18,13 @@ import { delay, eventually } from '../support/wait';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000001', channelSecret: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: 'Shop (emulator)' };
-const USER = { userId: `U${'d'.repeat(32)}`, displayName: '山田 花子', pictureUrl: 'https://profile.line-scdn.net/hanako', statusMessage: 'こんにちは', email: 'hanako@example.com' };
+const USER = {
+  userId: `U${'d'.repeat(32)}`,
+  displayName: '山田 花子',
+  pictureUrl: 'https://profile.line-scdn.net/hanako',
+  statusMessage: 'こんにちは',
+  email: 'hanako@example.com',
+};
 const SECRETS_KEY = 'lineLogin.accounts.v1';
 
 let hooks: TestHooks;
@@ -40,7 +46,9 @@ async function storedAccounts(): Promise<TokenSet[]> {
   const accounts = stored === undefined ? [] : (JSON.parse(stored) as { accounts: TokenSet[] }).accounts;
   for (const account of accounts) {
     for (const token of [account.accessToken, account.refreshToken, account.idToken]) {
-      if (token !== undefined) seenTokens.add(token);
+      if (token !== undefined) {
+        seenTokens.add(token);
+      }
     }
   }
   return accounts;
@@ -60,14 +68,16 @@ function labelOf(item: vscode.TreeItem): string {
 }
 
 async function children(node?: unknown): Promise<vscode.TreeItem[]> {
-  return (await hooks.explorer.getChildren(node as never));
+  return await hooks.explorer.getChildren(node as never);
 }
 
 describe('LINE Login DevTools in VS Code', function () {
   this.timeout(60_000);
 
   before(async function () {
-    if (!harnessAvailable()) this.skip();
+    if (!harnessAvailable()) {
+      this.skip();
+    }
     const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
     assert.ok(extension);
     hooks = await extension.activate();
@@ -84,7 +94,9 @@ describe('LINE Login DevTools in VS Code', function () {
   });
 
   after(async () => {
-    if (!harnessAvailable()) return;
+    if (!harnessAvailable()) {
+      return;
+    }
     await closeTabs().catch(() => undefined);
     const config = vscode.workspace.getConfiguration('lineLogin');
     await config.update('authorizeBaseUrl', undefined, vscode.ConfigurationTarget.Global);
@@ -102,10 +114,22 @@ describe('LINE Login DevTools in VS Code', function () {
     it('addChannel keeps the secret in SecretStorage only, never in settings', async () => {
       const callbackUrl = `http://localhost:${callbackPort}/callback`;
       emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
-      const summary = await run<Record<string, unknown>>('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'] });
-      assert.deepEqual(summary, { channelId: CHANNEL.channelId, name: CHANNEL.name, callbackUrl, scopes: ['profile', 'openid', 'email'], hasSecret: true });
+      const summary = await run<Record<string, unknown>>('lineLogin.addChannel', {
+        ...CHANNEL,
+        callbackUrl,
+        scopes: ['profile', 'openid', 'email'],
+      });
+      assert.deepEqual(summary, {
+        channelId: CHANNEL.channelId,
+        name: CHANNEL.name,
+        callbackUrl,
+        scopes: ['profile', 'openid', 'email'],
+        hasSecret: true,
+      });
       const channels = vscode.workspace.getConfiguration('lineLogin').get<unknown[]>('channels');
-      assert.deepEqual(channels, [{ channelId: CHANNEL.channelId, name: CHANNEL.name, callbackUrl, scopes: ['profile', 'openid', 'email'] }]);
+      assert.deepEqual(channels, [
+        { channelId: CHANNEL.channelId, name: CHANNEL.name, callbackUrl, scopes: ['profile', 'openid', 'email'] },
+      ]);
       assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${CHANNEL.channelId}`), CHANNEL.channelSecret);
       await eventually(async () => (await children()).length === 1, 'the channel appears in the tree');
       const [channelNode] = await children();
@@ -116,35 +140,61 @@ describe('LINE Login DevTools in VS Code', function () {
     });
 
     it('editChannel changes fields and keeps the stored secret when none is given', async () => {
-      const edited = await run<Record<string, unknown>>('lineLogin.editChannel', { channelId: CHANNEL.channelId, name: 'Renamed' });
+      const edited = await run<Record<string, unknown>>('lineLogin.editChannel', {
+        channelId: CHANNEL.channelId,
+        name: 'Renamed',
+      });
       assert.equal(edited.name, 'Renamed');
       assert.equal(edited.hasSecret, true);
       await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, name: CHANNEL.name });
     });
 
     it('rejects bad input with a message that says what to do', async () => {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.addChannel', { channelId: 'abc', channelSecret: 'x' })), { code: 'ERR_INVALID_CHANNEL', message: /Basic settings/ });
       await assert.rejects(
-        Promise.resolve(vscode.commands.executeCommand('lineLogin.addChannel', { channelId: '1', channelSecret: 'secretvalue', callbackUrl: 'https://example.com/cb' })),
+        Promise.resolve(
+          vscode.commands.executeCommand('lineLogin.addChannel', { channelId: 'abc', channelSecret: 'x' }),
+        ),
+        { code: 'ERR_INVALID_CHANNEL', message: /Basic settings/ },
+      );
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('lineLogin.addChannel', {
+            channelId: '1',
+            channelSecret: 'secretvalue',
+            callbackUrl: 'https://example.com/cb',
+          }),
+        ),
         { code: 'ERR_CALLBACK_URL_INVALID' },
       );
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, scope: ['profile'] })), { message: /Unknown argument "scope"/ });
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, scope: ['profile'] }),
+        ),
+        { message: /Unknown argument "scope"/ },
+      );
     });
   });
 
   describe('endpoint settings', () => {
     it('cannot be redirected from workspace settings', async () => {
       const config = vscode.workspace.getConfiguration('lineLogin');
-      await Promise.resolve(config.update('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace)).catch(() => undefined);
+      await Promise.resolve(
+        config.update('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace),
+      ).catch(() => undefined);
       assert.equal(hooks.services.client.endpoints.apiBaseUrl, emulator.apiBaseUrl);
-      await Promise.resolve(config.update('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace)).catch(() => undefined);
+      await Promise.resolve(config.update('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace)).catch(
+        () => undefined,
+      );
     });
 
     it('plain http is refused for a non-loopback host', async () => {
       const config = vscode.workspace.getConfiguration('lineLogin');
       await config.update('apiBaseUrl', 'http://api.example.com', vscode.ConfigurationTarget.Global);
       try {
-        await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_INVALID_ENDPOINT', message: /https/ });
+        await assert.rejects(
+          Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })),
+          { code: 'ERR_INVALID_ENDPOINT', message: /https/ },
+        );
       } finally {
         await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
       }
@@ -168,7 +218,9 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.equal(token.form.grant_type, 'authorization_code');
       assert.equal(token.form.redirect_uri, `http://localhost:${callbackPort}/callback`);
       assert.equal(token.form.client_secret, CHANNEL.channelSecret);
-      const challenge = createHash('sha256').update(token.form.code_verifier ?? '').digest('base64url');
+      const challenge = createHash('sha256')
+        .update(token.form.code_verifier ?? '')
+        .digest('base64url');
       assert.equal(challenge, authorize.query.code_challenge, 'the code_verifier matches the S256 challenge');
       assert.equal(authorize.query.code_challenge_method, 'S256');
       assert.match(authorize.query.state ?? '', /^[0-9a-f]{32,}$/);
@@ -178,7 +230,13 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.ok(stored);
       assert.equal(stored.userId, USER.userId);
       assert.equal(stored.idTokenClaims?.email, USER.email);
-      await eventually(() => hooks.treeView.selection.some((node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`), 'the new account is shown and selected in the tree');
+      await eventually(
+        () =>
+          hooks.treeView.selection.some(
+            (node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`,
+          ),
+        'the new account is shown and selected in the tree',
+      );
     });
 
     it('shows channel → account → tokens, claims and profile in the tree, and the account in the status bar', async () => {
@@ -196,14 +254,25 @@ describe('LINE Login DevTools in VS Code', function () {
       for (const claim of ['iss', 'sub', 'aud', 'exp', 'iat', 'nonce', 'amr', 'name', 'picture', 'email']) {
         assert.ok(claims.includes(claim), `claim ${claim} listed`);
       }
-      await eventually(() => hooks.statusBar.snapshot.visible && hooks.statusBar.snapshot.selected, 'the status bar shows the account');
+      await eventually(
+        () => hooks.statusBar.snapshot.visible && hooks.statusBar.snapshot.selected,
+        'the status bar shows the account',
+      );
       assert.match(hooks.statusBar.snapshot.text, new RegExp(USER.displayName));
       assert.equal(hooks.statusBar.snapshot.warning, 'none');
 
       // No token appears in any label, description or tooltip.
       const stored = await storedAccounts();
-      const shown = [channelNode, accountNode, ...tokenNodes, ...(await children(idTokenNode))].filter((n): n is vscode.TreeItem => n !== undefined);
-      const everything = JSON.stringify(shown.map((n) => ({ l: n.label, d: n.description, t: n.tooltip instanceof vscode.MarkdownString ? n.tooltip.value : n.tooltip })));
+      const shown = [channelNode, accountNode, ...tokenNodes, ...(await children(idTokenNode))].filter(
+        (n): n is vscode.TreeItem => n !== undefined,
+      );
+      const everything = JSON.stringify(
+        shown.map((n) => ({
+          l: n.label,
+          d: n.description,
+          t: n.tooltip instanceof vscode.MarkdownString ? n.tooltip.value : n.tooltip,
+        })),
+      );
       for (const account of stored) {
         for (const tokenValue of [account.accessToken, account.refreshToken ?? '', account.idToken ?? '']) {
           assert.ok(!everything.includes(tokenValue), 'no full token in the tree');
@@ -220,14 +289,20 @@ describe('LINE Login DevTools in VS Code', function () {
       await vscode.commands.executeCommand('markdown.showPreview');
       await delay(1000);
       // `npm run screenshots` refreshes the README's picture; ordinary runs only prove it can be taken.
-      const target = process.env['UPDATE_SCREENSHOTS'] === '1' ? 'docs/token-explorer.png' : '.vscode-test/screenshots/token-explorer.png';
+      const target =
+        process.env['UPDATE_SCREENSHOTS'] === '1'
+          ? 'docs/token-explorer.png'
+          : '.vscode-test/screenshots/token-explorer.png';
       const path = await takeScreenshot(target);
       assert.ok(path !== undefined && existsSync(path));
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     });
 
-    it('verifyAccessToken returns LINE\'s answer after the channel check', async () => {
-      const verification = await run<{ valid: boolean; clientId: string; expiresIn: number; scope: string[] }>('lineLogin.verifyAccessToken', accountKey);
+    it("verifyAccessToken returns LINE's answer after the channel check", async () => {
+      const verification = await run<{ valid: boolean; clientId: string; expiresIn: number; scope: string[] }>(
+        'lineLogin.verifyAccessToken',
+        accountKey,
+      );
       assert.equal(verification.valid, true);
       assert.equal(verification.clientId, CHANNEL.channelId);
       assert.ok(verification.expiresIn > 0);
@@ -246,23 +321,50 @@ describe('LINE Login DevTools in VS Code', function () {
 
     it('a failed refresh keeps every stored token and says what went wrong', async () => {
       const before = await hooks.secrets.get(SECRETS_KEY);
-      emulator.setFault('token', { kind: 'status', status: 500, body: '{"error":"server_error","error_description":"maintenance"}', contentType: 'application/json' }, 1);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)), { code: 'ERR_LINE_SERVER_ERROR', message: /500/ });
+      emulator.setFault(
+        'token',
+        {
+          kind: 'status',
+          status: 500,
+          body: '{"error":"server_error","error_description":"maintenance"}',
+          contentType: 'application/json',
+        },
+        1,
+      );
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)),
+        { code: 'ERR_LINE_SERVER_ERROR', message: /500/ },
+      );
       emulator.setFault('token', { kind: 'malformedJson' }, 1);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)), { code: 'ERR_LINE_MALFORMED_RESPONSE' });
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', accountKey)),
+        { code: 'ERR_LINE_MALFORMED_RESPONSE' },
+      );
       assert.equal(await hooks.secrets.get(SECRETS_KEY), before);
     });
 
-    it('verifyIdToken compares the local check with LINE\'s verify endpoint', async () => {
-      const comparison = await run<{ local: { ok: boolean }; server: { ok: boolean }; differences: string[] }>('lineLogin.verifyIdToken', accountKey);
+    it("verifyIdToken compares the local check with LINE's verify endpoint", async () => {
+      const comparison = await run<{ local: { ok: boolean }; server: { ok: boolean }; differences: string[] }>(
+        'lineLogin.verifyIdToken',
+        accountKey,
+      );
       assert.equal(comparison.local.ok, true);
       assert.equal(comparison.server.ok, true);
       assert.deepEqual(comparison.differences, []);
     });
 
-    it('getProfile, getUserInfo and getFriendshipStatus return LINE\'s data', async () => {
-      assert.deepEqual(await run('lineLogin.getProfile', accountKey), { userId: USER.userId, displayName: USER.displayName, pictureUrl: USER.pictureUrl, statusMessage: USER.statusMessage });
-      assert.deepEqual(await run('lineLogin.getUserInfo', accountKey), { sub: USER.userId, name: USER.displayName, picture: USER.pictureUrl });
+    it("getProfile, getUserInfo and getFriendshipStatus return LINE's data", async () => {
+      assert.deepEqual(await run('lineLogin.getProfile', accountKey), {
+        userId: USER.userId,
+        displayName: USER.displayName,
+        pictureUrl: USER.pictureUrl,
+        statusMessage: USER.statusMessage,
+      });
+      assert.deepEqual(await run('lineLogin.getUserInfo', accountKey), {
+        sub: USER.userId,
+        name: USER.displayName,
+        picture: USER.pictureUrl,
+      });
       assert.deepEqual(await run('lineLogin.getFriendshipStatus', accountKey), { friendFlag: true });
     });
 
@@ -274,7 +376,10 @@ describe('LINE Login DevTools in VS Code', function () {
       await run('lineLogin.copyAuthorizationHeader', accountKey);
       assert.equal(await vscode.env.clipboard.readText(), `Authorization: Bearer ${stored.accessToken}`);
       await run('lineLogin.copyCurl', accountKey);
-      assert.equal(await vscode.env.clipboard.readText(), `curl -sS -H 'Authorization: Bearer ${stored.accessToken}' '${emulator.apiBaseUrl}/v2/profile'`);
+      assert.equal(
+        await vscode.env.clipboard.readText(),
+        `curl -sS -H 'Authorization: Bearer ${stored.accessToken}' '${emulator.apiBaseUrl}/v2/profile'`,
+      );
       await vscode.env.clipboard.writeText('');
     });
 
@@ -294,14 +399,27 @@ describe('LINE Login DevTools in VS Code', function () {
     it('decodeJwt explains any JWT and checks an HS256 signature with the channel secret', async () => {
       const [stored] = await storedAccounts();
       assert.ok(stored?.idToken);
-      const decoded = await vscode.commands.executeCommand<{ header: { alg: string }; claims: { sub: string }; signature: { ok: boolean; checked: boolean } }>('lineLogin.decodeJwt', { token: stored.idToken });
+      const decoded = await vscode.commands.executeCommand<{
+        header: { alg: string };
+        claims: { sub: string };
+        signature: { ok: boolean; checked: boolean };
+      }>('lineLogin.decodeJwt', { token: stored.idToken });
       assert.equal(decoded.header.alg, 'HS256');
       assert.equal(decoded.claims.sub, USER.userId);
       assert.deepEqual([decoded.signature.checked, decoded.signature.ok], [true, true]);
       const forged = `${stored.idToken.slice(0, stored.idToken.lastIndexOf('.'))}.AAAA`;
-      const rejected = await vscode.commands.executeCommand<{ signature: { ok: boolean; errorCode: string } }>('lineLogin.decodeJwt', { token: forged });
-      assert.deepEqual([rejected.signature.ok, rejected.signature.errorCode], [false, 'ERR_ID_TOKEN_SIGNATURE_INVALID']);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt', { token: 'not-a-jwt' })), { code: 'ERR_INVALID_JWT' });
+      const rejected = await vscode.commands.executeCommand<{ signature: { ok: boolean; errorCode: string } }>(
+        'lineLogin.decodeJwt',
+        { token: forged },
+      );
+      assert.deepEqual(
+        [rejected.signature.ok, rejected.signature.errorCode],
+        [false, 'ERR_ID_TOKEN_SIGNATURE_INVALID'],
+      );
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt', { token: 'not-a-jwt' })),
+        { code: 'ERR_INVALID_JWT' },
+      );
     });
 
     it('decodeJwt from the palette takes a JWT from the clipboard and opens the explained claims', async () => {
@@ -333,15 +451,22 @@ describe('LINE Login DevTools in VS Code', function () {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     });
 
-    it('a change written by another window shows up in this window\'s tree', async () => {
+    it("a change written by another window shows up in this window's tree", async () => {
       const stored = await hooks.secrets.get(SECRETS_KEY);
       assert.ok(stored);
       const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
       const first = parsed.accounts[0];
       assert.ok(first);
-      const other: TokenSet = { ...first, userId: `U${'e'.repeat(32)}`, profile: { userId: `U${'e'.repeat(32)}`, displayName: 'Other Window' } };
+      const other: TokenSet = {
+        ...first,
+        userId: `U${'e'.repeat(32)}`,
+        profile: { userId: `U${'e'.repeat(32)}`, displayName: 'Other Window' },
+      };
       await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: [...parsed.accounts, other] }));
-      await eventually(async () => (await children((await children())[0])).some((node) => labelOf(node) === 'Other Window'), 'the other window\'s account appears');
+      await eventually(
+        async () => (await children((await children())[0])).some((node) => labelOf(node) === 'Other Window'),
+        "the other window's account appears",
+      );
       await hooks.secrets.store(SECRETS_KEY, stored);
       await eventually(async () => (await children((await children())[0])).length === 1, 'it disappears again');
     });
@@ -365,32 +490,48 @@ describe('LINE Login DevTools in VS Code', function () {
       const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
       const before = parsed.accounts[0];
       assert.ok(before);
-      await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: [{ ...before, accessTokenExpiresAt: Date.now() + 3600_000 }] }));
-      await vscode.workspace.getConfiguration('lineLogin').update('autoRefresh', true, vscode.ConfigurationTarget.Global);
+      await hooks.secrets.store(
+        SECRETS_KEY,
+        JSON.stringify({ ...parsed, accounts: [{ ...before, accessTokenExpiresAt: Date.now() + 3600_000 }] }),
+      );
+      await vscode.workspace
+        .getConfiguration('lineLogin')
+        .update('autoRefresh', true, vscode.ConfigurationTarget.Global);
       try {
-        await eventually(async () => (await storedAccounts())[0]?.accessToken !== before.accessToken, 'the automatic refresh', 15_000);
+        await eventually(
+          async () => (await storedAccounts())[0]?.accessToken !== before.accessToken,
+          'the automatic refresh',
+          15_000,
+        );
         const [after] = await storedAccounts();
         assert.ok(after);
         assert.ok(after.accessTokenExpiresAt > Date.now() + 29 * 24 * 3600_000);
         assert.equal(after.idToken, before.idToken);
       } finally {
-        await vscode.workspace.getConfiguration('lineLogin').update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
+        await vscode.workspace
+          .getConfiguration('lineLogin')
+          .update('autoRefresh', undefined, vscode.ConfigurationTarget.Global);
       }
     });
 
-    it('selectAccount picks the status bar\'s account; showLog and refreshView run', async () => {
+    it("selectAccount picks the status bar's account; showLog and refreshView run", async () => {
       await hooks.services.selection.set(undefined);
       await eventually(() => !hooks.statusBar.snapshot.selected, 'nothing selected');
       const summary = await run<{ userId: string }>('lineLogin.selectAccount', accountKey);
       assert.equal(summary.userId, USER.userId);
-      await eventually(() => hooks.statusBar.snapshot.selected && hooks.statusBar.snapshot.account?.userId === USER.userId, 'the status bar shows the selection');
+      await eventually(
+        () => hooks.statusBar.snapshot.selected && hooks.statusBar.snapshot.account?.userId === USER.userId,
+        'the status bar shows the selection',
+      );
       await vscode.commands.executeCommand('lineLogin.showLog');
       await vscode.commands.executeCommand('lineLogin.refreshView');
       assert.equal((await children()).length, 1);
     });
 
     it('revokeAccessToken needs confirmation, calls LINE, then deletes locally and reports the answer', async () => {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.revokeAccessToken', accountKey)), { message: /confirmed: true/ });
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.revokeAccessToken', accountKey)), {
+        message: /confirmed: true/,
+      });
       const [stored] = await storedAccounts();
       assert.ok(stored);
       const result = await run('lineLogin.revokeAccessToken', { ...accountKey, confirmed: true });
@@ -402,13 +543,21 @@ describe('LINE Login DevTools in VS Code', function () {
     });
 
     it('signs in again (LINE session: no consent page), then deauthorize ends it on LINE', async () => {
-      const summary = await run<{ userId: string }>('lineLogin.signIn', { channelId: CHANNEL.channelId, scopes: ['profile'] });
+      const summary = await run<{ userId: string }>('lineLogin.signIn', {
+        channelId: CHANNEL.channelId,
+        scopes: ['profile'],
+      });
       assert.equal(summary.userId, USER.userId);
       const [stored] = await storedAccounts();
       assert.ok(stored);
       assert.equal(stored.idToken, undefined, 'no ID token without openid');
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.deauthorize', accountKey)), { message: /confirmed: true/ });
-      assert.deepEqual(await run('lineLogin.deauthorize', { ...accountKey, confirmed: true }), { deauthorizedOnServer: true, deletedLocally: true });
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.deauthorize', accountKey)), {
+        message: /confirmed: true/,
+      });
+      assert.deepEqual(await run('lineLogin.deauthorize', { ...accountKey, confirmed: true }), {
+        deauthorizedOnServer: true,
+        deletedLocally: true,
+      });
       assert.equal(emulator.requests.filter((r) => r.endpoint === 'deauthorize').length, 1);
       assert.deepEqual(await storedAccounts(), []);
     });
@@ -427,7 +576,12 @@ describe('LINE Login DevTools in VS Code', function () {
       try {
         const [channelNode] = await children();
         // A tree node, not an argument object: the interactive flow with its quick pick and input box.
-        const signIn = Promise.resolve(vscode.commands.executeCommand<{ userId: string } | undefined>('lineLogin.signInWithRedirectUrl', channelNode));
+        const signIn = Promise.resolve(
+          vscode.commands.executeCommand<{ userId: string } | undefined>(
+            'lineLogin.signInWithRedirectUrl',
+            channelNode,
+          ),
+        );
         await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
         // The consent page shows unless LINE's session already holds consent.
         const consent = clickInTab('line-emulator.localhost', '#allow', 10_000).catch((error: unknown) => error);
@@ -438,9 +592,19 @@ describe('LINE Login DevTools in VS Code', function () {
         await consent;
         assert.equal(summary?.userId, USER.userId);
         assert.equal((await storedAccounts()).length, 1);
-        await eventually(() => hooks.treeView.selection.some((node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`), 'the new account is selected in the tree');
+        await eventually(
+          () =>
+            hooks.treeView.selection.some(
+              (node) => (node as vscode.TreeItem).id === `account/${CHANNEL.channelId}/${USER.userId}`,
+            ),
+          'the new account is selected in the tree',
+        );
       } finally {
-        await new Promise<void>((resolve) => landing.close(() => { resolve(); }));
+        await new Promise<void>((resolve) =>
+          landing.close(() => {
+            resolve();
+          }),
+        );
         await closeTabs();
       }
     });
@@ -456,17 +620,28 @@ describe('LINE Login DevTools in VS Code', function () {
         await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
         await waitForTab((url) => url.includes('line-emulator.localhost') && url.includes('/oauth2/v2.1/authorize'));
         // What LINE does when auto login fails silently: back to the callback with a state that is not this attempt's.
-        const stale = await fetch(`http://localhost:${callbackPort}/callback?code=stale-code&state=not-this-attempt`, { redirect: 'manual' });
+        const stale = await fetch(`http://localhost:${callbackPort}/callback?code=stale-code&state=not-this-attempt`, {
+          redirect: 'manual',
+        });
         assert.equal(stale.status, 302);
         assert.equal(await signIn, undefined, 'the attempt failed and told the person');
         await closeTabs();
-        await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry Without Auto Login")', { click: true });
+        await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry Without Auto Login")', {
+          click: true,
+        });
         await clickInTab('line-emulator.localhost', '#allow', 20_000);
-        await eventually(() => emulator.requests.filter((r) => r.endpoint === 'token').length === tokenRequests + 1, 'the retry exchanges a new code', 20_000);
+        await eventually(
+          () => emulator.requests.filter((r) => r.endpoint === 'token').length === tokenRequests + 1,
+          'the retry exchanges a new code',
+          20_000,
+        );
         const retried = emulator.requests.filter((r) => r.endpoint === 'authorize' && r.method === 'GET').at(-1);
         assert.equal(retried?.query.disable_auto_login, 'true');
         assert.equal(retried.query.prompt, 'consent', 'the retry repeats what the person chose');
-        assert.ok(!emulator.requests.some((r) => r.endpoint === 'token' && r.form.code === 'stale-code'), 'the stale code was never exchanged');
+        assert.ok(
+          !emulator.requests.some((r) => r.endpoint === 'token' && r.form.code === 'stale-code'),
+          'the stale code was never exchanged',
+        );
         await eventually(async () => (await storedAccounts()).length === 1, 'the account is stored');
       } finally {
         await closeTabs();
@@ -480,7 +655,9 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.ok(stored);
       assert.deepEqual(await run('lineLogin.signOut', accountKey), { signedOut: true });
       assert.deepEqual(await storedAccounts(), []);
-      const verify = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`);
+      const verify = await fetch(
+        `${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`,
+      );
       assert.equal(verify.status, 200, 'LINE still accepts the token');
     });
   });
@@ -494,8 +671,13 @@ describe('LINE Login DevTools in VS Code', function () {
       const started = Date.now();
       try {
         await assert.rejects(
-          Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, prompt: 'consent' })),
-          (error: Error & { code?: string }) => error.code === 'ERR_CALLBACK_TIMEOUT' && error.message.includes(`http://localhost:${callbackPort}/callback`) && /not registered/.test(error.message),
+          Promise.resolve(
+            vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId, prompt: 'consent' }),
+          ),
+          (error: Error & { code?: string }) =>
+            error.code === 'ERR_CALLBACK_TIMEOUT' &&
+            error.message.includes(`http://localhost:${callbackPort}/callback`) &&
+            /not registered/.test(error.message),
         );
         assert.ok(Date.now() - started >= 29_000, 'waited for the configured time');
       } finally {
@@ -505,28 +687,45 @@ describe('LINE Login DevTools in VS Code', function () {
     });
 
     it('signInWithRedirectUrl needs a person; automation is told to use signIn', async () => {
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signInWithRedirectUrl', { channelId: CHANNEL.channelId })), { code: 'ERR_INVALID_INPUT', message: /lineLogin.signIn/ });
+      await assert.rejects(
+        Promise.resolve(
+          vscode.commands.executeCommand('lineLogin.signInWithRedirectUrl', { channelId: CHANNEL.channelId }),
+        ),
+        { code: 'ERR_INVALID_INPUT', message: /lineLogin.signIn/ },
+      );
     });
 
     it('consent denied', async () => {
       emulator.setFault('authorize', { kind: 'denyConsent' }, 1);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_ACCESS_DENIED' });
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })),
+        { code: 'ERR_ACCESS_DENIED' },
+      );
     });
 
     it('the callback port is taken: names the port', async () => {
       const blocker: Server = createServer();
       await new Promise<void>((resolve) => blocker.listen(callbackPort, '127.0.0.1', resolve));
       try {
-        await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })), { code: 'ERR_PORT_IN_USE', message: new RegExp(String(callbackPort)) });
+        await assert.rejects(
+          Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })),
+          { code: 'ERR_PORT_IN_USE', message: new RegExp(String(callbackPort)) },
+        );
       } finally {
-        await new Promise<void>((resolve) => blocker.close(() => { resolve(); }));
+        await new Promise<void>((resolve) =>
+          blocker.close(() => {
+            resolve();
+          }),
+        );
       }
     });
 
     it('a wrong channel secret', async () => {
       await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: 'wrong0secret0value' });
       try {
-        const error: unknown = await Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })).catch((caught: unknown) => caught);
+        const error: unknown = await Promise.resolve(
+          vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId }),
+        ).catch((caught: unknown) => caught);
         assert.ok(error instanceof Error);
         assert.equal((error as Error & { code: string }).code, 'ERR_LINE_INVALID_CLIENT');
         assert.ok(!error.message.includes('wrong0secret0value'));
@@ -540,7 +739,9 @@ describe('LINE Login DevTools in VS Code', function () {
     it('no token, code or secret in the log, the settings files or any command result', async () => {
       await storedAccounts();
       const secrets = [...seenTokens, CHANNEL.channelSecret, 'wrong0secret0value'];
-      const codes = emulator.requests.filter((r) => r.endpoint === 'token' && r.form.code !== undefined).map((r) => r.form.code ?? '');
+      const codes = emulator.requests
+        .filter((r) => r.endpoint === 'token' && r.form.code !== undefined)
+        .map((r) => r.form.code ?? '');
       const verifiers = emulator.requests.map((r) => r.form.code_verifier).filter((v): v is string => v !== undefined);
       assert.ok(seenTokens.size >= 3 && codes.length >= 3);
 
@@ -553,7 +754,10 @@ describe('LINE Login DevTools in VS Code', function () {
 
       const userSettings = join(dirname(dirname(hooks.globalStorageUri.fsPath)), 'settings.json');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
-      const settingsFiles = [userSettings, ...(folder === undefined ? [] : [join(folder, '.vscode', 'settings.json')])].filter((file) => existsSync(file));
+      const settingsFiles = [
+        userSettings,
+        ...(folder === undefined ? [] : [join(folder, '.vscode', 'settings.json')]),
+      ].filter((file) => existsSync(file));
       assert.ok(settingsFiles.length >= 1, 'the user settings file exists');
       const settings = (await Promise.all(settingsFiles.map((file) => readFile(file, 'utf8')))).join('\n');
       assert.match(settings, /lineLogin.channels/);
@@ -571,8 +775,14 @@ describe('LINE Login DevTools in VS Code', function () {
     it('asks for confirmation, then deletes the channel, its secret and its accounts', async () => {
       await run('lineLogin.signIn', { channelId: CHANNEL.channelId });
       assert.equal((await storedAccounts()).length, 1);
-      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.removeChannel', { channelId: CHANNEL.channelId })), { message: /confirmed: true/ });
-      assert.deepEqual(await run('lineLogin.removeChannel', { channelId: CHANNEL.channelId, confirmed: true }), { channelId: CHANNEL.channelId, removedAccounts: 1 });
+      await assert.rejects(
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.removeChannel', { channelId: CHANNEL.channelId })),
+        { message: /confirmed: true/ },
+      );
+      assert.deepEqual(await run('lineLogin.removeChannel', { channelId: CHANNEL.channelId, confirmed: true }), {
+        channelId: CHANNEL.channelId,
+        removedAccounts: 1,
+      });
       assert.deepEqual(await storedAccounts(), []);
       assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${CHANNEL.channelId}`), undefined);
       assert.deepEqual(vscode.workspace.getConfiguration('lineLogin').get('channels'), []);

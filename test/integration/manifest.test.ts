@@ -43,9 +43,16 @@ describe('Extension manifest and activation', () => {
   it('accepts the running VS Code in engines.vscode', () => {
     const { minimum, sameMajor } = parseEngineRange(manifest().vscodeEngine);
     const running = parseVersion(vscode.version);
-    assert.ok(compareVersions(running, minimum) >= 0, `VS Code ${vscode.version} is older than engines.vscode ${manifest().vscodeEngine}`);
+    assert.ok(
+      compareVersions(running, minimum) >= 0,
+      `VS Code ${vscode.version} is older than engines.vscode ${manifest().vscodeEngine}`,
+    );
     if (sameMajor) {
-      assert.equal(running[0], minimum[0], `VS Code ${vscode.version} is outside engines.vscode ${manifest().vscodeEngine}`);
+      assert.equal(
+        running[0],
+        minimum[0],
+        `VS Code ${vscode.version} is outside engines.vscode ${manifest().vscodeEngine}`,
+      );
     }
   });
 
@@ -59,12 +66,17 @@ describe('Extension manifest and activation', () => {
   });
 
   it('relies on contribution-implied activation events, never "*"', () => {
-    assert.ok(!manifest().activationEvents.includes('*'), 'activationEvents contains "*": it slows every VS Code start');
+    assert.ok(
+      !manifest().activationEvents.includes('*'),
+      'activationEvents contains "*": it slows every VS Code start',
+    );
   });
 
   it('registers every command declared in contributes.commands', async () => {
     const registered = new Set(await vscode.commands.getCommands(true));
-    const missing = manifest().commands.map((entry) => entry.command).filter((command) => !registered.has(command));
+    const missing = manifest()
+      .commands.map((entry) => entry.command)
+      .filter((command) => !registered.has(command));
     assert.deepEqual(missing, [], `declared but not registered: ${missing.join(', ')}`);
   });
 
@@ -73,9 +85,14 @@ describe('Extension manifest and activation', () => {
     const declared = new Set(commands.map((entry) => entry.command));
     // The extension's namespaces: lineLogin.* plus any other prefix its declared commands use.
     const prefixes = new Set(['lineLogin.', ...commands.map((entry) => `${entry.command.split('.')[0] ?? ''}.`)]);
-    const generatedForViews = new Set(views.flatMap((view) => WORKBENCH_VIEW_COMMAND_SUFFIXES.map((suffix) => `${view.id}.${suffix}`)));
+    const generatedForViews = new Set(
+      views.flatMap((view) => WORKBENCH_VIEW_COMMAND_SUFFIXES.map((suffix) => `${view.id}.${suffix}`)),
+    );
     const undeclared = (await vscode.commands.getCommands(true)).filter(
-      (command) => [...prefixes].some((prefix) => command.startsWith(prefix)) && !declared.has(command) && !generatedForViews.has(command),
+      (command) =>
+        [...prefixes].some((prefix) => command.startsWith(prefix)) &&
+        !declared.has(command) &&
+        !generatedForViews.has(command),
     );
     assert.deepEqual(undeclared, [], `registered but not declared in contributes.commands: ${undeclared.join(', ')}`);
   });
@@ -99,14 +116,24 @@ describe('Extension manifest and activation', () => {
   it('puts every view in a declared (or built-in) view container, under a unique id', () => {
     const { views, viewContainers, viewsWelcome } = manifest();
     const containers = new Set([...BUILT_IN_VIEW_CONTAINERS, ...viewContainers.map((container) => container.id)]);
-    const orphans = views.filter((view) => !containers.has(view.container)).map((view) => `${view.id} in ${view.container}`);
+    const orphans = views
+      .filter((view) => !containers.has(view.container))
+      .map((view) => `${view.id} in ${view.container}`);
     assert.deepEqual(orphans, [], 'views whose container is not in contributes.viewsContainers');
 
     const ids = views.map((view) => view.id);
-    assert.deepEqual(ids.filter((id, index) => ids.indexOf(id) !== index), [], 'duplicate view ids');
+    assert.deepEqual(
+      ids.filter((id, index) => ids.indexOf(id) !== index),
+      [],
+      'duplicate view ids',
+    );
 
     const viewIds = new Set(ids);
-    assert.deepEqual(viewsWelcome.filter((view) => !viewIds.has(view)), [], 'contributes.viewsWelcome names undeclared views');
+    assert.deepEqual(
+      viewsWelcome.filter((view) => !viewIds.has(view)),
+      [],
+      'contributes.viewsWelcome names undeclared views',
+    );
   });
 
   it('shows every contributed view container and unconditional view in the workbench', async () => {
@@ -128,7 +155,9 @@ describe('Extension manifest and activation', () => {
       if (property.hasDefault) {
         assert.deepStrictEqual(inspected.defaultValue, property.defaultValue, `default of ${property.key}`);
         // The effective value too, unless a test that ran earlier in this window set it somewhere.
-        const overridden = [inspected.globalValue, inspected.workspaceValue, inspected.workspaceFolderValue].some((value) => value !== undefined);
+        const overridden = [inspected.globalValue, inspected.workspaceValue, inspected.workspaceFolderValue].some(
+          (value) => value !== undefined,
+        );
         if (!overridden) {
           assert.deepStrictEqual(configuration.get(property.key), property.defaultValue, `value of ${property.key}`);
         }

@@ -7,7 +7,13 @@ export const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 export const BUILT_IN_VIEW_CONTAINERS: readonly string[] = ['explorer', 'scm', 'debug', 'test', 'remote'];
 
 /** Commands the workbench registers for every contributed view (`<viewId>.focus` and so on). */
-export const WORKBENCH_VIEW_COMMAND_SUFFIXES: readonly string[] = ['focus', 'open', 'resetViewLocation', 'removeView', 'toggleVisibility'];
+export const WORKBENCH_VIEW_COMMAND_SUFFIXES: readonly string[] = [
+  'focus',
+  'open',
+  'resetViewLocation',
+  'removeView',
+  'toggleVisibility',
+];
 
 export interface CommandContribution {
   readonly command: string;
@@ -115,8 +121,13 @@ export function parseManifest(json: unknown): Manifest {
       when: optionalString(item['when'], `${path}.when`),
     })),
   );
-  const viewContainers = Object.entries(recordAt(contributes['viewsContainers'], 'contributes.viewsContainers')).flatMap(([location, list]) =>
-    entries(list, `contributes.viewsContainers.${location}`, (item, path) => ({ id: stringAt(item['id'], `${path}.id`), location })),
+  const viewContainers = Object.entries(
+    recordAt(contributes['viewsContainers'], 'contributes.viewsContainers'),
+  ).flatMap(([location, list]) =>
+    entries(list, `contributes.viewsContainers.${location}`, (item, path) => ({
+      id: stringAt(item['id'], `${path}.id`),
+      location,
+    })),
   );
   const menuItems = Object.entries(recordAt(contributes['menus'], 'contributes.menus')).flatMap(([menu, list]) =>
     entries(list, `contributes.menus.${menu}`, (item, path) => ({
@@ -131,22 +142,31 @@ export function parseManifest(json: unknown): Manifest {
     publisher: stringAt(root['publisher'], 'publisher'),
     main: optionalString(root['main'], 'main'),
     vscodeEngine: stringAt(engines['vscode'], 'engines.vscode'),
-    activationEvents: arrayAt(root['activationEvents'], 'activationEvents').map((event, index) => stringAt(event, `activationEvents[${index}]`)),
+    activationEvents: arrayAt(root['activationEvents'], 'activationEvents').map((event, index) =>
+      stringAt(event, `activationEvents[${index}]`),
+    ),
     commands: entries(contributes['commands'], 'contributes.commands', (item, path) => ({
       command: stringAt(item['command'], `${path}.command`),
       title: stringAt(item['title'], `${path}.title`),
     })),
     views,
     viewContainers,
-    viewsWelcome: entries(contributes['viewsWelcome'], 'contributes.viewsWelcome', (item, path) => stringAt(item['view'], `${path}.view`)),
+    viewsWelcome: entries(contributes['viewsWelcome'], 'contributes.viewsWelcome', (item, path) =>
+      stringAt(item['view'], `${path}.view`),
+    ),
     menuItems,
-    submenus: entries(contributes['submenus'], 'contributes.submenus', (item, path) => stringAt(item['id'], `${path}.id`)),
+    submenus: entries(contributes['submenus'], 'contributes.submenus', (item, path) =>
+      stringAt(item['id'], `${path}.id`),
+    ),
     configuration: configurationProperties(contributes['configuration']),
   };
 }
 
 /** The smallest version a `^x.y.z` / `>=x.y.z` / `x.y.z` engine range admits, and whether the major is pinned. */
-export function parseEngineRange(range: string): { readonly minimum: readonly [number, number, number]; readonly sameMajor: boolean } {
+export function parseEngineRange(range: string): {
+  readonly minimum: readonly [number, number, number];
+  readonly sameMajor: boolean;
+} {
   const match = /^\s*(\^|>=)?\s*(\d+)\.(\d+)\.(\d+)/.exec(range);
   if (match === null) {
     throw new Error(`Unsupported engines.vscode range ${JSON.stringify(range)}`);
@@ -162,7 +182,10 @@ export function parseVersion(version: string): readonly [number, number, number]
   return [Number(match[1]), Number(match[2]), Number(match[3])];
 }
 
-export function compareVersions(left: readonly [number, number, number], right: readonly [number, number, number]): number {
+export function compareVersions(
+  left: readonly [number, number, number],
+  right: readonly [number, number, number],
+): number {
   for (let index = 0; index < 3; index++) {
     const difference = (left[index] ?? 0) - (right[index] ?? 0);
     if (difference !== 0) {

@@ -15,17 +15,30 @@ describe('the packaged extension (.vsix installed with --install-extension)', fu
   let emulator: LineEmulator;
 
   before(async function () {
-    if (!harnessAvailable()) this.skip();
+    if (!harnessAvailable()) {
+      this.skip();
+    }
     const callbackUrl = `http://localhost:${await freePort()}/callback`;
-    emulator = await startLineEmulator({ browserHost: 'line-emulator.localhost', autoApprove: true, channels: [{ ...CHANNEL, callbackUrls: [callbackUrl] }], users: [USER] });
+    emulator = await startLineEmulator({
+      browserHost: 'line-emulator.localhost',
+      autoApprove: true,
+      channels: [{ ...CHANNEL, callbackUrls: [callbackUrl] }],
+      users: [USER],
+    });
     const config = vscode.workspace.getConfiguration('lineLogin');
     await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
     await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
-    await vscode.commands.executeCommand('lineLogin.addChannel', { ...CHANNEL, callbackUrl, scopes: ['profile', 'openid'] });
+    await vscode.commands.executeCommand('lineLogin.addChannel', {
+      ...CHANNEL,
+      callbackUrl,
+      scopes: ['profile', 'openid'],
+    });
   });
 
   after(async () => {
-    if (!harnessAvailable()) return;
+    if (!harnessAvailable()) {
+      return;
+    }
     await closeTabs().catch(() => undefined);
     await emulator.close();
   });
@@ -34,7 +47,10 @@ describe('the packaged extension (.vsix installed with --install-extension)', fu
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, 'installed');
     assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
-    assert.ok(!extension.extensionPath.endsWith('/work/main') && extension.extensionPath.includes('extensions'), extension.extensionPath);
+    assert.ok(
+      !extension.extensionPath.endsWith('/work/main') && extension.extensionPath.includes('extensions'),
+      extension.extensionPath,
+    );
     assert.equal(extension.isActive, true);
     assert.equal(extension.exports, undefined, 'no test hooks outside test mode');
   });
@@ -45,20 +61,30 @@ describe('the packaged extension (.vsix installed with --install-extension)', fu
       assert.ok(commands.includes(command), command);
     }
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
-    const bundle = await vscode.workspace.fs.stat(vscode.Uri.joinPath(extension?.extensionUri ?? vscode.Uri.file('/'), 'l10n', 'bundle.l10n.ja.json'));
+    const bundle = await vscode.workspace.fs.stat(
+      vscode.Uri.joinPath(extension?.extensionUri ?? vscode.Uri.file('/'), 'l10n', 'bundle.l10n.ja.json'),
+    );
     assert.ok(bundle.size > 1000);
   });
 
   it('signs in through the browser, verifies and revokes', async () => {
-    const account = await vscode.commands.executeCommand<{ userId: string; hasIdToken: boolean }>('lineLogin.signIn', { channelId: CHANNEL.channelId });
+    const account = await vscode.commands.executeCommand<{ userId: string; hasIdToken: boolean }>('lineLogin.signIn', {
+      channelId: CHANNEL.channelId,
+    });
     assert.equal(account.userId, USER.userId);
     assert.equal(account.hasIdToken, true);
     const key = { channelId: CHANNEL.channelId, userId: USER.userId };
     const verification = await vscode.commands.executeCommand<{ clientId: string }>('lineLogin.verifyAccessToken', key);
     assert.equal(verification.clientId, CHANNEL.channelId);
-    const comparison = await vscode.commands.executeCommand<{ local: { ok: boolean }; server: { ok: boolean } }>('lineLogin.verifyIdToken', key);
+    const comparison = await vscode.commands.executeCommand<{ local: { ok: boolean }; server: { ok: boolean } }>(
+      'lineLogin.verifyIdToken',
+      key,
+    );
     assert.deepEqual([comparison.local.ok, comparison.server.ok], [true, true]);
-    assert.deepEqual(await vscode.commands.executeCommand('lineLogin.revokeAccessToken', { ...key, confirmed: true }), { revokedOnServer: true, deletedLocally: true });
+    assert.deepEqual(await vscode.commands.executeCommand('lineLogin.revokeAccessToken', { ...key, confirmed: true }), {
+      revokedOnServer: true,
+      deletedLocally: true,
+    });
     await vscode.commands.executeCommand('lineLogin.removeChannel', { channelId: CHANNEL.channelId, confirmed: true });
   });
 });

@@ -11,7 +11,11 @@ import type { TokenSet } from '../../src/core/types';
 import { freePort } from '../support/ports';
 
 const CHANNEL = { channelId: '1670000001', channelSecret: 'f0e1d2c3b4a5968778695a4b3c2d1e0f' };
-const USER = { userId: `U${'b'.repeat(32)}`, displayName: 'Suzuki Ichiro', pictureUrl: 'https://profile.line-scdn.net/ichiro' };
+const USER = {
+  userId: `U${'b'.repeat(32)}`,
+  displayName: 'Suzuki Ichiro',
+  pictureUrl: 'https://profile.line-scdn.net/ichiro',
+};
 const KEY: AccountKey = { channelId: CHANNEL.channelId, userId: USER.userId };
 
 let emulator: LineEmulator;
@@ -22,13 +26,18 @@ let accounts: LineAccounts;
 let now = Date.now();
 
 function makeAccounts(fetchOverride?: (input: string, init: RequestInit) => Promise<Response>): LineAccounts {
-  const api = new LineLoginClient({ endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl }, ...(fetchOverride ? { fetch: fetchOverride } : {}) });
+  const api = new LineLoginClient({
+    endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+    ...(fetchOverride ? { fetch: fetchOverride } : {}),
+  });
   return new LineAccounts({
     client: api,
     store,
     jwks: createLineJwks(emulator.apiBaseUrl),
     channelCredentials: (channelId) => {
-      if (channelId !== CHANNEL.channelId) return Promise.reject(new InputError('ERR_INVALID_CHANNEL', 'unknown channel'));
+      if (channelId !== CHANNEL.channelId) {
+        return Promise.reject(new InputError('ERR_INVALID_CHANNEL', 'unknown channel'));
+      }
       return Promise.resolve(CHANNEL);
     },
     now: () => now,
@@ -36,20 +45,29 @@ function makeAccounts(fetchOverride?: (input: string, init: RequestInit) => Prom
 }
 
 async function signIn(scopes = ['profile', 'openid']): Promise<TokenSet> {
-  const result = await signInWithLoopback({ channel: CHANNEL, callbackUrl, scopes }, { client, store, jwks: createLineJwks(emulator.apiBaseUrl), now: () => now }, {
-    openBrowser: async (url) => {
-      const location = (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
-      await (await fetch(location)).text();
-      return true;
+  const result = await signInWithLoopback(
+    { channel: CHANNEL, callbackUrl, scopes },
+    { client, store, jwks: createLineJwks(emulator.apiBaseUrl), now: () => now },
+    {
+      openBrowser: async (url) => {
+        const location = (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
+        await (await fetch(location)).text();
+        return true;
+      },
+      timeoutMs: 10_000,
     },
-    timeoutMs: 10_000,
-  });
+  );
   return result.tokenSet;
 }
 
 before(async () => {
   callbackUrl = `http://127.0.0.1:${await freePort()}/callback`;
-  emulator = await startLineEmulator({ channels: [{ ...CHANNEL, callbackUrls: [callbackUrl] }], users: [{ ...USER, friendOf: [] }], autoApprove: true, now: () => now });
+  emulator = await startLineEmulator({
+    channels: [{ ...CHANNEL, callbackUrls: [callbackUrl] }],
+    users: [{ ...USER, friendOf: [] }],
+    autoApprove: true,
+    now: () => now,
+  });
 });
 
 after(async () => {
@@ -60,7 +78,9 @@ beforeEach(() => {
   now = Date.now();
   emulator.clearFaults();
   store = new InMemoryTokenStore();
-  client = new LineLoginClient({ endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl } });
+  client = new LineLoginClient({
+    endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+  });
   accounts = makeAccounts();
 });
 
@@ -74,7 +94,11 @@ describe('refresh', () => {
     assert.equal(refreshed.idToken, original.idToken);
     assert.deepEqual(refreshed.idTokenClaims, original.idTokenClaims);
     assert.deepEqual(refreshed.profile, original.profile);
-    assert.equal(refreshed.refreshTokenExpiresAt, original.refreshTokenExpiresAt, 'refreshing does not extend the refresh token');
+    assert.equal(
+      refreshed.refreshTokenExpiresAt,
+      original.refreshTokenExpiresAt,
+      'refreshing does not extend the refresh token',
+    );
     assert.equal(refreshed.originalIssuedAt, original.originalIssuedAt);
     assert.equal(refreshed.accessTokenIssuedAt, now);
     assert.deepEqual(await store.get(KEY), refreshed);
@@ -84,7 +108,9 @@ describe('refresh', () => {
     const original = await signIn();
     const withoutRefreshToken = async (input: string, init: RequestInit): Promise<Response> => {
       const response = await fetch(input, init);
-      if (!input.endsWith('/oauth2/v2.1/token')) return response;
+      if (!input.endsWith('/oauth2/v2.1/token')) {
+        return response;
+      }
       const body = (await response.json()) as Record<string, unknown>;
       delete body.refresh_token;
       return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
@@ -96,7 +122,11 @@ describe('refresh', () => {
 
   test('a failed refresh keeps every stored token', async () => {
     const original = await signIn();
-    emulator.setFault('token', { kind: 'status', status: 500, body: '{"error":"server_error"}', contentType: 'application/json' }, 1);
+    emulator.setFault(
+      'token',
+      { kind: 'status', status: 500, body: '{"error":"server_error"}', contentType: 'application/json' },
+      1,
+    );
     await assert.rejects(accounts.refresh(KEY), { code: 'ERR_LINE_SERVER_ERROR' });
     emulator.setFault('token', { kind: 'malformedJson' }, 1);
     await assert.rejects(accounts.refresh(KEY), { code: 'ERR_LINE_MALFORMED_RESPONSE' });
@@ -129,7 +159,9 @@ describe('refresh', () => {
   });
 
   test('an unknown account is a coded error', async () => {
-    await assert.rejects(accounts.refresh({ channelId: CHANNEL.channelId, userId: 'Unobody' }), { code: 'ERR_ACCOUNT_NOT_FOUND' });
+    await assert.rejects(accounts.refresh({ channelId: CHANNEL.channelId, userId: 'Unobody' }), {
+      code: 'ERR_ACCOUNT_NOT_FOUND',
+    });
   });
 });
 
@@ -154,7 +186,7 @@ describe('revoke', () => {
 });
 
 describe('verify', () => {
-  test('access token: LINE\'s answer with the channel and lifetime checks', async () => {
+  test("access token: LINE's answer with the channel and lifetime checks", async () => {
     await signIn();
     const verification = await accounts.verifyAccessToken(KEY);
     assert.equal(verification.clientId, CHANNEL.channelId);

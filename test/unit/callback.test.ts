@@ -1,4 +1,3 @@
- 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthorizationError } from '../../src/core/errors';
@@ -77,15 +76,24 @@ describe('parseCallbackParams', () => {
   });
 
   test('returns friendship_status_changed as a boolean when present', () => {
-    assert.deepEqual(parseCallbackParams(params({ code: CODE, state: STATE, friendship_status_changed: 'true' }), STATE), {
-      code: CODE,
-      friendshipStatusChanged: true,
-    });
-    assert.deepEqual(parseCallbackParams(params({ code: CODE, state: STATE, friendship_status_changed: 'false' }), STATE), {
-      code: CODE,
-      friendshipStatusChanged: false,
-    });
-    const unknown = parseCallbackParams(params({ code: CODE, state: STATE, friendship_status_changed: 'maybe' }), STATE);
+    assert.deepEqual(
+      parseCallbackParams(params({ code: CODE, state: STATE, friendship_status_changed: 'true' }), STATE),
+      {
+        code: CODE,
+        friendshipStatusChanged: true,
+      },
+    );
+    assert.deepEqual(
+      parseCallbackParams(params({ code: CODE, state: STATE, friendship_status_changed: 'false' }), STATE),
+      {
+        code: CODE,
+        friendshipStatusChanged: false,
+      },
+    );
+    const unknown = parseCallbackParams(
+      params({ code: CODE, state: STATE, friendship_status_changed: 'maybe' }),
+      STATE,
+    );
     assert.equal('friendshipStatusChanged' in unknown, false);
   });
 
@@ -97,7 +105,10 @@ describe('parseCallbackParams', () => {
   test('wrong state (same or different length) → ERR_STATE_MISMATCH mentioning auto login, without values', () => {
     const sameLength = `${STATE.slice(0, -1)}${STATE.endsWith('1') ? '2' : '1'}`;
     for (const state of [sameLength, 'short', `${STATE}0`, STATE.toUpperCase()]) {
-      const error = expectAuthError(() => parseCallbackParams(params({ code: CODE, state }), STATE), 'ERR_STATE_MISMATCH');
+      const error = expectAuthError(
+        () => parseCallbackParams(params({ code: CODE, state }), STATE),
+        'ERR_STATE_MISMATCH',
+      );
       assert.match(error.message, /auto login/);
       assert.match(error.message, /disable_auto_login/);
       assert.ok(!error.message.includes(CODE));
@@ -118,7 +129,11 @@ describe('parseCallbackParams', () => {
   test('error=access_denied in any case → ERR_ACCESS_DENIED', () => {
     for (const value of ['access_denied', 'ACCESS_DENIED', 'Access_Denied']) {
       const error = expectAuthError(
-        () => parseCallbackParams(params({ error: value, error_description: 'The user has denied the approval', state: STATE }), STATE),
+        () =>
+          parseCallbackParams(
+            params({ error: value, error_description: 'The user has denied the approval', state: STATE }),
+            STATE,
+          ),
         'ERR_ACCESS_DENIED',
       );
       assert.equal(error.details.lineError, value);
@@ -128,7 +143,11 @@ describe('parseCallbackParams', () => {
 
   test('other errors → ERR_AUTHORIZE_FAILED carrying LINE error and description', () => {
     const error = expectAuthError(
-      () => parseCallbackParams(params({ error: 'INVALID_SCOPE', error_description: 'scope is invalid', state: STATE }), STATE),
+      () =>
+        parseCallbackParams(
+          params({ error: 'INVALID_SCOPE', error_description: 'scope is invalid', state: STATE }),
+          STATE,
+        ),
       'ERR_AUTHORIZE_FAILED',
     );
     assert.equal(error.details.lineError, 'INVALID_SCOPE');
@@ -137,22 +156,35 @@ describe('parseCallbackParams', () => {
   });
 
   test('an error takes precedence over a code', () => {
-    expectAuthError(() => parseCallbackParams(params({ error: 'SERVER_ERROR', code: CODE, state: STATE }), STATE), 'ERR_AUTHORIZE_FAILED');
+    expectAuthError(
+      () => parseCallbackParams(params({ error: 'SERVER_ERROR', code: CODE, state: STATE }), STATE),
+      'ERR_AUTHORIZE_FAILED',
+    );
   });
 
   test('an error without state is still reported (LINE documents state as optional there)', () => {
-    const error = expectAuthError(() => parseCallbackParams(params({ error: 'INVALID_REQUEST' }), STATE), 'ERR_AUTHORIZE_FAILED');
+    const error = expectAuthError(
+      () => parseCallbackParams(params({ error: 'INVALID_REQUEST' }), STATE),
+      'ERR_AUTHORIZE_FAILED',
+    );
     assert.equal(error.details.lineError, 'INVALID_REQUEST');
     assert.equal('lineErrorDescription' in error.details, false);
   });
 
   test('an error with a wrong state is not trusted → ERR_STATE_MISMATCH', () => {
-    expectAuthError(() => parseCallbackParams(params({ error: 'access_denied', state: 'forged' }), STATE), 'ERR_STATE_MISMATCH');
+    expectAuthError(
+      () => parseCallbackParams(params({ error: 'access_denied', state: 'forged' }), STATE),
+      'ERR_STATE_MISMATCH',
+    );
   });
 
   test('error_description is stripped of control characters and truncated', () => {
     const error = expectAuthError(
-      () => parseCallbackParams(params({ error: 'SERVER_ERROR', error_description: `line1\r\nline2${'x'.repeat(1000)}`, state: STATE }), STATE),
+      () =>
+        parseCallbackParams(
+          params({ error: 'SERVER_ERROR', error_description: `line1\r\nline2${'x'.repeat(1000)}`, state: STATE }),
+          STATE,
+        ),
       'ERR_AUTHORIZE_FAILED',
     );
     const description = error.details.lineErrorDescription ?? '';
@@ -168,21 +200,32 @@ describe('parseCallbackParams', () => {
 
 describe('parseRedirectedUrl', () => {
   test('accepts the pasted redirect, trimmed, with extra registered query params', () => {
-    assert.deepEqual(parseRedirectedUrl(`  ${CALLBACK}?code=${CODE}&state=${STATE}\n`, CALLBACK, STATE), { code: CODE });
+    assert.deepEqual(parseRedirectedUrl(`  ${CALLBACK}?code=${CODE}&state=${STATE}\n`, CALLBACK, STATE), {
+      code: CODE,
+    });
     assert.deepEqual(
-      parseRedirectedUrl(`http://localhost:33418/callback?env=dev&code=${CODE}&state=${STATE}`, 'http://localhost:33418/callback?env=dev', STATE),
+      parseRedirectedUrl(
+        `http://localhost:33418/callback?env=dev&code=${CODE}&state=${STATE}`,
+        'http://localhost:33418/callback?env=dev',
+        STATE,
+      ),
       { code: CODE },
     );
   });
 
   test('tolerates a URL copied without its scheme', () => {
-    assert.deepEqual(parseRedirectedUrl(`localhost:33418/callback?code=${CODE}&state=${STATE}`, CALLBACK, STATE), { code: CODE });
+    assert.deepEqual(parseRedirectedUrl(`localhost:33418/callback?code=${CODE}&state=${STATE}`, CALLBACK, STATE), {
+      code: CODE,
+    });
   });
 
   test('works for a non-loopback callback URL (nothing has to load there)', () => {
-    assert.deepEqual(parseRedirectedUrl(`https://example.com/cb?code=${CODE}&state=${STATE}`, 'https://example.com/cb', STATE), {
-      code: CODE,
-    });
+    assert.deepEqual(
+      parseRedirectedUrl(`https://example.com/cb?code=${CODE}&state=${STATE}`, 'https://example.com/cb', STATE),
+      {
+        code: CODE,
+      },
+    );
   });
 
   for (const [label, pasted] of [
@@ -204,13 +247,22 @@ describe('parseRedirectedUrl', () => {
   }
 
   test('still checks state and code', () => {
-    expectAuthError(() => parseRedirectedUrl(`${CALLBACK}?code=${CODE}&state=other`, CALLBACK, STATE), 'ERR_STATE_MISMATCH');
+    expectAuthError(
+      () => parseRedirectedUrl(`${CALLBACK}?code=${CODE}&state=other`, CALLBACK, STATE),
+      'ERR_STATE_MISMATCH',
+    );
     expectAuthError(() => parseRedirectedUrl(`${CALLBACK}?code=${CODE}`, CALLBACK, STATE), 'ERR_STATE_MISSING');
-    expectAuthError(() => parseRedirectedUrl(`${CALLBACK}?error=access_denied&state=${STATE}`, CALLBACK, STATE), 'ERR_ACCESS_DENIED');
+    expectAuthError(
+      () => parseRedirectedUrl(`${CALLBACK}?error=access_denied&state=${STATE}`, CALLBACK, STATE),
+      'ERR_ACCESS_DENIED',
+    );
   });
 
   test('an invalid callback URL → ERR_CALLBACK_URL_INVALID', () => {
-    expectAuthError(() => parseRedirectedUrl(`${CALLBACK}?code=${CODE}&state=${STATE}`, 'nope', STATE), 'ERR_CALLBACK_URL_INVALID');
+    expectAuthError(
+      () => parseRedirectedUrl(`${CALLBACK}?code=${CODE}&state=${STATE}`, 'nope', STATE),
+      'ERR_CALLBACK_URL_INVALID',
+    );
   });
 });
 
@@ -234,7 +286,14 @@ describe('renderResultPage', () => {
   });
 
   test('uses localized strings, escaped too', () => {
-    const html = renderResultPage({ ok: true }, { lang: 'ja', successTitle: 'LINE Login DevTools にサインインしました<>', successMessage: 'このタブを閉じて VS Code に戻ってください。' });
+    const html = renderResultPage(
+      { ok: true },
+      {
+        lang: 'ja',
+        successTitle: 'LINE Login DevTools にサインインしました<>',
+        successMessage: 'このタブを閉じて VS Code に戻ってください。',
+      },
+    );
     assert.match(html, /<html lang="ja">/);
     assert.match(html, /サインインしました&lt;&gt;/);
     assert.match(html, /このタブを閉じて/);

@@ -5,7 +5,13 @@ import { request as httpRequest } from 'node:http';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
 import { startLineEmulator } from '../../emulator/lineEmulator';
-import type { EmulatorChannel, EmulatorUser, IssuedTokens, LineEmulator, LineEmulatorOptions } from '../../emulator/lineEmulator';
+import type {
+  EmulatorChannel,
+  EmulatorUser,
+  IssuedTokens,
+  LineEmulator,
+  LineEmulatorOptions,
+} from '../../emulator/lineEmulator';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers.
@@ -83,7 +89,11 @@ function authorizeUrl(emulator: LineEmulator, params: Record<string, string | un
   return `${emulator.authorizeBaseUrl}/oauth2/v2.1/authorize?${query.toString()}`;
 }
 
-async function authorize(emulator: LineEmulator, params: Record<string, string | undefined> = {}, headers: Record<string, string> = {}): Promise<Response> {
+async function authorize(
+  emulator: LineEmulator,
+  params: Record<string, string | undefined> = {},
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(authorizeUrl(emulator, params), { redirect: 'manual', headers });
 }
 
@@ -102,7 +112,11 @@ async function getCode(emulator: LineEmulator, params: Record<string, string | u
   return code;
 }
 
-async function postForm(url: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+async function postForm(
+  url: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+): Promise<Response> {
   return fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -111,7 +125,12 @@ async function postForm(url: string, fields: Record<string, string>, headers: Re
   });
 }
 
-async function exchange(emulator: LineEmulator, code: string, extra: Record<string, string> = {}, channel: EmulatorChannel = WEB): Promise<Response> {
+async function exchange(
+  emulator: LineEmulator,
+  code: string,
+  extra: Record<string, string> = {},
+  channel: EmulatorChannel = WEB,
+): Promise<Response> {
   return postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
     grant_type: 'authorization_code',
     code,
@@ -126,14 +145,22 @@ async function json<T>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-async function login(emulator: LineEmulator, params: Record<string, string | undefined> = {}, channel: EmulatorChannel = WEB): Promise<IssuedTokens> {
+async function login(
+  emulator: LineEmulator,
+  params: Record<string, string | undefined> = {},
+  channel: EmulatorChannel = WEB,
+): Promise<IssuedTokens> {
   const code = await getCode(emulator, { client_id: channel.channelId, ...params });
   const response = await exchange(emulator, code, {}, channel);
   assert.equal(response.status, 200);
   return json<IssuedTokens>(response);
 }
 
-async function refresh(emulator: LineEmulator, refreshToken: string, extra: Record<string, string> = {}): Promise<Response> {
+async function refresh(
+  emulator: LineEmulator,
+  refreshToken: string,
+  extra: Record<string, string> = {},
+): Promise<Response> {
   return postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
     grant_type: 'refresh_token',
     refresh_token: refreshToken,
@@ -147,7 +174,12 @@ async function verifyAccessToken(emulator: LineEmulator, accessToken: string): P
   return fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(accessToken)}`);
 }
 
-async function assertOAuthError(response: Response, status: number, error: string, description?: string): Promise<void> {
+async function assertOAuthError(
+  response: Response,
+  status: number,
+  error: string,
+  description?: string,
+): Promise<void> {
   assert.equal(response.status, status);
   const body = await json<{ error: string; error_description: string }>(response);
   assert.equal(body.error, error);
@@ -188,12 +220,20 @@ describe('LINE emulator: authorize', () => {
   });
 
   test('an unregistered redirect_uri gets LINE’s 400 page and no redirect', async () => {
-    for (const redirectUri of [`${CALLBACK}/`, 'http://127.0.0.1:33419/callback', 'http://evil.example/callback', `${CALLBACK}#x`]) {
+    for (const redirectUri of [
+      `${CALLBACK}/`,
+      'http://127.0.0.1:33419/callback',
+      'http://evil.example/callback',
+      `${CALLBACK}#x`,
+    ]) {
       const response = await authorize(emulator, { redirect_uri: redirectUri });
       assert.equal(response.status, 400, redirectUri);
       assert.equal(response.headers.get('location'), null);
       assert.match(response.headers.get('content-type') ?? '', /^text\/html/);
-      assert.match(await response.text(), /Invalid redirect_uri value\. Check if it is registered in a LINE developers site\./);
+      assert.match(
+        await response.text(),
+        /Invalid redirect_uri value\. Check if it is registered in a LINE developers site\./,
+      );
     }
   });
 
@@ -236,7 +276,10 @@ describe('LINE emulator: authorize', () => {
       const target = location(response);
       assert.equal(target.searchParams.get('error'), error);
       assert.ok((target.searchParams.get('error_description') ?? '').length > 0);
-      assert.equal(target.searchParams.get('state'), params['state'] === undefined && 'state' in params ? null : 'keep-me');
+      assert.equal(
+        target.searchParams.get('state'),
+        params['state'] === undefined && 'state' in params ? null : 'keep-me',
+      );
       assert.equal(target.searchParams.has('code'), false);
     });
   }
@@ -269,7 +312,10 @@ describe('LINE emulator: consent page', () => {
     await emulator.close();
   });
 
-  async function consentPage(params: Record<string, string | undefined> = {}, headers: Record<string, string> = {}): Promise<{ response: Response; html: string; pending: string }> {
+  async function consentPage(
+    params: Record<string, string | undefined> = {},
+    headers: Record<string, string> = {},
+  ): Promise<{ response: Response; html: string; pending: string }> {
     const response = await authorize(emulator, params, headers);
     assert.equal(response.status, 200);
     const html = await response.text();
@@ -278,13 +324,23 @@ describe('LINE emulator: consent page', () => {
     return { response, html, pending };
   }
 
-  async function submit(pending: string, fields: Record<string, string>, headers: Record<string, string> = {}): Promise<Response> {
+  async function submit(
+    pending: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return postForm(`${emulator.authorizeBaseUrl}/oauth2/v2.1/authorize/consent`, { pending, ...fields }, headers);
   }
 
   test('is plain escaped HTML under a strict CSP, with the channel, scopes and a user picker', async () => {
     const { challenge } = pkce();
-    const { response, html } = await consentPage({ scope: 'profile openid email', state: 'state-value-123', nonce: 'nonce-value-456', code_challenge: challenge, code_challenge_method: 'S256' });
+    const { response, html } = await consentPage({
+      scope: 'profile openid email',
+      state: 'state-value-123',
+      nonce: 'nonce-value-456',
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     assert.match(response.headers.get('content-type') ?? '', /^text\/html; charset=utf-8/);
     const csp = response.headers.get('content-security-policy') ?? '';
     assert.match(csp, /default-src 'none'/);
@@ -356,7 +412,9 @@ describe('LINE emulator: consent page', () => {
     const target = location(await submit(pending, { user: BOB.userId, action: 'allow', add_friend: 'true' }));
     assert.equal(target.searchParams.get('friendship_status_changed'), 'true');
     const tokens = await json<IssuedTokens>(await exchange(emulator, target.searchParams.get('code') ?? ''));
-    const friendship = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const friendship = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     assert.deepEqual(await friendship.json(), { friendFlag: true });
   });
 
@@ -372,7 +430,9 @@ describe('LINE emulator: consent page', () => {
     const silent = location(await authorize(emulator, { prompt: 'none' }, { cookie }));
     assert.ok(silent.searchParams.get('code') !== null);
 
-    const widerScope = location(await authorize(emulator, { prompt: 'none', scope: 'profile openid email' }, { cookie }));
+    const widerScope = location(
+      await authorize(emulator, { prompt: 'none', scope: 'profile openid email' }, { cookie }),
+    );
     assert.equal(widerScope.searchParams.get('error'), 'INTERACTION_REQUIRED');
 
     // Like LINE's SSO: consent already given → straight back, unless the app forces the screen.
@@ -408,14 +468,24 @@ describe('LINE emulator: token endpoint', () => {
     assert.equal(response.headers.get('cache-control'), 'no-store');
     assert.match(response.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
     const body = await json<IssuedTokens>(response);
-    assert.deepEqual(Object.keys(body), ['access_token', 'expires_in', 'id_token', 'refresh_token', 'scope', 'token_type']);
+    assert.deepEqual(Object.keys(body), [
+      'access_token',
+      'expires_in',
+      'id_token',
+      'refresh_token',
+      'scope',
+      'token_type',
+    ]);
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 2592000);
     assert.equal(body.scope, 'profile openid', 'LINE never lists email in scope');
     assert.match(body.access_token, /\+/);
     assert.match(body.access_token, /\//);
 
-    const { payload, protectedHeader } = await jwtVerify(body.id_token ?? '', hs256Key(WEB), { algorithms: ['HS256'], currentDate: new Date(time.now()) });
+    const { payload, protectedHeader } = await jwtVerify(body.id_token ?? '', hs256Key(WEB), {
+      algorithms: ['HS256'],
+      currentDate: new Date(time.now()),
+    });
     assert.equal(protectedHeader.kid, undefined);
     assert.equal(payload.iss, emulator.authorizeBaseUrl);
     assert.equal(payload.sub, ALICE.userId);
@@ -437,7 +507,8 @@ describe('LINE emulator: token endpoint', () => {
     assert.equal(profileOnly.scope, 'profile');
 
     const openidOnly = await login(emulator, { scope: 'openid' });
-    const claims = (await jwtVerify(openidOnly.id_token ?? '', hs256Key(WEB), { currentDate: new Date(time.now()) })).payload;
+    const claims = (await jwtVerify(openidOnly.id_token ?? '', hs256Key(WEB), { currentDate: new Date(time.now()) }))
+      .payload;
     assert.equal(claims['auth_time'], undefined);
     assert.equal(claims['nonce'], undefined);
     assert.equal(claims['name'], undefined, 'name needs the profile scope');
@@ -449,7 +520,10 @@ describe('LINE emulator: token endpoint', () => {
     const header = decodeProtectedHeader(tokens.id_token ?? '');
     assert.equal(header.alg, 'ES256');
     assert.equal(header.kid, jwks.keys[0]?.kid);
-    const { payload } = await jwtVerify(tokens.id_token ?? '', createLocalJWKSet(jwks), { algorithms: ['ES256'], currentDate: new Date(time.now()) });
+    const { payload } = await jwtVerify(tokens.id_token ?? '', createLocalJWKSet(jwks), {
+      algorithms: ['ES256'],
+      currentDate: new Date(time.now()),
+    });
     assert.equal(payload.aud, NATIVE.channelId);
   });
 
@@ -458,7 +532,12 @@ describe('LINE emulator: token endpoint', () => {
     const first = await json<IssuedTokens>(await exchange(emulator, code));
     assert.equal((await verifyAccessToken(emulator, first.access_token)).status, 200);
     await assertOAuthError(await exchange(emulator, code), 400, 'invalid_grant');
-    await assertOAuthError(await verifyAccessToken(emulator, first.access_token), 400, 'invalid_request', 'access token invalid');
+    await assertOAuthError(
+      await verifyAccessToken(emulator, first.access_token),
+      400,
+      'invalid_request',
+      'access token invalid',
+    );
     await assertOAuthError(await refresh(emulator, first.refresh_token), 400, 'invalid_grant', 'invalid refresh token');
   });
 
@@ -474,13 +553,28 @@ describe('LINE emulator: token endpoint', () => {
 
   test('redirect_uri must repeat the authorize one exactly', async () => {
     const code = await getCode(emulator);
-    await assertOAuthError(await exchange(emulator, code, { redirect_uri: `${CALLBACK}/` }), 400, 'invalid_grant', 'redirect_uri does not match');
+    await assertOAuthError(
+      await exchange(emulator, code, { redirect_uri: `${CALLBACK}/` }),
+      400,
+      'invalid_grant',
+      'redirect_uri does not match',
+    );
   });
 
   test('a wrong or missing client_secret is invalid_client', async () => {
     const code = await getCode(emulator);
-    await assertOAuthError(await exchange(emulator, code, { client_secret: 'wrong' }), 400, 'invalid_client', 'invalid client_secret');
-    const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, { grant_type: 'authorization_code', code, redirect_uri: CALLBACK, client_id: WEB.channelId });
+    await assertOAuthError(
+      await exchange(emulator, code, { client_secret: 'wrong' }),
+      400,
+      'invalid_client',
+      'invalid client_secret',
+    );
+    const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      client_id: WEB.channelId,
+    });
     await assertOAuthError(withoutSecret, 400, 'invalid_client', 'invalid client_secret');
     assert.equal((await exchange(emulator, code)).status, 200, 'failed client authentication does not burn the code');
   });
@@ -494,19 +588,46 @@ describe('LINE emulator: token endpoint', () => {
     const { verifier, challenge } = pkce();
     const params = { code_challenge: challenge, code_challenge_method: 'S256' };
 
-    await assertOAuthError(await exchange(emulator, await getCode(emulator, params)), 400, 'invalid_grant', 'invalid code_verifier');
-    await assertOAuthError(await exchange(emulator, await getCode(emulator, params), { code_verifier: pkce().verifier }), 400, 'invalid_grant', 'invalid code_verifier');
-    await assertOAuthError(await exchange(emulator, await getCode(emulator, params), { code_verifier: 'short' }), 400, 'invalid_grant', 'invalid code_verifier');
+    await assertOAuthError(
+      await exchange(emulator, await getCode(emulator, params)),
+      400,
+      'invalid_grant',
+      'invalid code_verifier',
+    );
+    await assertOAuthError(
+      await exchange(emulator, await getCode(emulator, params), { code_verifier: pkce().verifier }),
+      400,
+      'invalid_grant',
+      'invalid code_verifier',
+    );
+    await assertOAuthError(
+      await exchange(emulator, await getCode(emulator, params), { code_verifier: 'short' }),
+      400,
+      'invalid_grant',
+      'invalid code_verifier',
+    );
     assert.equal((await exchange(emulator, await getCode(emulator, params), { code_verifier: verifier })).status, 200);
   });
 
   test('the body must be form-encoded, without repeated fields, with a known grant_type', async () => {
     const url = `${emulator.apiBaseUrl}/oauth2/v2.1/token`;
-    const asJson = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'authorization_code' }) });
+    const asJson = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'authorization_code' }),
+    });
     await assertOAuthError(asJson, 400, 'invalid_request');
-    const repeated = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'grant_type=refresh_token&grant_type=refresh_token' });
+    const repeated = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=refresh_token&grant_type=refresh_token',
+    });
     await assertOAuthError(repeated, 400, 'invalid_request');
-    await assertOAuthError(await postForm(url, { grant_type: 'password', client_id: WEB.channelId }), 400, 'unsupported_grant_type');
+    await assertOAuthError(
+      await postForm(url, { grant_type: 'password', client_id: WEB.channelId }),
+      400,
+      'unsupported_grant_type',
+    );
   });
 
   test('requests records what the client sent, secrets included (for assertions)', async () => {
@@ -541,15 +662,29 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     time.advance(1000);
     const response = await verifyAccessToken(emulator, tokens.access_token);
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { scope: 'openid profile', client_id: WEB.channelId, expires_in: 2592000 - 1 });
+    assert.deepEqual(await response.json(), {
+      scope: 'openid profile',
+      client_id: WEB.channelId,
+      expires_in: 2592000 - 1,
+    });
     // Unencoded, `+` arrives as a space: the token is then unknown, as at LINE.
-    await assertOAuthError(await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${tokens.access_token}`), 400, 'invalid_request', 'access token invalid');
+    await assertOAuthError(
+      await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${tokens.access_token}`),
+      400,
+      'invalid_request',
+      'access token invalid',
+    );
   });
 
   test('verify says expired after 30 days', async () => {
     const tokens = await login(emulator);
     time.advance(30 * DAY);
-    await assertOAuthError(await verifyAccessToken(emulator, tokens.access_token), 400, 'invalid_request', 'access token expired');
+    await assertOAuthError(
+      await verifyAccessToken(emulator, tokens.access_token),
+      400,
+      'invalid_request',
+      'access token expired',
+    );
   });
 
   test('refresh returns a new access and refresh token, no id_token, and kills the old pair', async () => {
@@ -564,8 +699,18 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 2592000);
 
-    await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant', 'invalid refresh token');
-    await assertOAuthError(await verifyAccessToken(emulator, tokens.access_token), 400, 'invalid_request', 'access token invalid');
+    await assertOAuthError(
+      await refresh(emulator, tokens.refresh_token),
+      400,
+      'invalid_grant',
+      'invalid refresh token',
+    );
+    await assertOAuthError(
+      await verifyAccessToken(emulator, tokens.access_token),
+      400,
+      'invalid_request',
+      'access token invalid',
+    );
     assert.equal((await verifyAccessToken(emulator, body.access_token)).status, 200);
   });
 
@@ -578,29 +723,55 @@ describe('LINE emulator: refresh, verify, revoke', () => {
       tokens = await json<IssuedTokens>(response);
     }
     time.advance(DAY);
-    await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant', 'invalid refresh token');
+    await assertOAuthError(
+      await refresh(emulator, tokens.refresh_token),
+      400,
+      'invalid_grant',
+      'invalid refresh token',
+    );
   });
 
   test('refresh checks client_secret when it is sent, and accepts it left out', async () => {
     const tokens = await login(emulator);
-    await assertOAuthError(await refresh(emulator, tokens.refresh_token, { client_secret: 'nope' }), 400, 'invalid_client');
-    const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, { grant_type: 'refresh_token', refresh_token: tokens.refresh_token, client_id: WEB.channelId });
+    await assertOAuthError(
+      await refresh(emulator, tokens.refresh_token, { client_secret: 'nope' }),
+      400,
+      'invalid_client',
+    );
+    const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.refresh_token,
+      client_id: WEB.channelId,
+    });
     assert.equal(withoutSecret.status, 200);
   });
 
   test('revoke answers 200 with an empty body and ends the access and refresh token', async () => {
     const tokens = await login(emulator);
-    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, { access_token: tokens.access_token, client_id: WEB.channelId, client_secret: WEB.channelSecret });
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, {
+      access_token: tokens.access_token,
+      client_id: WEB.channelId,
+      client_secret: WEB.channelSecret,
+    });
     assert.equal(response.status, 200);
     assert.equal(response.headers.get('content-length'), '0');
     assert.equal(await response.text(), '');
     assert.match(response.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
-    await assertOAuthError(await verifyAccessToken(emulator, tokens.access_token), 400, 'invalid_request', 'access token invalid');
+    await assertOAuthError(
+      await verifyAccessToken(emulator, tokens.access_token),
+      400,
+      'invalid_request',
+      'access token invalid',
+    );
     await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant');
   });
 
   test('revoke of an unknown token is the same empty 200', async () => {
-    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, { access_token: 'never-issued', client_id: WEB.channelId, client_secret: WEB.channelSecret });
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, {
+      access_token: 'never-issued',
+      client_id: WEB.channelId,
+      client_secret: WEB.channelSecret,
+    });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), '');
   });
@@ -622,7 +793,12 @@ describe('LINE emulator: POST /oauth2/v2.1/verify (ID token)', () => {
 
   test('answers the payload for a valid token, checking nonce and user_id when sent', async () => {
     const tokens = await login(emulator, { nonce: 'nonce-1' });
-    const response = await verifyIdToken({ id_token: tokens.id_token ?? '', client_id: WEB.channelId, nonce: 'nonce-1', user_id: ALICE.userId });
+    const response = await verifyIdToken({
+      id_token: tokens.id_token ?? '',
+      client_id: WEB.channelId,
+      nonce: 'nonce-1',
+      user_id: ALICE.userId,
+    });
     assert.equal(response.status, 200);
     const payload = await json<Record<string, unknown>>(response);
     assert.equal(payload['iss'], emulator.authorizeBaseUrl);
@@ -653,7 +829,12 @@ describe('LINE emulator: POST /oauth2/v2.1/verify (ID token)', () => {
       await assertOAuthError(await verifyIdToken(fields), 400, 'invalid_request', description);
     }
     time.advance(3600 * 1000);
-    await assertOAuthError(await verifyIdToken({ id_token: idToken, client_id: WEB.channelId }), 400, 'invalid_request', 'IdToken expired.');
+    await assertOAuthError(
+      await verifyIdToken({ id_token: idToken, client_id: WEB.channelId }),
+      400,
+      'invalid_request',
+      'IdToken expired.',
+    );
   });
 
   test('ES256 tokens verify by kid; after a rotation the JWKS holds only the new key', async () => {
@@ -671,19 +852,29 @@ describe('LINE emulator: POST /oauth2/v2.1/verify (ID token)', () => {
     const newKid = await emulator.rotateSigningKey();
     assert.notEqual(newKid, oldKey.kid);
     const after = await json<JSONWebKeySet>(await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/certs`));
-    assert.deepEqual(after.keys.map((key) => key.kid), [newKid]);
+    assert.deepEqual(
+      after.keys.map((key) => key.kid),
+      [newKid],
+    );
 
     const newToken = await emulator.signIdToken(NATIVE.channelId, { sub: ALICE.userId });
     assert.equal(decodeProtectedHeader(newToken).kid, newKid);
     await jwtVerify(newToken, createLocalJWKSet(after), { currentDate: new Date(time.now()) });
     await assert.rejects(jwtVerify(oldToken, createLocalJWKSet(after), { currentDate: new Date(time.now()) }));
     assert.equal((await verifyIdToken({ id_token: newToken, client_id: NATIVE.channelId })).status, 200);
-    assert.equal((await verifyIdToken({ id_token: oldToken, client_id: NATIVE.channelId })).status, 200, 'grace period for the previous key');
+    assert.equal(
+      (await verifyIdToken({ id_token: oldToken, client_id: NATIVE.channelId })).status,
+      200,
+      'grace period for the previous key',
+    );
   });
 
   test('signIdToken: claims override the defaults, undefined removes one', async () => {
     const token = await emulator.signIdToken(WEB.channelId, { sub: BOB.userId, amr: undefined, exp: 1 });
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+    const claims = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as Record<
+      string,
+      unknown
+    >;
     assert.equal(claims['sub'], BOB.userId);
     assert.equal(claims['exp'], 1);
     assert.equal('amr' in claims, false);
@@ -691,9 +882,18 @@ describe('LINE emulator: POST /oauth2/v2.1/verify (ID token)', () => {
   });
 
   test('issueTokensDirectly skips the browser', async () => {
-    const tokens = await emulator.issueTokensDirectly(NATIVE.channelId, BOB.userId, ['openid', 'profile'], 'direct-nonce');
+    const tokens = await emulator.issueTokensDirectly(
+      NATIVE.channelId,
+      BOB.userId,
+      ['openid', 'profile'],
+      'direct-nonce',
+    );
     assert.equal(tokens.scope, 'openid profile');
-    const response = await verifyIdToken({ id_token: tokens.id_token ?? '', client_id: NATIVE.channelId, nonce: 'direct-nonce' });
+    const response = await verifyIdToken({
+      id_token: tokens.id_token ?? '',
+      client_id: NATIVE.channelId,
+      nonce: 'direct-nonce',
+    });
     assert.equal(response.status, 200);
     const withoutOpenid = await emulator.issueTokensDirectly(WEB.channelId, BOB.userId, ['profile']);
     assert.equal(withoutOpenid.id_token, undefined);
@@ -716,7 +916,11 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
   }
 
   async function channelToken(channel: EmulatorChannel = WEB, secret = channel.channelSecret): Promise<Response> {
-    return postForm(`${emulator.apiBaseUrl}/oauth2/v3/token`, { grant_type: 'client_credentials', client_id: channel.channelId, client_secret: secret });
+    return postForm(`${emulator.apiBaseUrl}/oauth2/v3/token`, {
+      grant_type: 'client_credentials',
+      client_id: channel.channelId,
+      client_secret: secret,
+    });
   }
 
   async function deauthorize(channelAccessToken: string, body: unknown): Promise<Response> {
@@ -730,16 +934,32 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
   test('userinfo (GET and POST), profile and friendship answer LINE’s shapes', async () => {
     const tokens = await login(emulator, { scope: 'profile openid' });
     for (const method of ['GET', 'POST']) {
-      const userinfo = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/userinfo`, { method, headers: bearer(tokens.access_token) });
-      assert.deepEqual(await userinfo.json(), { sub: ALICE.userId, name: ALICE.displayName, picture: ALICE.pictureUrl });
+      const userinfo = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/userinfo`, {
+        method,
+        headers: bearer(tokens.access_token),
+      });
+      assert.deepEqual(await userinfo.json(), {
+        sub: ALICE.userId,
+        name: ALICE.displayName,
+        picture: ALICE.pictureUrl,
+      });
     }
     const profile = await fetch(`${emulator.apiBaseUrl}/v2/profile`, { headers: bearer(tokens.access_token) });
-    assert.deepEqual(await profile.json(), { userId: ALICE.userId, displayName: ALICE.displayName, pictureUrl: ALICE.pictureUrl, statusMessage: ALICE.statusMessage });
-    const friendship = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, { headers: bearer(tokens.access_token) });
+    assert.deepEqual(await profile.json(), {
+      userId: ALICE.userId,
+      displayName: ALICE.displayName,
+      pictureUrl: ALICE.pictureUrl,
+      statusMessage: ALICE.statusMessage,
+    });
+    const friendship = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, {
+      headers: bearer(tokens.access_token),
+    });
     assert.deepEqual(await friendship.json(), { friendFlag: true });
 
     const nativeTokens = await login(emulator, {}, NATIVE);
-    const notFriend = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, { headers: bearer(nativeTokens.access_token) });
+    const notFriend = await fetch(`${emulator.apiBaseUrl}/friendship/v1/status`, {
+      headers: bearer(nativeTokens.access_token),
+    });
     assert.deepEqual(await notFriend.json(), { friendFlag: false });
   });
 
@@ -754,12 +974,17 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
     assert.match(unknown.headers.get('www-authenticate') ?? '', /invalid_token/);
 
     const profileOnly = await login(emulator, { scope: 'profile' });
-    const forbidden = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/userinfo`, { headers: bearer(profileOnly.access_token) });
+    const forbidden = await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/userinfo`, {
+      headers: bearer(profileOnly.access_token),
+    });
     assert.equal(forbidden.status, 403);
     assert.equal(typeof (await json<{ message: unknown }>(forbidden)).message, 'string');
 
     const openidOnly = await login(emulator, { scope: 'openid' });
-    assert.equal((await fetch(`${emulator.apiBaseUrl}/v2/profile`, { headers: bearer(openidOnly.access_token) })).status, 403);
+    assert.equal(
+      (await fetch(`${emulator.apiBaseUrl}/v2/profile`, { headers: bearer(openidOnly.access_token) })).status,
+      403,
+    );
 
     time.advance(30 * DAY);
     const expired = await fetch(`${emulator.apiBaseUrl}/v2/profile`, { headers: bearer(profileOnly.access_token) });
@@ -786,7 +1011,12 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
     assert.equal(response.status, 204);
     assert.equal(await response.text(), '');
     for (const tokens of [first, second]) {
-      await assertOAuthError(await verifyAccessToken(emulator, tokens.access_token), 400, 'invalid_request', 'access token invalid');
+      await assertOAuthError(
+        await verifyAccessToken(emulator, tokens.access_token),
+        400,
+        'invalid_request',
+        'access token invalid',
+      );
       await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant');
     }
     assert.equal((await verifyAccessToken(emulator, other.access_token)).status, 200, 'other channels are untouched');
@@ -810,7 +1040,11 @@ describe('LINE emulator: user endpoints, channel token, deauthorize', () => {
     assert.equal(typeof (await json<{ message: unknown }>(badChannelToken)).message, 'string');
 
     time.advance(15 * 60 * 1000);
-    assert.equal((await deauthorize(channelAccessToken, { userAccessToken: tokens.access_token })).status, 401, 'the channel token lives 15 minutes');
+    assert.equal(
+      (await deauthorize(channelAccessToken, { userAccessToken: tokens.access_token })).status,
+      401,
+      'the channel token lives 15 minutes',
+    );
   });
 });
 
@@ -825,7 +1059,9 @@ describe('LINE emulator: discovery, routing, faults', () => {
   });
 
   test('the discovery document mirrors LINE’s, with this server’s URLs', async () => {
-    const doc = await json<Record<string, unknown>>(await fetch(`${emulator.authorizeBaseUrl}/.well-known/openid-configuration`));
+    const doc = await json<Record<string, unknown>>(
+      await fetch(`${emulator.authorizeBaseUrl}/.well-known/openid-configuration`),
+    );
     assert.equal(doc['issuer'], emulator.authorizeBaseUrl);
     assert.equal(doc['authorization_endpoint'], `${emulator.authorizeBaseUrl}/oauth2/v2.1/authorize`);
     assert.equal(doc['token_endpoint'], `${emulator.apiBaseUrl}/oauth2/v2.1/token`);
@@ -851,7 +1087,10 @@ describe('LINE emulator: discovery, routing, faults', () => {
   });
 
   test('an oversized body is 413 {message}', async () => {
-    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, { grant_type: 'authorization_code', code: 'x'.repeat(100_000) });
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+      grant_type: 'authorization_code',
+      code: 'x'.repeat(100_000),
+    });
     assert.equal(response.status, 413);
     assert.equal(typeof (await json<{ message: unknown }>(response)).message, 'string');
     assert.match(response.headers.get('x-line-request-id') ?? '', /^[0-9a-f]{32}$/);
@@ -867,10 +1106,18 @@ describe('LINE emulator: discovery, routing, faults', () => {
 
   test('a foreign Host header is refused (DNS rebinding)', async () => {
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const req = httpRequest({ host: '127.0.0.1', port: emulator.port, path: '/oauth2/v2.1/certs', headers: { host: `attacker.example:${emulator.port}` } }, (res) => {
-        res.resume();
-        resolve(res.statusCode);
-      });
+      const req = httpRequest(
+        {
+          host: '127.0.0.1',
+          port: emulator.port,
+          path: '/oauth2/v2.1/certs',
+          headers: { host: `attacker.example:${emulator.port}` },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode);
+        },
+      );
       req.on('error', reject);
       req.end();
     });
@@ -920,7 +1167,10 @@ describe('LINE emulator: discovery, routing, faults', () => {
 
   test('emptyBody fault: the status with nothing in the body', async () => {
     emulator.setFault('revoke', { kind: 'emptyBody', status: 500 }, 1);
-    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, { access_token: 'x', client_id: WEB.channelId });
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, {
+      access_token: 'x',
+      client_id: WEB.channelId,
+    });
     assert.equal(response.status, 500);
     assert.equal(await response.text(), '');
   });
@@ -963,7 +1213,15 @@ describe('LINE emulator: discovery, routing, faults', () => {
     await exchange(emulator, code, { code_verifier: verifier });
     assert.ok(logLines.length >= 4);
     const all = logLines.join('\n');
-    for (const secret of [code, verifier, tokens.access_token, tokens.refresh_token, tokens.id_token ?? '', WEB.channelSecret, encodeURIComponent(tokens.access_token)]) {
+    for (const secret of [
+      code,
+      verifier,
+      tokens.access_token,
+      tokens.refresh_token,
+      tokens.id_token ?? '',
+      WEB.channelSecret,
+      encodeURIComponent(tokens.access_token),
+    ]) {
       assert.equal(all.includes(secret), false);
     }
     assert.match(all, /GET \/oauth2\/v2\.1\/verify 200/);
@@ -979,7 +1237,12 @@ describe('LINE emulator: lifecycle and options', () => {
   });
 
   test('browserHost shapes authorizeBaseUrl (the issuer); apiBaseUrl stays on the bind address', async () => {
-    const emulator = await startLineEmulator({ browserHost: 'line-emulator.localhost', channels: [WEB], users: [ALICE], autoApprove: true });
+    const emulator = await startLineEmulator({
+      browserHost: 'line-emulator.localhost',
+      channels: [WEB],
+      users: [ALICE],
+      autoApprove: true,
+    });
     try {
       assert.equal(emulator.apiBaseUrl, `http://127.0.0.1:${emulator.port}`);
       assert.equal(emulator.authorizeBaseUrl, `http://line-emulator.localhost:${emulator.port}`);

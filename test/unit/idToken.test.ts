@@ -1,4 +1,3 @@
- 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -47,13 +46,20 @@ function lineClaims(overrides: Record<string, unknown> = {}): JWTPayload {
     email: 'taro.line@example.com',
   };
   for (const [claim, value] of Object.entries(overrides)) {
-    if (value === undefined) Reflect.deleteProperty(claims, claim);
-    else claims[claim] = value;
+    if (value === undefined) {
+      Reflect.deleteProperty(claims, claim);
+    } else {
+      claims[claim] = value;
+    }
   }
   return claims;
 }
 
-function signHs256(claims: JWTPayload, secret: string | Uint8Array = CHANNEL_SECRET, header: Record<string, unknown> = {}): Promise<string> {
+function signHs256(
+  claims: JWTPayload,
+  secret: string | Uint8Array = CHANNEL_SECRET,
+  header: Record<string, unknown> = {},
+): Promise<string> {
   const key = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret;
   return new SignJWT(claims).setProtectedHeader({ typ: 'JWT', ...header, alg: 'HS256' }).sign(key);
 }
@@ -152,7 +158,11 @@ before(async () => {
 
 after(async () => {
   server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 });
 
 function hsOptions(overrides: Partial<IdTokenVerificationOptions> = {}): IdTokenVerificationOptions {
@@ -213,10 +223,15 @@ describe('verifyIdToken: signatures and algorithms', () => {
     const key = await ecKey('tamper');
     const { base } = tenant('tamper', [key.publicJwk]);
     const token = tamper(await signEs256(lineClaims(), key), lineClaims({ name: 'Mallory' }));
-    await expectIdTokenError(verifyIdToken(token, esOptions(createLineJwks(base))), 'ERR_ID_TOKEN_SIGNATURE_INVALID', token, (error) => {
-      assert.deepEqual(error.details, { alg: 'ES256', kid: 'tamper' });
-      assert.match(error.message, /not issued by LINE|altered/);
-    });
+    await expectIdTokenError(
+      verifyIdToken(token, esOptions(createLineJwks(base))),
+      'ERR_ID_TOKEN_SIGNATURE_INVALID',
+      token,
+      (error) => {
+        assert.deepEqual(error.details, { alg: 'ES256', kid: 'tamper' });
+        assert.match(error.message, /not issued by LINE|altered/);
+      },
+    );
   });
 
   test('rejects alg "none" whatever key sources are given', async () => {
@@ -238,7 +253,9 @@ describe('verifyIdToken: signatures and algorithms', () => {
       assert.equal(error.details.alg, 'RS256');
       assert.match(error.message, /only with HS256 \(web login\) or ES256/);
     });
-    const hs384 = await new SignJWT(lineClaims()).setProtectedHeader({ alg: 'HS384' }).sign(new TextEncoder().encode(CHANNEL_SECRET.repeat(2)));
+    const hs384 = await new SignJWT(lineClaims())
+      .setProtectedHeader({ alg: 'HS384' })
+      .sign(new TextEncoder().encode(CHANNEL_SECRET.repeat(2)));
     await expectIdTokenError(verifyIdToken(hs384, hsOptions()), 'ERR_ID_TOKEN_ALG_NOT_ALLOWED', hs384);
   });
 
@@ -254,9 +271,14 @@ describe('verifyIdToken: signatures and algorithms', () => {
     const key = await ecKey('only');
     const { base, state } = tenant('only-one-source', [key.publicJwk]);
     const hs = await signHs256(lineClaims());
-    await expectIdTokenError(verifyIdToken(hs, esOptions(createLineJwks(base))), 'ERR_ID_TOKEN_ALG_NOT_ALLOWED', hs, (error) => {
-      assert.match(error.message, /channel secret/);
-    });
+    await expectIdTokenError(
+      verifyIdToken(hs, esOptions(createLineJwks(base))),
+      'ERR_ID_TOKEN_ALG_NOT_ALLOWED',
+      hs,
+      (error) => {
+        assert.match(error.message, /channel secret/);
+      },
+    );
     const es = await signEs256(lineClaims(), key);
     await expectIdTokenError(verifyIdToken(es, hsOptions()), 'ERR_ID_TOKEN_ALG_NOT_ALLOWED', es, (error) => {
       assert.match(error.message, /public keys/);
@@ -276,7 +298,11 @@ describe('verifyIdToken: signatures and algorithms', () => {
     ];
     for (const forged of forgeries) {
       // Only the JWKS is trusted: HS256 is not even an allowed algorithm.
-      await expectIdTokenError(verifyIdToken(forged, esOptions(createLineJwks(base))), 'ERR_ID_TOKEN_ALG_NOT_ALLOWED', forged);
+      await expectIdTokenError(
+        verifyIdToken(forged, esOptions(createLineJwks(base))),
+        'ERR_ID_TOKEN_ALG_NOT_ALLOWED',
+        forged,
+      );
       // Both trusted: HS256 is checked against the channel secret only, never against a JWKS key.
       await expectIdTokenError(
         verifyIdToken(forged, hsOptions({ jwks: createLineJwks(base) })),
@@ -300,7 +326,11 @@ describe('verifyIdToken: signatures and algorithms', () => {
       `${header ?? ''}.${payload ?? ''}.sig.extra.parts`,
     ];
     for (const token of cases) {
-      await expectIdTokenError(verifyIdToken(token, hsOptions()), 'ERR_ID_TOKEN_MALFORMED', token || 'unused-placeholder');
+      await expectIdTokenError(
+        verifyIdToken(token, hsOptions()),
+        'ERR_ID_TOKEN_MALFORMED',
+        token || 'unused-placeholder',
+      );
     }
   });
 
@@ -321,12 +351,16 @@ describe('verifyIdToken: claims', () => {
     });
   });
 
-  test('accepts an emulator issuer when configured, and rejects LINE\'s then', async () => {
+  test("accepts an emulator issuer when configured, and rejects LINE's then", async () => {
     const emulatorIssuer = 'http://127.0.0.1:5500';
     const emulated = await signHs256(lineClaims({ iss: emulatorIssuer }));
     assert.equal((await verifyIdToken(emulated, hsOptions({ issuer: emulatorIssuer }))).claims.iss, emulatorIssuer);
     const real = await signHs256(lineClaims());
-    await expectIdTokenError(verifyIdToken(real, hsOptions({ issuer: emulatorIssuer })), 'ERR_ID_TOKEN_ISSUER_INVALID', real);
+    await expectIdTokenError(
+      verifyIdToken(real, hsOptions({ issuer: emulatorIssuer })),
+      'ERR_ID_TOKEN_ISSUER_INVALID',
+      real,
+    );
   });
 
   test('rejects a missing issuer', async () => {
@@ -355,12 +389,20 @@ describe('verifyIdToken: claims', () => {
     assert.equal(DEFAULT_CLOCK_TOLERANCE_SECONDS, 60);
     const exp = NOW_S + 3600;
     const token = await signHs256(lineClaims({ exp }));
-    const at = (seconds: number): (() => Date) => () => new Date(seconds * 1000);
+    const at =
+      (seconds: number): (() => Date) =>
+      () =>
+        new Date(seconds * 1000);
     await verifyIdToken(token, hsOptions({ now: at(exp + 59) }));
-    await expectIdTokenError(verifyIdToken(token, hsOptions({ now: at(exp + 61) })), 'ERR_ID_TOKEN_EXPIRED', token, (error) => {
-      assert.ok(error.message.includes(new Date(exp * 1000).toISOString().replace('.000Z', 'Z')), error.message);
-      assert.equal(error.details.claim, 'exp');
-    });
+    await expectIdTokenError(
+      verifyIdToken(token, hsOptions({ now: at(exp + 61) })),
+      'ERR_ID_TOKEN_EXPIRED',
+      token,
+      (error) => {
+        assert.ok(error.message.includes(new Date(exp * 1000).toISOString().replace('.000Z', 'Z')), error.message);
+        assert.equal(error.details.claim, 'exp');
+      },
+    );
     await expectIdTokenError(
       verifyIdToken(token, hsOptions({ now: at(exp), clockToleranceSeconds: 0 })),
       'ERR_ID_TOKEN_EXPIRED',
@@ -390,13 +432,23 @@ describe('verifyIdToken: claims', () => {
 
   test('nonce: missing or wrong is rejected when one was sent; right or unchecked passes', async () => {
     const missing = await signHs256(lineClaims({ nonce: undefined }));
-    await expectIdTokenError(verifyIdToken(missing, hsOptions({ nonce: NONCE })), 'ERR_ID_TOKEN_NONCE_INVALID', missing, (error) => {
-      assert.match(error.message, /has no nonce/);
-    });
+    await expectIdTokenError(
+      verifyIdToken(missing, hsOptions({ nonce: NONCE })),
+      'ERR_ID_TOKEN_NONCE_INVALID',
+      missing,
+      (error) => {
+        assert.match(error.message, /has no nonce/);
+      },
+    );
     const wrong = await signHs256(lineClaims({ nonce: 'nonce-from-another-attempt' }));
-    await expectIdTokenError(verifyIdToken(wrong, hsOptions({ nonce: NONCE })), 'ERR_ID_TOKEN_NONCE_INVALID', wrong, (error) => {
-      assert.ok(!error.message.includes(NONCE) && !error.message.includes('nonce-from-another-attempt'));
-    });
+    await expectIdTokenError(
+      verifyIdToken(wrong, hsOptions({ nonce: NONCE })),
+      'ERR_ID_TOKEN_NONCE_INVALID',
+      wrong,
+      (error) => {
+        assert.ok(!error.message.includes(NONCE) && !error.message.includes('nonce-from-another-attempt'));
+      },
+    );
     const prefix = await signHs256(lineClaims({ nonce: NONCE.slice(0, -1) }));
     await expectIdTokenError(verifyIdToken(prefix, hsOptions({ nonce: NONCE })), 'ERR_ID_TOKEN_NONCE_INVALID', prefix);
     const right = await signHs256(lineClaims());
@@ -407,14 +459,24 @@ describe('verifyIdToken: claims', () => {
 
   test('maxAge: auth_time must be present and recent enough', async () => {
     const none = await signHs256(lineClaims());
-    await expectIdTokenError(verifyIdToken(none, hsOptions({ maxAge: 600 })), 'ERR_ID_TOKEN_AUTH_TIME_MISSING', none, (error) => {
-      assert.equal(error.details.claim, 'auth_time');
-      assert.match(error.message, /max_age=600/);
-    });
+    await expectIdTokenError(
+      verifyIdToken(none, hsOptions({ maxAge: 600 })),
+      'ERR_ID_TOKEN_AUTH_TIME_MISSING',
+      none,
+      (error) => {
+        assert.equal(error.details.claim, 'auth_time');
+        assert.match(error.message, /max_age=600/);
+      },
+    );
     const old = await signHs256(lineClaims({ auth_time: NOW_S - 3600 }));
-    await expectIdTokenError(verifyIdToken(old, hsOptions({ maxAge: 600 })), 'ERR_ID_TOKEN_CLAIM_INVALID', old, (error) => {
-      assert.equal(error.details.claim, 'auth_time');
-    });
+    await expectIdTokenError(
+      verifyIdToken(old, hsOptions({ maxAge: 600 })),
+      'ERR_ID_TOKEN_CLAIM_INVALID',
+      old,
+      (error) => {
+        assert.equal(error.details.claim, 'auth_time');
+      },
+    );
     const recent = await signHs256(lineClaims({ auth_time: NOW_S - 300 }));
     assert.equal((await verifyIdToken(recent, hsOptions({ maxAge: 600 }))).claims.auth_time, NOW_S - 300);
     // Just past max_age but within the clock tolerance.
@@ -465,7 +527,10 @@ describe('verifyIdToken: claims', () => {
 
   test('checks run in the documented order', async () => {
     // Signature before claims.
-    const forged = await signHs256(lineClaims({ iss: 'https://evil.example', exp: NOW_S - 9999 }), 'wrong-secret-wrong-secret-wrong!');
+    const forged = await signHs256(
+      lineClaims({ iss: 'https://evil.example', exp: NOW_S - 9999 }),
+      'wrong-secret-wrong-secret-wrong!',
+    );
     await expectIdTokenError(verifyIdToken(forged, hsOptions()), 'ERR_ID_TOKEN_SIGNATURE_INVALID', forged);
     // iss before aud before exp.
     const all = await signHs256(lineClaims({ iss: 'https://evil.example', aud: 'x', exp: NOW_S - 9999 }));
@@ -476,11 +541,23 @@ describe('verifyIdToken: claims', () => {
     const expIat = await signHs256(lineClaims({ exp: NOW_S - 9999, iat: NOW_S + 9999 }));
     await expectIdTokenError(verifyIdToken(expIat, hsOptions()), 'ERR_ID_TOKEN_EXPIRED', expIat);
     const iatNonce = await signHs256(lineClaims({ iat: NOW_S + 9999, nonce: 'other' }));
-    await expectIdTokenError(verifyIdToken(iatNonce, hsOptions({ nonce: NONCE })), 'ERR_ID_TOKEN_IAT_INVALID', iatNonce);
+    await expectIdTokenError(
+      verifyIdToken(iatNonce, hsOptions({ nonce: NONCE })),
+      'ERR_ID_TOKEN_IAT_INVALID',
+      iatNonce,
+    );
     const nonceAuth = await signHs256(lineClaims({ nonce: 'other' }));
-    await expectIdTokenError(verifyIdToken(nonceAuth, hsOptions({ nonce: NONCE, maxAge: 60 })), 'ERR_ID_TOKEN_NONCE_INVALID', nonceAuth);
+    await expectIdTokenError(
+      verifyIdToken(nonceAuth, hsOptions({ nonce: NONCE, maxAge: 60 })),
+      'ERR_ID_TOKEN_NONCE_INVALID',
+      nonceAuth,
+    );
     const authSub = await signHs256(lineClaims({ sub: '' }));
-    await expectIdTokenError(verifyIdToken(authSub, hsOptions({ maxAge: 60 })), 'ERR_ID_TOKEN_AUTH_TIME_MISSING', authSub);
+    await expectIdTokenError(
+      verifyIdToken(authSub, hsOptions({ maxAge: 60 })),
+      'ERR_ID_TOKEN_AUTH_TIME_MISSING',
+      authSub,
+    );
     const subAmr = await signHs256(lineClaims({ sub: '', amr: 'pwd' }));
     await expectIdTokenError(verifyIdToken(subAmr, hsOptions()), 'ERR_ID_TOKEN_CLAIM_INVALID', subAmr, (error) => {
       assert.equal(error.details.claim, 'sub');
@@ -550,7 +627,11 @@ describe('verifyIdToken: LINE JWKS', () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      closed.close(() => {
+        resolve();
+      }),
+    );
     const down = createLineJwks(`http://127.0.0.1:${closedPort}`);
     await expectIdTokenError(verifyIdToken(token, esOptions(down)), 'ERR_ID_TOKEN_JWKS_UNAVAILABLE', token, (error) => {
       assert.ok(error.message.includes(down.url), error.message);
@@ -559,19 +640,35 @@ describe('verifyIdToken: LINE JWKS', () => {
 
     for (const mode of ['html', 'status500', 'notJwks'] as const) {
       const { base, state } = tenant(`unavailable-${mode}`, [key.publicJwk], mode);
-      await expectIdTokenError(verifyIdToken(token, esOptions(createLineJwks(base))), 'ERR_ID_TOKEN_JWKS_UNAVAILABLE', token, (error) => {
-        if (mode === 'html') assert.match(error.message, /JSON/);
-        if (mode === 'status500') assert.match(error.message, /200 OK/);
-        if (mode === 'notJwks') assert.match(error.message, /not a JSON Web Key Set/);
-      });
+      await expectIdTokenError(
+        verifyIdToken(token, esOptions(createLineJwks(base))),
+        'ERR_ID_TOKEN_JWKS_UNAVAILABLE',
+        token,
+        (error) => {
+          if (mode === 'html') {
+            assert.match(error.message, /JSON/);
+          }
+          if (mode === 'status500') {
+            assert.match(error.message, /200 OK/);
+          }
+          if (mode === 'notJwks') {
+            assert.match(error.message, /not a JSON Web Key Set/);
+          }
+        },
+      );
       assert.equal(state.fetches, 1, mode);
     }
 
     const { base } = tenant('unavailable-hang', [key.publicJwk], 'hang');
     const started = Date.now();
-    await expectIdTokenError(verifyIdToken(token, esOptions(createLineJwks(base, { timeoutMs: 200 }))), 'ERR_ID_TOKEN_JWKS_UNAVAILABLE', token, (error) => {
-      assert.match(error.message, /no answer within 200 ms/);
-    });
+    await expectIdTokenError(
+      verifyIdToken(token, esOptions(createLineJwks(base, { timeoutMs: 200 }))),
+      'ERR_ID_TOKEN_JWKS_UNAVAILABLE',
+      token,
+      (error) => {
+        assert.match(error.message, /no answer within 200 ms/);
+      },
+    );
     assert.ok(Date.now() - started < 3000);
   });
 
@@ -580,14 +677,18 @@ describe('verifyIdToken: LINE JWKS', () => {
     const requested: string[] = [];
     const fakeFetch: typeof fetch = (input) => {
       requested.push(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      return Promise.resolve(new Response(JSON.stringify({ keys: [key.publicJwk] }), { headers: { 'content-type': 'application/json' } }));
+      return Promise.resolve(
+        new Response(JSON.stringify({ keys: [key.publicJwk] }), { headers: { 'content-type': 'application/json' } }),
+      );
     };
     const jwks = createLineJwks('https://api.line.me/', { fetch: fakeFetch });
     assert.equal(jwks.url, 'https://api.line.me/oauth2/v2.1/certs');
     await verifyIdToken(await signEs256(lineClaims(), key), esOptions(jwks));
     assert.deepEqual(requested, ['https://api.line.me/oauth2/v2.1/certs']);
 
-    const failing = createLineJwks('https://api.line.me', { fetch: () => Promise.reject(new TypeError('fetch failed')) });
+    const failing = createLineJwks('https://api.line.me', {
+      fetch: () => Promise.reject(new TypeError('fetch failed')),
+    });
     const token = await signEs256(lineClaims(), key);
     await expectIdTokenError(verifyIdToken(token, esOptions(failing)), 'ERR_ID_TOKEN_JWKS_UNAVAILABLE', token);
   });

@@ -1,11 +1,16 @@
- 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { CompactEncrypt, SignJWT, UnsecuredJWT, base64url, generateSecret } from 'jose';
 
 import { InputError } from '../../src/core/errors';
-import { CLAIM_EXPLANATIONS, CLAIM_EXPLANATION_KEYS, decodeJwt, explainClaims, type ClaimExplanationKey } from '../../src/core/jwtExplain';
+import {
+  CLAIM_EXPLANATIONS,
+  CLAIM_EXPLANATION_KEYS,
+  decodeJwt,
+  explainClaims,
+  type ClaimExplanationKey,
+} from '../../src/core/jwtExplain';
 
 const NOW = new Date('2024-06-01T12:00:00Z');
 const NOW_S = NOW.getTime() / 1000;
@@ -18,7 +23,9 @@ function assertInvalidJwt(input: string, message: RegExp): void {
       assert.equal(error.code, 'ERR_INVALID_JWT');
       assert.equal(error.field, 'token');
       assert.match(error.message, message);
-      if (input.length >= 8) assert.ok(!error.message.includes(input.trim()), 'the input is not echoed');
+      if (input.length >= 8) {
+        assert.ok(!error.message.includes(input.trim()), 'the input is not echoed');
+      }
       return true;
     },
   );
@@ -48,7 +55,10 @@ describe('decodeJwt', () => {
   });
 
   test('an opaque token with no dots is recognised as not a JWT', () => {
-    assertInvalidJwt('Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0', /looks like an opaque token, such as a LINE refresh token or access token, which is not a JWT/);
+    assertInvalidJwt(
+      'Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0',
+      /looks like an opaque token, such as a LINE refresh token or access token, which is not a JWT/,
+    );
   });
 
   test('a JWE is named as such', async () => {
@@ -90,7 +100,7 @@ describe('explainClaims', () => {
     zzz: { nested: true },
   };
 
-  test('lists LINE\'s claims in the documented order, then unknown claims in their own order', () => {
+  test("lists LINE's claims in the documented order, then unknown claims in their own order", () => {
     const explained = explainClaims(claims, NOW);
     assert.deepEqual(
       explained.map((entry) => entry.claim),
@@ -132,14 +142,31 @@ describe('explainClaims', () => {
 
   test('every explanation key has an English text, and localized texts replace them', () => {
     assert.deepEqual([...CLAIM_EXPLANATION_KEYS].sort(), Object.keys(CLAIM_EXPLANATIONS).sort());
-    for (const key of ['iss', 'sub', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'amr', 'name', 'picture', 'email', 'unknown'] as const) {
+    for (const key of [
+      'iss',
+      'sub',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'amr',
+      'name',
+      'picture',
+      'email',
+      'unknown',
+    ] as const) {
       assert.ok(CLAIM_EXPLANATION_KEYS.includes(key), key);
     }
     for (const method of ['pwd', 'lineautologin', 'lineqr', 'linesso', 'mfa']) {
       assert.ok(CLAIM_EXPLANATION_KEYS.includes(`amr.${method}` as ClaimExplanationKey), method);
     }
     const texts: Partial<Record<ClaimExplanationKey, string>> = { iss: '発行者', 'amr.lineqr': 'QRコード' };
-    const explained = explainClaims({ iss: 'https://access.line.me', sub: 'U1', amr: ['lineqr'], exp: NOW_S + 300 }, NOW, { texts, locale: 'ja' });
+    const explained = explainClaims(
+      { iss: 'https://access.line.me', sub: 'U1', amr: ['lineqr'], exp: NOW_S + 300 },
+      NOW,
+      { texts, locale: 'ja' },
+    );
     assert.equal(explained[0]?.explanation, '発行者');
     assert.equal(explained[1]?.explanation, CLAIM_EXPLANATIONS.sub, 'missing keys fall back to English');
     assert.equal(explained[2]?.display, '2024-06-01T12:05:00Z (5 分後)');

@@ -11,13 +11,25 @@ import { createPkcePair } from '../../src/core/pkce';
 const CHANNEL = { channelId: '1650000001', channelSecret: 'a3f1c9e2b7d84f0e9c1a2b3c4d5e6f70' };
 const OTHER_CHANNEL = { channelId: '1650000002', channelSecret: 'b4e2d0f3c8e95a1fad2b3c4d5e6f7081' };
 const CALLBACK = 'http://localhost:33418/callback';
-const USER = { userId: `U${'1'.repeat(32)}`, displayName: 'Sato Hanako', pictureUrl: 'https://profile.line-scdn.net/demo', statusMessage: 'Hello', email: 'hanako@example.com' };
+const USER = {
+  userId: `U${'1'.repeat(32)}`,
+  displayName: 'Sato Hanako',
+  pictureUrl: 'https://profile.line-scdn.net/demo',
+  statusMessage: 'Hello',
+  email: 'hanako@example.com',
+};
 
 let emulator: LineEmulator;
 let now = Date.now();
 const log: LineRequestLogEntry[] = [];
 
-function client(options: { timeoutMs?: number; apiBaseUrl?: string; fetch?: (input: string, init: RequestInit) => Promise<Response> } = {}): LineLoginClient {
+function client(
+  options: {
+    timeoutMs?: number;
+    apiBaseUrl?: string;
+    fetch?: (input: string, init: RequestInit) => Promise<Response>;
+  } = {},
+): LineLoginClient {
   return new LineLoginClient({
     endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: options.apiBaseUrl ?? emulator.apiBaseUrl },
     onRequest: (entry) => log.push(entry),
@@ -39,7 +51,14 @@ async function authorize(url: string): Promise<string> {
 async function signIn(scopes: string[] = ['profile', 'openid', 'email'], channel = CHANNEL) {
   const pkce = createPkcePair();
   const code = await authorize(
-    client().buildAuthorizeUrl({ channelId: channel.channelId, redirectUri: CALLBACK, state: 'state123', scopes, nonce: 'nonce123', codeChallenge: pkce.codeChallenge }),
+    client().buildAuthorizeUrl({
+      channelId: channel.channelId,
+      redirectUri: CALLBACK,
+      state: 'state123',
+      scopes,
+      nonce: 'nonce123',
+      codeChallenge: pkce.codeChallenge,
+    }),
   );
   return client().issueTokens({ channel, code, redirectUri: CALLBACK, codeVerifier: pkce.codeVerifier });
 }
@@ -78,7 +97,15 @@ describe('buildAuthorizeUrl', () => {
         scopes: ['profile', 'openid'],
         nonce: 'n1',
         codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
-        options: { prompt: 'consent', botPrompt: 'aggressive', uiLocales: ['ja', 'en-US'], maxAge: 3600, initialAmrDisplay: 'lineqr', switchAmr: false, disableAutoLogin: true },
+        options: {
+          prompt: 'consent',
+          botPrompt: 'aggressive',
+          uiLocales: ['ja', 'en-US'],
+          maxAge: 3600,
+          initialAmrDisplay: 'lineqr',
+          switchAmr: false,
+          disableAutoLogin: true,
+        },
       }),
     );
     assert.equal(url.origin + url.pathname, 'https://access.line.me/oauth2/v2.1/authorize');
@@ -102,22 +129,64 @@ describe('buildAuthorizeUrl', () => {
   });
 
   test('omits options that were not chosen', () => {
-    const url = new URL(buildAuthorizeUrl('https://access.line.me', { channelId: '1', redirectUri: CALLBACK, state: 's', scopes: ['profile'], codeChallenge: 'c' }));
-    for (const name of ['nonce', 'prompt', 'max_age', 'ui_locales', 'bot_prompt', 'initial_amr_display', 'switch_amr', 'disable_auto_login']) {
+    const url = new URL(
+      buildAuthorizeUrl('https://access.line.me', {
+        channelId: '1',
+        redirectUri: CALLBACK,
+        state: 's',
+        scopes: ['profile'],
+        codeChallenge: 'c',
+      }),
+    );
+    for (const name of [
+      'nonce',
+      'prompt',
+      'max_age',
+      'ui_locales',
+      'bot_prompt',
+      'initial_amr_display',
+      'switch_amr',
+      'disable_auto_login',
+    ]) {
       assert.equal(url.searchParams.has(name), false, name);
     }
   });
 
   test('rejects scopes and options LINE would reject, with the field named', () => {
-    assert.throws(() => { validateScopes(['email']); }, { code: 'ERR_INVALID_INPUT', field: 'scopes' });
-    assert.throws(() => { validateScopes(['profile', 'email']); }, /email scope needs the openid/);
-    assert.throws(() => { validateScopes(['profile', 'friends']); }, /Unknown scope "friends"/);
     assert.throws(
-      () => buildAuthorizeUrl('https://access.line.me', { channelId: '1', redirectUri: CALLBACK, state: 's', scopes: ['profile'], codeChallenge: 'c', options: { maxAge: -1 } }),
+      () => {
+        validateScopes(['email']);
+      },
+      { code: 'ERR_INVALID_INPUT', field: 'scopes' },
+    );
+    assert.throws(() => {
+      validateScopes(['profile', 'email']);
+    }, /email scope needs the openid/);
+    assert.throws(() => {
+      validateScopes(['profile', 'friends']);
+    }, /Unknown scope "friends"/);
+    assert.throws(
+      () =>
+        buildAuthorizeUrl('https://access.line.me', {
+          channelId: '1',
+          redirectUri: CALLBACK,
+          state: 's',
+          scopes: ['profile'],
+          codeChallenge: 'c',
+          options: { maxAge: -1 },
+        }),
       { code: 'ERR_INVALID_INPUT', field: 'maxAge' },
     );
     assert.throws(
-      () => buildAuthorizeUrl('https://access.line.me', { channelId: '1', redirectUri: CALLBACK, state: 's', scopes: ['profile'], codeChallenge: 'c', options: { uiLocales: ['ja jp'] } }),
+      () =>
+        buildAuthorizeUrl('https://access.line.me', {
+          channelId: '1',
+          redirectUri: CALLBACK,
+          state: 's',
+          scopes: ['profile'],
+          codeChallenge: 'c',
+          options: { uiLocales: ['ja jp'] },
+        }),
       { code: 'ERR_INVALID_INPUT', field: 'uiLocales' },
     );
   });
@@ -144,9 +213,17 @@ describe('issue tokens (authorization_code + PKCE)', () => {
     assert.deepEqual(tokens.scope, ['profile']);
   });
 
-  test('a used code is invalid_grant, and the error carries LINE\'s words and request ID but no secret', async () => {
+  test("a used code is invalid_grant, and the error carries LINE's words and request ID but no secret", async () => {
     const pkce = createPkcePair();
-    const code = await authorize(client().buildAuthorizeUrl({ channelId: CHANNEL.channelId, redirectUri: CALLBACK, state: 's1', scopes: ['profile'], codeChallenge: pkce.codeChallenge }));
+    const code = await authorize(
+      client().buildAuthorizeUrl({
+        channelId: CHANNEL.channelId,
+        redirectUri: CALLBACK,
+        state: 's1',
+        scopes: ['profile'],
+        codeChallenge: pkce.codeChallenge,
+      }),
+    );
     await client().issueTokens({ channel: CHANNEL, code, redirectUri: CALLBACK, codeVerifier: pkce.codeVerifier });
     const error: unknown = await client()
       .issueTokens({ channel: CHANNEL, code, redirectUri: CALLBACK, codeVerifier: pkce.codeVerifier })
@@ -162,15 +239,40 @@ describe('issue tokens (authorization_code + PKCE)', () => {
 
   test('a wrong verifier, a different redirect_uri and a wrong secret are each rejected', async () => {
     const pkce = createPkcePair();
-    const authorizeUrl = (): string => client().buildAuthorizeUrl({ channelId: CHANNEL.channelId, redirectUri: CALLBACK, state: 's', scopes: ['profile'], codeChallenge: pkce.codeChallenge });
+    const authorizeUrl = (): string =>
+      client().buildAuthorizeUrl({
+        channelId: CHANNEL.channelId,
+        redirectUri: CALLBACK,
+        state: 's',
+        scopes: ['profile'],
+        codeChallenge: pkce.codeChallenge,
+      });
     const wrongVerifier = createPkcePair().codeVerifier;
-    await assert.rejects(client().issueTokens({ channel: CHANNEL, code: await authorize(authorizeUrl()), redirectUri: CALLBACK, codeVerifier: wrongVerifier }), { code: 'ERR_LINE_INVALID_GRANT' });
     await assert.rejects(
-      client().issueTokens({ channel: CHANNEL, code: await authorize(authorizeUrl()), redirectUri: 'http://localhost:33418/other', codeVerifier: pkce.codeVerifier }),
+      client().issueTokens({
+        channel: CHANNEL,
+        code: await authorize(authorizeUrl()),
+        redirectUri: CALLBACK,
+        codeVerifier: wrongVerifier,
+      }),
+      { code: 'ERR_LINE_INVALID_GRANT' },
+    );
+    await assert.rejects(
+      client().issueTokens({
+        channel: CHANNEL,
+        code: await authorize(authorizeUrl()),
+        redirectUri: 'http://localhost:33418/other',
+        codeVerifier: pkce.codeVerifier,
+      }),
       { code: 'ERR_LINE_INVALID_GRANT' },
     );
     const error: unknown = await client()
-      .issueTokens({ channel: { ...CHANNEL, channelSecret: 'wrong-secret-0000' }, code: await authorize(authorizeUrl()), redirectUri: CALLBACK, codeVerifier: pkce.codeVerifier })
+      .issueTokens({
+        channel: { ...CHANNEL, channelSecret: 'wrong-secret-0000' },
+        code: await authorize(authorizeUrl()),
+        redirectUri: CALLBACK,
+        codeVerifier: pkce.codeVerifier,
+      })
       .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.equal(error.code, 'ERR_LINE_INVALID_CLIENT');
@@ -186,7 +288,9 @@ describe('refresh', () => {
     assert.notEqual(refreshed.accessToken, first.accessToken);
     assert.equal(refreshed.idToken, undefined);
     assert.ok(refreshed.refreshToken);
-    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: first.refreshToken }), { code: 'ERR_LINE_INVALID_GRANT' });
+    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: first.refreshToken }), {
+      code: 'ERR_LINE_INVALID_GRANT',
+    });
   });
 
   test('a refresh token past 90 days after the original sign-in is invalid_grant', async () => {
@@ -195,7 +299,9 @@ describe('refresh', () => {
     const saved = now;
     now += 91 * 24 * 3600 * 1000;
     try {
-      const error: unknown = await client().refreshAccessToken({ channel: CHANNEL, refreshToken: tokens.refreshToken }).catch((caught: unknown) => caught);
+      const error: unknown = await client()
+        .refreshAccessToken({ channel: CHANNEL, refreshToken: tokens.refreshToken })
+        .catch((caught: unknown) => caught);
       assert.ok(error instanceof LineApiError);
       assert.equal(error.code, 'ERR_LINE_INVALID_GRANT');
       assert.equal(error.details.lineErrorDescription, 'invalid refresh token');
@@ -218,7 +324,9 @@ describe('verify access token', () => {
 
   test('a token of another channel fails the client_id check (LINE security checklist)', async () => {
     const tokens = await signIn(['profile'], OTHER_CHANNEL);
-    await assert.rejects(client().checkAccessToken(tokens.accessToken, CHANNEL.channelId), { code: 'ERR_ACCESS_TOKEN_CHANNEL_MISMATCH' });
+    await assert.rejects(client().checkAccessToken(tokens.accessToken, CHANNEL.channelId), {
+      code: 'ERR_ACCESS_TOKEN_CHANNEL_MISMATCH',
+    });
   });
 
   test('an expired token is reported as such by LINE', async () => {
@@ -226,7 +334,9 @@ describe('verify access token', () => {
     const saved = now;
     now += 31 * 24 * 3600 * 1000;
     try {
-      const error: unknown = await client().verifyAccessToken(tokens.accessToken).catch((caught: unknown) => caught);
+      const error: unknown = await client()
+        .verifyAccessToken(tokens.accessToken)
+        .catch((caught: unknown) => caught);
       assert.ok(error instanceof LineApiError);
       assert.equal(error.code, 'ERR_LINE_ACCESS_TOKEN_INVALID');
       assert.equal(error.details.lineErrorDescription, 'access token expired');
@@ -247,14 +357,16 @@ describe('verify access token', () => {
 });
 
 describe('revoke', () => {
-  test('resolves on LINE\'s empty 200 and really invalidates the token and its refresh token', async () => {
+  test("resolves on LINE's empty 200 and really invalidates the token and its refresh token", async () => {
     const tokens = await signIn(['profile']);
     assert.ok(tokens.refreshToken);
     await client().revokeAccessToken({ channel: CHANNEL, accessToken: tokens.accessToken });
     const request = emulator.requests.filter((r) => r.endpoint === 'revoke').at(-1);
-    assert.equal(request?.form.access_token, tokens.accessToken, 'LINE\'s field name is access_token');
+    assert.equal(request?.form.access_token, tokens.accessToken, "LINE's field name is access_token");
     await assert.rejects(client().verifyAccessToken(tokens.accessToken), { code: 'ERR_LINE_ACCESS_TOKEN_INVALID' });
-    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: tokens.refreshToken }), { code: 'ERR_LINE_INVALID_GRANT' });
+    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: tokens.refreshToken }), {
+      code: 'ERR_LINE_INVALID_GRANT',
+    });
   });
 });
 
@@ -262,7 +374,12 @@ describe('verify ID token on the server', () => {
   test('returns the payload with nonce and user_id checks passed', async () => {
     const tokens = await signIn();
     assert.ok(tokens.idToken);
-    const claims = await client().verifyIdTokenOnServer({ idToken: tokens.idToken, channelId: CHANNEL.channelId, nonce: 'nonce123', userId: USER.userId });
+    const claims = await client().verifyIdTokenOnServer({
+      idToken: tokens.idToken,
+      channelId: CHANNEL.channelId,
+      nonce: 'nonce123',
+      userId: USER.userId,
+    });
     assert.equal(claims.sub, USER.userId);
     assert.equal(claims.aud, CHANNEL.channelId);
     assert.equal(claims.iss, emulator.authorizeBaseUrl);
@@ -274,7 +391,9 @@ describe('verify ID token on the server', () => {
   test('a wrong nonce is LINE\'s "Invalid IdToken Nonce."', async () => {
     const tokens = await signIn();
     assert.ok(tokens.idToken);
-    const error: unknown = await client().verifyIdTokenOnServer({ idToken: tokens.idToken, channelId: CHANNEL.channelId, nonce: 'other' }).catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .verifyIdTokenOnServer({ idToken: tokens.idToken, channelId: CHANNEL.channelId, nonce: 'other' })
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.equal(error.code, 'ERR_LINE_BAD_REQUEST');
     assert.equal(error.details.lineErrorDescription, 'Invalid IdToken Nonce.');
@@ -286,18 +405,29 @@ describe('user endpoints', () => {
   test('userinfo, profile and friendship status with the Bearer header', async () => {
     const tokens = await signIn(['profile', 'openid']);
     const api = client();
-    assert.deepEqual(await api.getUserInfo(tokens.accessToken), { sub: USER.userId, name: USER.displayName, picture: USER.pictureUrl });
-    assert.deepEqual(await api.getProfile(tokens.accessToken), { userId: USER.userId, displayName: USER.displayName, pictureUrl: USER.pictureUrl, statusMessage: USER.statusMessage });
+    assert.deepEqual(await api.getUserInfo(tokens.accessToken), {
+      sub: USER.userId,
+      name: USER.displayName,
+      picture: USER.pictureUrl,
+    });
+    assert.deepEqual(await api.getProfile(tokens.accessToken), {
+      userId: USER.userId,
+      displayName: USER.displayName,
+      pictureUrl: USER.pictureUrl,
+      statusMessage: USER.statusMessage,
+    });
     assert.deepEqual(await api.getFriendshipStatus(tokens.accessToken), { friendFlag: true });
     const profileRequest = emulator.requests.filter((r) => r.endpoint === 'profile').at(-1);
     assert.equal(profileRequest?.headers.authorization, `Bearer ${tokens.accessToken}`);
     assert.deepEqual(profileRequest.query, {}, 'no token in the URL');
   });
 
-  test('a revoked token gets LINE\'s {message} error body, mapped to a code', async () => {
+  test("a revoked token gets LINE's {message} error body, mapped to a code", async () => {
     const tokens = await signIn(['profile']);
     await client().revokeAccessToken({ channel: CHANNEL, accessToken: tokens.accessToken });
-    const error: unknown = await client().getProfile(tokens.accessToken).catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .getProfile(tokens.accessToken)
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.equal(error.code, 'ERR_LINE_ACCESS_TOKEN_INVALID');
     assert.equal(error.details.status, 401);
@@ -311,19 +441,25 @@ describe('user endpoints', () => {
 });
 
 describe('deauthorize', () => {
-  test('obtains a stateless channel access token, gets 204, and the user\'s tokens stop working', async () => {
+  test("obtains a stateless channel access token, gets 204, and the user's tokens stop working", async () => {
     const tokens = await signIn(['profile']);
     await client().deauthorize({ channel: CHANNEL, userAccessToken: tokens.accessToken });
     const channelTokenRequest = emulator.requests.filter((r) => r.endpoint === 'channelToken').at(-1);
     assert.equal(channelTokenRequest?.form.grant_type, 'client_credentials');
     const request = emulator.requests.filter((r) => r.endpoint === 'deauthorize').at(-1);
     assert.match(request?.headers.authorization ?? '', /^Bearer /);
-    assert.notEqual(request?.headers.authorization, `Bearer ${tokens.accessToken}`, 'authenticated with the channel token, not the user token');
+    assert.notEqual(
+      request?.headers.authorization,
+      `Bearer ${tokens.accessToken}`,
+      'authenticated with the channel token, not the user token',
+    );
     await assert.rejects(client().verifyAccessToken(tokens.accessToken), { code: 'ERR_LINE_ACCESS_TOKEN_INVALID' });
   });
 
   test('an invalid user token is LINE\'s 400 {message: "invalid token"}', async () => {
-    const error: unknown = await client().deauthorize({ channel: CHANNEL, userAccessToken: 'not-a-token' }).catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .deauthorize({ channel: CHANNEL, userAccessToken: 'not-a-token' })
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.equal(error.code, 'ERR_LINE_BAD_REQUEST');
     assert.equal(error.details.lineMessage, 'invalid token');
@@ -331,12 +467,26 @@ describe('deauthorize', () => {
 });
 
 describe('failures: each a clear, coded error, never a SyntaxError or TypeError', () => {
-  beforeEach(() => { emulator.clearFaults(); });
+  beforeEach(() => {
+    emulator.clearFaults();
+  });
 
   test('429 is rate limited, says it will not retry, and keeps Retry-After', async () => {
-    emulator.setFault('verify', { kind: 'status', status: 429, body: '{"message":"Too many requests"}', contentType: 'application/json', retryAfter: 30 }, 1);
+    emulator.setFault(
+      'verify',
+      {
+        kind: 'status',
+        status: 429,
+        body: '{"message":"Too many requests"}',
+        contentType: 'application/json',
+        retryAfter: 30,
+      },
+      1,
+    );
     const before = emulator.requests.length;
-    const error: unknown = await client().verifyAccessToken('x').catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .verifyAccessToken('x')
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.equal(error.code, 'ERR_LINE_RATE_LIMITED');
     assert.equal(error.details.retryAfterSeconds, 30);
@@ -345,37 +495,62 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
   });
 
   test('500 is a server error', async () => {
-    emulator.setFault('token', { kind: 'status', status: 500, body: '{"error":"server_error"}', contentType: 'application/json' }, 1);
-    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), { code: 'ERR_LINE_SERVER_ERROR' });
+    emulator.setFault(
+      'token',
+      { kind: 'status', status: 500, body: '{"error":"server_error"}', contentType: 'application/json' },
+      1,
+    );
+    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), {
+      code: 'ERR_LINE_SERVER_ERROR',
+    });
   });
 
   test('an HTML proxy page says it was not JSON', async () => {
     emulator.setFault('profile', { kind: 'html' }, 1);
-    const error: unknown = await client().getProfile('x').catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .getProfile('x')
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError);
     assert.match(error.message, /not JSON/);
   });
 
   test('a truncated 200 body is a malformed response', async () => {
     emulator.setFault('verify', { kind: 'malformedJson' }, 1);
-    const error: unknown = await client().verifyAccessToken('x').catch((caught: unknown) => caught);
+    const error: unknown = await client()
+      .verifyAccessToken('x')
+      .catch((caught: unknown) => caught);
     assert.ok(error instanceof LineApiError, `got ${String(error)}`);
     assert.equal(error.code, 'ERR_LINE_MALFORMED_RESPONSE');
   });
 
   test('an empty 200 where JSON is expected is a malformed response', async () => {
     emulator.setFault('token', { kind: 'emptyBody', status: 200 }, 1);
-    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), { code: 'ERR_LINE_MALFORMED_RESPONSE', message: /empty/ });
+    await assert.rejects(client().refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), {
+      code: 'ERR_LINE_MALFORMED_RESPONSE',
+      message: /empty/,
+    });
   });
 
   test('an empty error body still gives the status', async () => {
     emulator.setFault('friendship', { kind: 'emptyBody', status: 403 }, 1);
-    await assert.rejects(client().getFriendshipStatus('x'), { code: 'ERR_LINE_FORBIDDEN', message: /403: an empty body/ });
+    await assert.rejects(client().getFriendshipStatus('x'), {
+      code: 'ERR_LINE_FORBIDDEN',
+      message: /403: an empty body/,
+    });
   });
 
   test('JSON of the wrong shape names the field', async () => {
-    const fake = (): Promise<Response> => Promise.resolve(new Response(JSON.stringify({ access_token: 42, expires_in: '10' }), { status: 200, headers: { 'x-line-request-id': 'req-1' } }));
-    await assert.rejects(client({ fetch: fake }).refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), { code: 'ERR_LINE_MALFORMED_RESPONSE', message: /"access_token".*req-1/ });
+    const fake = (): Promise<Response> =>
+      Promise.resolve(
+        new Response(JSON.stringify({ access_token: 42, expires_in: '10' }), {
+          status: 200,
+          headers: { 'x-line-request-id': 'req-1' },
+        }),
+      );
+    await assert.rejects(client({ fetch: fake }).refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }), {
+      code: 'ERR_LINE_MALFORMED_RESPONSE',
+      message: /"access_token".*req-1/,
+    });
   });
 
   test('a slow answer times out', async () => {
@@ -383,31 +558,48 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
     await assert.rejects(client({ timeoutMs: 100 }).verifyAccessToken('x'), { code: 'ERR_NETWORK_TIMEOUT' });
   });
 
-  test('the caller\'s AbortSignal cancels', async () => {
+  test("the caller's AbortSignal cancels", async () => {
     emulator.setFault('verify', { kind: 'slow', delayMs: 1000 }, 1);
     const controller = new AbortController();
     const pending = client().verifyAccessToken('x', { signal: controller.signal });
     // Abort once the emulator holds the request, so the slow fault is used up by this test.
-    setTimeout(() => { controller.abort(); }, 100);
+    setTimeout(() => {
+      controller.abort();
+    }, 100);
     await assert.rejects(pending, { code: 'ERR_NETWORK_ABORTED' });
   });
 
   test('a dropped connection is a network error', async () => {
     emulator.setFault('verify', { kind: 'destroySocket' }, 1);
-    await assert.rejects(client().verifyAccessToken('x'), (error: unknown) => error instanceof LineApiError && error.code.startsWith('ERR_NETWORK'));
+    await assert.rejects(
+      client().verifyAccessToken('x'),
+      (error: unknown) => error instanceof LineApiError && error.code.startsWith('ERR_NETWORK'),
+    );
   });
 
   test('a refused connection says to check the emulator or apiBaseUrl', async () => {
     const closed: Server = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => { resolve(); }));
-    await assert.rejects(client({ apiBaseUrl: `http://127.0.0.1:${port}` }).verifyAccessToken('x'), { code: 'ERR_NETWORK_REFUSED', message: /apiBaseUrl/ });
+    await new Promise<void>((resolve) =>
+      closed.close(() => {
+        resolve();
+      }),
+    );
+    await assert.rejects(client({ apiBaseUrl: `http://127.0.0.1:${port}` }).verifyAccessToken('x'), {
+      code: 'ERR_NETWORK_REFUSED',
+      message: /apiBaseUrl/,
+    });
   });
 
   test('a DNS failure is named as such', async () => {
     // fetch's own shape for a failed lookup, without asking any resolver.
-    const fake = (): Promise<Response> => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.line.me'), { code: 'ENOTFOUND' }) }));
+    const fake = (): Promise<Response> =>
+      Promise.reject(
+        new TypeError('fetch failed', {
+          cause: Object.assign(new Error('getaddrinfo ENOTFOUND api.line.me'), { code: 'ENOTFOUND' }),
+        }),
+      );
     await assert.rejects(client({ fetch: fake }).verifyAccessToken('x'), { code: 'ERR_NETWORK_DNS' });
   });
 });

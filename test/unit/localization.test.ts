@@ -26,7 +26,10 @@ function l10nMessages(): Map<string, string> {
     const visit = (node: ts.Node): void => {
       if (ts.isCallExpression(node) && node.expression.getText(source) === 'vscode.l10n.t') {
         const [first] = node.arguments;
-        assert.ok(first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)), `${file}: vscode.l10n.t needs a literal message: ${node.getText(source)}`);
+        assert.ok(
+          first && (ts.isStringLiteral(first) || ts.isNoSubstitutionTemplateLiteral(first)),
+          `${file}: vscode.l10n.t needs a literal message: ${node.getText(source)}`,
+        );
         messages.set(first.text, file);
       }
       ts.forEachChild(node, visit);

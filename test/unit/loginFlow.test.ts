@@ -3,20 +3,33 @@ import { after, before, describe, test } from 'node:test';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import { createLineJwks } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
-import { completeWithRedirectedUrl, prepareAuthorization, signInWithLoopback, type LoginFlowDependencies, type SignInStage } from '../../src/core/loginFlow';
+import {
+  completeWithRedirectedUrl,
+  prepareAuthorization,
+  signInWithLoopback,
+  type LoginFlowDependencies,
+  type SignInStage,
+} from '../../src/core/loginFlow';
 import { InMemoryTokenStore } from '../../src/core/tokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS } from '../../src/core/types';
 import { freePort } from '../support/ports';
 
 const HS_CHANNEL = { channelId: '1660000001', channelSecret: 'c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6' };
 const ES_CHANNEL = { channelId: '1660000002', channelSecret: 'e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6' };
-const USER = { userId: `U${'a'.repeat(32)}`, displayName: '田中 太郎', pictureUrl: 'https://profile.line-scdn.net/taro', email: 'taro@example.com' };
+const USER = {
+  userId: `U${'a'.repeat(32)}`,
+  displayName: '田中 太郎',
+  pictureUrl: 'https://profile.line-scdn.net/taro',
+  email: 'taro@example.com',
+};
 
 let emulator: LineEmulator;
 let callbackUrl: string;
 
 function dependencies(store = new InMemoryTokenStore()): LoginFlowDependencies & { store: InMemoryTokenStore } {
-  const client = new LineLoginClient({ endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl } });
+  const client = new LineLoginClient({
+    endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+  });
   return { client, store, jwks: createLineJwks(emulator.apiBaseUrl) };
 }
 
@@ -52,11 +65,15 @@ describe('signInWithLoopback', () => {
     const deps = dependencies();
     const stages: SignInStage[] = [];
     const before = Date.now();
-    const result = await signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'], options: { maxAge: 600 } }, deps, {
-      openBrowser: browser,
-      onStage: (stage) => stages.push(stage),
-      timeoutMs: 10_000,
-    });
+    const result = await signInWithLoopback(
+      { channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid', 'email'], options: { maxAge: 600 } },
+      deps,
+      {
+        openBrowser: browser,
+        onStage: (stage) => stages.push(stage),
+        timeoutMs: 10_000,
+      },
+    );
     assert.deepEqual(stages, ['listening', 'browserOpened', 'callbackReceived', 'exchanging', 'stored']);
     const stored = await deps.store.get({ channelId: HS_CHANNEL.channelId, userId: USER.userId });
     assert.deepEqual(stored, result.tokenSet);
@@ -77,7 +94,10 @@ describe('signInWithLoopback', () => {
 
   test('verifies an ES256 ID token with the JWKS', async () => {
     const deps = dependencies();
-    const result = await signInWithLoopback({ channel: ES_CHANNEL, callbackUrl, scopes: ['openid'] }, deps, { openBrowser: browser, timeoutMs: 10_000 });
+    const result = await signInWithLoopback({ channel: ES_CHANNEL, callbackUrl, scopes: ['openid'] }, deps, {
+      openBrowser: browser,
+      timeoutMs: 10_000,
+    });
     assert.equal(result.tokenSet.userId, USER.userId);
     assert.equal(result.tokenSet.profile, undefined, 'no profile without the profile scope');
     assert.ok(emulator.requests.some((r) => r.endpoint === 'certs'));
@@ -85,7 +105,10 @@ describe('signInWithLoopback', () => {
 
   test('without openid the user comes from the profile and no ID token is stored', async () => {
     const deps = dependencies();
-    const result = await signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, { openBrowser: browser, timeoutMs: 10_000 });
+    const result = await signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, {
+      openBrowser: browser,
+      timeoutMs: 10_000,
+    });
     assert.equal(result.tokenSet.userId, USER.userId);
     assert.equal(result.tokenSet.idToken, undefined);
     assert.equal(result.tokenSet.nonce, undefined);
@@ -94,14 +117,24 @@ describe('signInWithLoopback', () => {
   test('consent denied: a coded error and nothing stored', async () => {
     const deps = dependencies();
     emulator.setFault('authorize', { kind: 'denyConsent' }, 1);
-    await assert.rejects(signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, { openBrowser: browser, timeoutMs: 10_000 }), { code: 'ERR_ACCESS_DENIED' });
+    await assert.rejects(
+      signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, {
+        openBrowser: browser,
+        timeoutMs: 10_000,
+      }),
+      { code: 'ERR_ACCESS_DENIED' },
+    );
     assert.deepEqual(await deps.store.list(), []);
   });
 
   test('a wrong channel secret fails the exchange with ERR_LINE_INVALID_CLIENT and stores nothing', async () => {
     const deps = dependencies();
     await assert.rejects(
-      signInWithLoopback({ channel: { ...HS_CHANNEL, channelSecret: 'not-the-secret-123' }, callbackUrl, scopes: ['profile'] }, deps, { openBrowser: browser, timeoutMs: 10_000 }),
+      signInWithLoopback(
+        { channel: { ...HS_CHANNEL, channelSecret: 'not-the-secret-123' }, callbackUrl, scopes: ['profile'] },
+        deps,
+        { openBrowser: browser, timeoutMs: 10_000 },
+      ),
       { code: 'ERR_LINE_INVALID_CLIENT' },
     );
     assert.deepEqual(await deps.store.list(), []);
@@ -109,9 +142,17 @@ describe('signInWithLoopback', () => {
 
   test('the browser not opening cancels and frees the port', async () => {
     const deps = dependencies();
-    await assert.rejects(signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, { openBrowser: () => Promise.resolve(false) }), { code: 'ERR_CANCELLED' });
+    await assert.rejects(
+      signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, {
+        openBrowser: () => Promise.resolve(false),
+      }),
+      { code: 'ERR_CANCELLED' },
+    );
     // The port is free again: a new attempt can listen on it.
-    const result = await signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, { openBrowser: browser, timeoutMs: 10_000 });
+    const result = await signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, deps, {
+      openBrowser: browser,
+      timeoutMs: 10_000,
+    });
     assert.equal(result.tokenSet.userId, USER.userId);
   });
 
@@ -119,7 +160,9 @@ describe('signInWithLoopback', () => {
     const controller = new AbortController();
     const attempt = signInWithLoopback({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, dependencies(), {
       openBrowser: () => {
-        setTimeout(() => { controller.abort(); }, 20);
+        setTimeout(() => {
+          controller.abort();
+        }, 20);
         return Promise.resolve(true);
       },
       signal: controller.signal,
@@ -131,7 +174,11 @@ describe('signInWithLoopback', () => {
 describe('paste the redirected URL', () => {
   test('completes with the same checks as the loopback flow', async () => {
     const deps = dependencies();
-    const pending = prepareAuthorization(deps.client, { channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid'] });
+    const pending = prepareAuthorization(deps.client, {
+      channel: HS_CHANNEL,
+      callbackUrl,
+      scopes: ['profile', 'openid'],
+    });
     const authorize = await fetch(pending.authorizeUrl, { redirect: 'manual' });
     const redirected = authorize.headers.get('location') ?? '';
     const result = await completeWithRedirectedUrl(pending, `  ${redirected}\n`, deps);
@@ -147,7 +194,7 @@ describe('paste the redirected URL', () => {
     assert.deepEqual(await deps.store.list(), []);
   });
 
-  test('an ID token whose nonce is not this attempt\'s is rejected and nothing is stored', async () => {
+  test("an ID token whose nonce is not this attempt's is rejected and nothing is stored", async () => {
     const deps = dependencies();
     const pending = prepareAuthorization(deps.client, { channel: HS_CHANNEL, callbackUrl, scopes: ['openid'] });
     // Replay: the browser comes back with a code whose ID token carries another attempt's nonce.
@@ -161,6 +208,8 @@ describe('paste the redirected URL', () => {
   test('a URL that is not the callback URL is refused', async () => {
     const deps = dependencies();
     const pending = prepareAuthorization(deps.client, { channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] });
-    await assert.rejects(completeWithRedirectedUrl(pending, 'https://evil.example/callback?code=x&state=y', deps), { code: 'ERR_REDIRECT_URL_INVALID' });
+    await assert.rejects(completeWithRedirectedUrl(pending, 'https://evil.example/callback?code=x&state=y', deps), {
+      code: 'ERR_REDIRECT_URL_INVALID',
+    });
   });
 });

@@ -1,4 +1,3 @@
- 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
@@ -8,7 +7,12 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { startLoopbackServer, RESULT_PAGE_PATH, type LoopbackServer, type LoopbackServerOptions } from '../../src/core/loopbackServer';
+import {
+  startLoopbackServer,
+  RESULT_PAGE_PATH,
+  type LoopbackServer,
+  type LoopbackServerOptions,
+} from '../../src/core/loopbackServer';
 import { AuthorizationError } from '../../src/core/errors';
 import { freePort } from '../support/ports';
 
@@ -26,10 +30,16 @@ async function occupy(host: string, port: number): Promise<Server> {
 }
 
 function closeNetServer(server: Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => { resolve(); }));
+  return new Promise((resolve) =>
+    server.close(() => {
+      resolve();
+    }),
+  );
 }
 
-async function start(overrides: Partial<LoopbackServerOptions> = {}): Promise<{ server: LoopbackServer; base: string }> {
+async function start(
+  overrides: Partial<LoopbackServerOptions> = {},
+): Promise<{ server: LoopbackServer; base: string }> {
   const port = await freePort();
   // A short grace period: tests that never fetch the result page would otherwise wait for it in close().
   const server = await startLoopbackServer({
@@ -104,7 +114,11 @@ async function assertPending(server: LoopbackServer): Promise<void> {
       () => 'resolved',
       () => 'rejected',
     ),
-    new Promise((resolve) => setTimeout(() => { resolve(marker); }, 30)),
+    new Promise((resolve) =>
+      setTimeout(() => {
+        resolve(marker);
+      }, 30),
+    ),
   ]);
   assert.equal(winner, marker);
 }
@@ -142,7 +156,10 @@ describe('startLoopbackServer', () => {
 
   test('binds only loopback addresses: 127.0.0.1 and ::1 for a localhost callback', async () => {
     const port = await freePort();
-    const server = await startLoopbackServer({ callbackUrl: `http://localhost:${port}/callback`, expectedState: STATE });
+    const server = await startLoopbackServer({
+      callbackUrl: `http://localhost:${port}/callback`,
+      expectedState: STATE,
+    });
     try {
       assert.equal(server.port, port);
       assert.equal(server.callbackUrl, `http://localhost:${port}/callback`);
@@ -176,7 +193,11 @@ describe('startLoopbackServer', () => {
     const port = await freePort();
     let server: LoopbackServer;
     try {
-      server = await startLoopbackServer({ callbackUrl: `http://[::1]:${port}/cb`, expectedState: STATE, resultPageGraceMs: 200 });
+      server = await startLoopbackServer({
+        callbackUrl: `http://[::1]:${port}/cb`,
+        expectedState: STATE,
+        resultPageGraceMs: 200,
+      });
     } catch (error) {
       if (error instanceof AuthorizationError && error.code === 'ERR_LISTEN_FAILED') {
         t.skip('no IPv6 loopback on this machine');
@@ -185,7 +206,10 @@ describe('startLoopbackServer', () => {
       throw error;
     }
     try {
-      assert.deepEqual(server.addresses.map((a) => a.address), ['::1']);
+      assert.deepEqual(
+        server.addresses.map((a) => a.address),
+        ['::1'],
+      );
       const response = await get(`http://[::1]:${port}/cb?code=${CODE}&state=${STATE}`);
       assert.equal(response.status, 302);
       assert.deepEqual(await server.waitForCallback(), { code: CODE });
@@ -215,7 +239,9 @@ describe('startLoopbackServer', () => {
 
   test('error=ACCESS_DENIED → ERR_ACCESS_DENIED', async () => {
     const { server, base } = await start();
-    const callback = await get(`${base}/callback?error=ACCESS_DENIED&error_description=The+user+has+denied+the+approval&state=${STATE}`);
+    const callback = await get(
+      `${base}/callback?error=ACCESS_DENIED&error_description=The+user+has+denied+the+approval&state=${STATE}`,
+    );
     assert.equal(callback.status, 302);
     await assert.rejects(server.waitForCallback(), { code: 'ERR_ACCESS_DENIED' });
     await server.close();
@@ -257,7 +283,14 @@ describe('startLoopbackServer', () => {
 
   test('wrong paths are 404 (no file serving) and do not settle the attempt', async () => {
     const { server, base } = await start();
-    for (const path of ['/', '/other', '/callback/extra', '/Callback', '/../etc/passwd', `/other?code=${CODE}&state=${STATE}`]) {
+    for (const path of [
+      '/',
+      '/other',
+      '/callback/extra',
+      '/Callback',
+      '/../etc/passwd',
+      `/other?code=${CODE}&state=${STATE}`,
+    ]) {
       const response = await get(`${base}${path}`);
       assert.equal(response.status, 404, path);
       assertSecurityHeaders(response);
@@ -291,7 +324,10 @@ describe('startLoopbackServer', () => {
 
   test('a request naming another host (DNS rebinding) is refused without settling', async () => {
     const { server } = await start();
-    const response = await rawRequest(server.port, { path: `/callback?code=${CODE}&state=${STATE}`, host: `evil.example:${server.port}` });
+    const response = await rawRequest(server.port, {
+      path: `/callback?code=${CODE}&state=${STATE}`,
+      host: `evil.example:${server.port}`,
+    });
     assert.equal(response.status, 421);
     await assertPending(server);
     await server.close();
@@ -371,7 +407,11 @@ describe('startLoopbackServer', () => {
   test('an already aborted signal → ERR_CANCELLED without listening', async () => {
     const port = await freePort();
     await assert.rejects(
-      startLoopbackServer({ callbackUrl: `http://127.0.0.1:${port}/cb`, expectedState: STATE, signal: AbortSignal.abort() }),
+      startLoopbackServer({
+        callbackUrl: `http://127.0.0.1:${port}/cb`,
+        expectedState: STATE,
+        signal: AbortSignal.abort(),
+      }),
       { code: 'ERR_CANCELLED' },
     );
   });
@@ -380,15 +420,18 @@ describe('startLoopbackServer', () => {
     const port = await freePort();
     const blocker = await occupy('127.0.0.1', port);
     try {
-      await assert.rejects(startLoopbackServer({ callbackUrl: `http://localhost:${port}/callback`, expectedState: STATE }), (error: unknown) => {
-        assert.ok(error instanceof AuthorizationError);
-        assert.equal(error.code, 'ERR_PORT_IN_USE');
-        assert.equal(error.details.port, port);
-        assert.ok(error.message.includes(String(port)));
-        assert.match(error.message, /another sign-in/);
-        assert.match(error.message, /different port/);
-        return true;
-      });
+      await assert.rejects(
+        startLoopbackServer({ callbackUrl: `http://localhost:${port}/callback`, expectedState: STATE }),
+        (error: unknown) => {
+          assert.ok(error instanceof AuthorizationError);
+          assert.equal(error.code, 'ERR_PORT_IN_USE');
+          assert.equal(error.details.port, port);
+          assert.ok(error.message.includes(String(port)));
+          assert.match(error.message, /another sign-in/);
+          assert.match(error.message, /different port/);
+          return true;
+        },
+      );
     } finally {
       await closeNetServer(blocker);
     }
@@ -404,9 +447,12 @@ describe('startLoopbackServer', () => {
       return;
     }
     try {
-      await assert.rejects(startLoopbackServer({ callbackUrl: `http://localhost:${port}/callback`, expectedState: STATE }), {
-        code: 'ERR_PORT_IN_USE',
-      });
+      await assert.rejects(
+        startLoopbackServer({ callbackUrl: `http://localhost:${port}/callback`, expectedState: STATE }),
+        {
+          code: 'ERR_PORT_IN_USE',
+        },
+      );
       const again = await occupy('127.0.0.1', port);
       await closeNetServer(again);
     } finally {
@@ -444,8 +490,14 @@ describe('startLoopbackServer', () => {
   });
 
   test('an invalid callback URL → ERR_CALLBACK_URL_INVALID', async () => {
-    for (const callbackUrl of ['http://0.0.0.0:33418/callback', 'https://localhost:33418/callback', 'http://example.com/cb']) {
-      await assert.rejects(startLoopbackServer({ callbackUrl, expectedState: STATE }), { code: 'ERR_CALLBACK_URL_INVALID' });
+    for (const callbackUrl of [
+      'http://0.0.0.0:33418/callback',
+      'https://localhost:33418/callback',
+      'http://example.com/cb',
+    ]) {
+      await assert.rejects(startLoopbackServer({ callbackUrl, expectedState: STATE }), {
+        code: 'ERR_CALLBACK_URL_INVALID',
+      });
     }
   });
 
@@ -454,7 +506,9 @@ describe('startLoopbackServer', () => {
     const callbackUrl = `http://127.0.0.1:${port}/cb`;
     await assert.rejects(startLoopbackServer({ callbackUrl, expectedState: '' }), { code: 'ERR_INVALID_INPUT' });
     for (const timeoutMs of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31]) {
-      await assert.rejects(startLoopbackServer({ callbackUrl, expectedState: STATE, timeoutMs }), { code: 'ERR_INVALID_INPUT' });
+      await assert.rejects(startLoopbackServer({ callbackUrl, expectedState: STATE, timeoutMs }), {
+        code: 'ERR_INVALID_INPUT',
+      });
     }
     assert.ok(await becomesUnreachable('127.0.0.1', port, 200), 'nothing was left listening');
   });
@@ -463,10 +517,18 @@ describe('startLoopbackServer', () => {
     const { server } = await start();
     const socket = connect({ host: '127.0.0.1', port: server.port });
     await new Promise<void>((resolve) => socket.once('connect', resolve));
-    const firstResponse = new Promise<string>((resolve) => socket.once('data', (chunk: Buffer) => { resolve(chunk.toString('utf8')); }));
+    const firstResponse = new Promise<string>((resolve) =>
+      socket.once('data', (chunk: Buffer) => {
+        resolve(chunk.toString('utf8'));
+      }),
+    );
     socket.write(`GET /favicon.ico HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nConnection: keep-alive\r\n\r\n`);
     assert.match(await firstResponse, /^HTTP\/1\.1 404/);
-    const socketClosed = new Promise<void>((resolve) => socket.once('close', () => { resolve(); }));
+    const socketClosed = new Promise<void>((resolve) =>
+      socket.once('close', () => {
+        resolve();
+      }),
+    );
 
     const started = Date.now();
     await server.close();
@@ -501,7 +563,10 @@ async function chmodTree(dir: string): Promise<void> {
   await chmod(dir, 0o755);
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) await chmodTree(path);
-    else await chmod(path, 0o644);
+    if (entry.isDirectory()) {
+      await chmodTree(path);
+    } else {
+      await chmod(path, 0o644);
+    }
   }
 }

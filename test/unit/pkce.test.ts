@@ -1,7 +1,12 @@
- 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computeCodeChallenge, createCodeVerifier, createNonce, createPkcePair, createState } from '../../src/core/pkce';
+import {
+  computeCodeChallenge,
+  createCodeVerifier,
+  createNonce,
+  createPkcePair,
+  createState,
+} from '../../src/core/pkce';
 
 const UNRESERVED = /^[A-Za-z0-9\-._~]+$/;
 const BASE64URL = /^[A-Za-z0-9_-]+$/;

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { accountSummary } from '../../src/core/accountSummary';
-import { parseChannelConfig, parseLoginOptions, validateChannelId, validateChannelSecret } from '../../src/core/channels';
+import {
+  parseChannelConfig,
+  parseLoginOptions,
+  validateChannelId,
+  validateChannelSecret,
+} from '../../src/core/channels';
 import { isLoopbackHost, validateBaseUrl } from '../../src/core/endpoints';
 import { Redactor, redactPatterns, tokenPreview } from '../../src/core/redact';
 import { recommendSignInMode, type ExtensionHostEnvironment, type SignInMode } from '../../src/core/signInMode';
@@ -23,7 +28,16 @@ function tokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     refreshTokenExpiresAt: 1_700_000_000_000 + 90 * 86400_000,
     originalIssuedAt: 1_700_000_000_000,
     idToken: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJVIn0.sig',
-    idTokenClaims: { iss: 'https://access.line.me', sub: 'U', aud: '1', exp: 1_700_003_600, iat: 1_700_000_000, nonce: 'secret-nonce-value', name: 'ID name', email: 'a@example.com' },
+    idTokenClaims: {
+      iss: 'https://access.line.me',
+      sub: 'U',
+      aud: '1',
+      exp: 1_700_003_600,
+      iat: 1_700_000_000,
+      nonce: 'secret-nonce-value',
+      name: 'ID name',
+      email: 'a@example.com',
+    },
     nonce: 'secret-nonce-value',
     profile: { userId: 'U', displayName: 'Profile name', pictureUrl: 'https://p.example/x' },
     ...overrides,
@@ -38,7 +52,18 @@ describe('redaction', () => {
       'secret=my/channel+secret enc=my%2Fchannel%2Bsecret jwt=eyJabc.eyJdef.ghi Authorization: Bearer abc/def+ghi ' +
         'POST code=abc123&state=xyz&code_verifier=vvv {"access_token":"tok","refresh_token":"rt","client_secret":"cs"}',
     );
-    for (const leaked of ['my/channel+secret', 'my%2Fchannel%2Bsecret', 'eyJabc', 'abc/def+ghi', 'abc123', 'xyz', 'vvv', '"tok"', '"rt"', '"cs"']) {
+    for (const leaked of [
+      'my/channel+secret',
+      'my%2Fchannel%2Bsecret',
+      'eyJabc',
+      'abc/def+ghi',
+      'abc123',
+      'xyz',
+      'vvv',
+      '"tok"',
+      '"rt"',
+      '"cs"',
+    ]) {
       assert.ok(!text.includes(leaked), `${leaked} leaked in ${text}`);
     }
     assert.match(text, /Bearer \[REDACTED\]/);
@@ -47,7 +72,10 @@ describe('redaction', () => {
   test('leaves ordinary text alone and ignores too-short secrets', () => {
     const redactor = new Redactor();
     redactor.add('abc');
-    assert.equal(redactor.redact('GET /v2/profile · 200 · 12 ms · x-line-request-id=abc'), 'GET /v2/profile · 200 · 12 ms · x-line-request-id=abc');
+    assert.equal(
+      redactor.redact('GET /v2/profile · 200 · 12 ms · x-line-request-id=abc'),
+      'GET /v2/profile · 200 · 12 ms · x-line-request-id=abc',
+    );
     assert.equal(redactPatterns('the code path is fine'), 'the code path is fine');
   });
 
@@ -63,7 +91,10 @@ describe('endpoint overrides (security checklist §14)', () => {
     assert.equal(validateBaseUrl('http://127.0.0.1:9400', 'x'), 'http://127.0.0.1:9400');
     assert.equal(validateBaseUrl('http://line-emulator.localhost:9400', 'x'), 'http://line-emulator.localhost:9400');
     assert.equal(validateBaseUrl('http://[::1]:9400', 'x'), 'http://[::1]:9400');
-    assert.throws(() => validateBaseUrl('http://evil.example', 'lineLogin.apiBaseUrl'), { code: 'ERR_INVALID_ENDPOINT', field: 'lineLogin.apiBaseUrl' });
+    assert.throws(() => validateBaseUrl('http://evil.example', 'lineLogin.apiBaseUrl'), {
+      code: 'ERR_INVALID_ENDPOINT',
+      field: 'lineLogin.apiBaseUrl',
+    });
     assert.throws(() => validateBaseUrl('http://localhost.evil.example', 'x'), { code: 'ERR_INVALID_ENDPOINT' });
     assert.throws(() => validateBaseUrl('not a url', 'x'), { code: 'ERR_INVALID_ENDPOINT' });
     assert.throws(() => validateBaseUrl('https://user:pw@api.line.me', 'x'), { code: 'ERR_INVALID_ENDPOINT' });
@@ -74,10 +105,30 @@ describe('endpoint overrides (security checklist §14)', () => {
 
 describe('channel configuration', () => {
   test('parses a full entry and fills defaults', () => {
-    assert.deepEqual(parseChannelConfig({ channelId: '1234567890' }, DEFAULTS), { channelId: '1234567890', callbackUrl: DEFAULTS.callbackUrl, scopes: DEFAULTS.scopes, loginOptions: {} });
+    assert.deepEqual(parseChannelConfig({ channelId: '1234567890' }, DEFAULTS), {
+      channelId: '1234567890',
+      callbackUrl: DEFAULTS.callbackUrl,
+      scopes: DEFAULTS.scopes,
+      loginOptions: {},
+    });
     assert.deepEqual(
-      parseChannelConfig({ channelId: '1', name: ' Shop ', callbackUrl: 'http://127.0.0.1:9000/cb', scopes: ['openid', 'email'], loginOptions: { prompt: 'consent', uiLocales: 'ja en', maxAge: 0 } }, DEFAULTS),
-      { channelId: '1', name: 'Shop', callbackUrl: 'http://127.0.0.1:9000/cb', scopes: ['openid', 'email'], loginOptions: { prompt: 'consent', uiLocales: ['ja', 'en'], maxAge: 0 } },
+      parseChannelConfig(
+        {
+          channelId: '1',
+          name: ' Shop ',
+          callbackUrl: 'http://127.0.0.1:9000/cb',
+          scopes: ['openid', 'email'],
+          loginOptions: { prompt: 'consent', uiLocales: 'ja en', maxAge: 0 },
+        },
+        DEFAULTS,
+      ),
+      {
+        channelId: '1',
+        name: 'Shop',
+        callbackUrl: 'http://127.0.0.1:9000/cb',
+        scopes: ['openid', 'email'],
+        loginOptions: { prompt: 'consent', uiLocales: ['ja', 'en'], maxAge: 0 },
+      },
     );
   });
 
@@ -85,8 +136,12 @@ describe('channel configuration', () => {
     assert.throws(() => validateChannelId('abc'), { code: 'ERR_INVALID_CHANNEL', field: 'channelId' });
     assert.throws(() => validateChannelSecret(' has space '), { code: 'ERR_INVALID_CHANNEL', field: 'channelSecret' });
     assert.equal(validateChannelSecret(' abcdef0123 '), 'abcdef0123');
-    assert.throws(() => parseChannelConfig({ channelId: '1', callbackUrl: 'https://example.com/cb' }, DEFAULTS), { code: 'ERR_CALLBACK_URL_INVALID' });
-    assert.throws(() => parseChannelConfig({ channelId: '1', scopes: ['email'] }, DEFAULTS), { code: 'ERR_INVALID_INPUT' });
+    assert.throws(() => parseChannelConfig({ channelId: '1', callbackUrl: 'https://example.com/cb' }, DEFAULTS), {
+      code: 'ERR_CALLBACK_URL_INVALID',
+    });
+    assert.throws(() => parseChannelConfig({ channelId: '1', scopes: ['email'] }, DEFAULTS), {
+      code: 'ERR_INVALID_INPUT',
+    });
     assert.throws(() => parseLoginOptions({ prompt: 'always' }), { field: 'prompt' });
     assert.throws(() => parseLoginOptions({ botPrompt: 'loud' }), { field: 'botPrompt' });
     assert.throws(() => parseLoginOptions({ maxAge: 1.5 }), { field: 'maxAge' });
@@ -100,13 +155,29 @@ describe('sign-in mode (security checklist §7)', () => {
   const cases: [string, ExtensionHostEnvironment, SignInMode][] = [
     ['desktop, local', { uiKind: 'desktop', remoteName: undefined }, 'loopback'],
     ['desktop, WSL', { uiKind: 'desktop', remoteName: 'wsl' }, 'pasteRedirectUrl'],
-    ['desktop, SSH remote', { uiKind: 'desktop', remoteName: 'ssh-remote', remoteHost: 'build.example' }, 'pasteRedirectUrl'],
+    [
+      'desktop, SSH remote',
+      { uiKind: 'desktop', remoteName: 'ssh-remote', remoteHost: 'build.example' },
+      'pasteRedirectUrl',
+    ],
     ['desktop, dev container', { uiKind: 'desktop', remoteName: 'dev-container' }, 'pasteRedirectUrl'],
-    ['web, server elsewhere', { uiKind: 'web', remoteName: undefined, remoteHost: 'vscode.example.com' }, 'pasteRedirectUrl'],
+    [
+      'web, server elsewhere',
+      { uiKind: 'web', remoteName: undefined, remoteHost: 'vscode.example.com' },
+      'pasteRedirectUrl',
+    ],
     ['web, server on this machine', { uiKind: 'web', remoteName: undefined, remoteHost: '127.0.0.1' }, 'loopback'],
     ['web, codespaces', { uiKind: 'web', remoteName: 'codespaces' }, 'pasteRedirectUrl'],
-    ['web, VS Code server on this machine (remoteName is its authority)', { uiKind: 'web', remoteName: '127.0.0.1:8400', remoteHost: '127.0.0.1' }, 'loopback'],
-    ['web, VS Code server elsewhere', { uiKind: 'web', remoteName: 'devbox.example:8400', remoteHost: 'devbox.example' }, 'pasteRedirectUrl'],
+    [
+      'web, VS Code server on this machine (remoteName is its authority)',
+      { uiKind: 'web', remoteName: '127.0.0.1:8400', remoteHost: '127.0.0.1' },
+      'loopback',
+    ],
+    [
+      'web, VS Code server elsewhere',
+      { uiKind: 'web', remoteName: 'devbox.example:8400', remoteHost: 'devbox.example' },
+      'pasteRedirectUrl',
+    ],
   ];
   for (const [name, environment, mode] of cases) {
     test(name, () => {
@@ -142,7 +213,10 @@ describe('in-memory token store', () => {
     assert.equal(await store.delete({ channelId: '1', userId: 'U2' }), false);
     await store.put(tokenSet({ channelId: '2', userId: 'U9' }));
     assert.equal(await store.deleteChannel('1'), 2);
-    assert.deepEqual((await store.list()).map((s) => s.userId), ['U9']);
+    assert.deepEqual(
+      (await store.list()).map((s) => s.userId),
+      ['U9'],
+    );
     subscription.dispose();
   });
 

@@ -9,7 +9,11 @@ import type { LineLoginServices } from '../services';
 import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './commandKit';
 
 /** The account a command acts on: from automation, the tree, or a quick pick. */
-export async function resolveAccount(services: LineLoginServices, invocation: Invocation, extraArgs: readonly string[] = []): Promise<AccountKey | undefined> {
+export async function resolveAccount(
+  services: LineLoginServices,
+  invocation: Invocation,
+  extraArgs: readonly string[] = [],
+): Promise<AccountKey | undefined> {
   if (invocation.automated) {
     rejectUnknownArgs(invocation.args, ['channelId', 'userId', ...extraArgs]);
   }
@@ -22,53 +26,98 @@ function notify(invocation: Invocation, message: string): void {
   }
 }
 
-export async function verifyAccessToken(services: LineLoginServices, invocation: Invocation): Promise<(LineAccessTokenVerification & { valid: true }) | undefined> {
+export async function verifyAccessToken(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<(LineAccessTokenVerification & { valid: true }) | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const verification = await services.accounts.verifyAccessToken(key);
   const minutes = Math.floor(verification.expiresIn / 60);
-  notify(invocation, vscode.l10n.t('Access token is valid for channel {0}: {1} minutes left, scopes {2}.', verification.clientId, minutes, verification.scope.join(' ')));
+  notify(
+    invocation,
+    vscode.l10n.t(
+      'Access token is valid for channel {0}: {1} minutes left, scopes {2}.',
+      verification.clientId,
+      minutes,
+      verification.scope.join(' '),
+    ),
+  );
   return { valid: true, ...verification };
 }
 
-export async function refreshAccessToken(services: LineLoginServices, invocation: Invocation): Promise<AccountSummary | undefined> {
+export async function refreshAccessToken(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<AccountSummary | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const refreshed = await services.accounts.refresh(key);
   services.logger.redactor.add(refreshed.accessToken);
   services.logger.redactor.add(refreshed.refreshToken);
   const summary = accountSummary(refreshed, Date.now());
-  notify(invocation, vscode.l10n.t('Access token refreshed; it expires {0}.', new Date(refreshed.accessTokenExpiresAt).toLocaleString(vscode.env.language)));
+  notify(
+    invocation,
+    vscode.l10n.t(
+      'Access token refreshed; it expires {0}.',
+      new Date(refreshed.accessTokenExpiresAt).toLocaleString(vscode.env.language),
+    ),
+  );
   return summary;
 }
 
-export async function revokeAccessToken(services: LineLoginServices, invocation: Invocation): Promise<RevokeResult | undefined> {
+export async function revokeAccessToken(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<RevokeResult | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const confirmed = await confirmDestructive(
     invocation,
     vscode.l10n.t('Revoke the access token of {0}?', key.userId),
-    vscode.l10n.t('LINE invalidates the access token and its refresh token; the account is then removed from this VS Code whatever LINE answers.'),
+    vscode.l10n.t(
+      'LINE invalidates the access token and its refresh token; the account is then removed from this VS Code whatever LINE answers.',
+    ),
     vscode.l10n.t('Revoke'),
   );
-  if (!confirmed) return undefined;
+  if (!confirmed) {
+    return undefined;
+  }
   const result = await services.accounts.revoke(key);
   await clearSelectionIf(services, key);
   if (!invocation.automated) {
     if (result.revokedOnServer) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'),
+      );
     } else {
       void vscode.window.showWarningMessage(
-        vscode.l10n.t('LINE did not confirm the revocation ({0}): {1} The account was removed from this VS Code anyway.', result.serverErrorCode ?? '', services.logger.redactor.redact(result.serverErrorMessage ?? '')),
+        vscode.l10n.t(
+          'LINE did not confirm the revocation ({0}): {1} The account was removed from this VS Code anyway.',
+          result.serverErrorCode ?? '',
+          services.logger.redactor.redact(result.serverErrorMessage ?? ''),
+        ),
       );
     }
   }
   return result;
 }
 
-export async function verifyIdToken(services: LineLoginServices, invocation: Invocation, show: (comparison: IdTokenComparison, key: AccountKey) => Promise<void>): Promise<IdTokenComparison | undefined> {
+export async function verifyIdToken(
+  services: LineLoginServices,
+  invocation: Invocation,
+  show: (comparison: IdTokenComparison, key: AccountKey) => Promise<void>,
+): Promise<IdTokenComparison | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const comparison = await services.accounts.verifyIdToken(key);
   if (!invocation.automated) {
     await show(comparison, key);
@@ -76,63 +125,114 @@ export async function verifyIdToken(services: LineLoginServices, invocation: Inv
   return comparison;
 }
 
-export async function getProfile(services: LineLoginServices, invocation: Invocation): Promise<LineProfile | undefined> {
+export async function getProfile(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<LineProfile | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const profile = await services.accounts.getProfile(key);
-  notify(invocation, vscode.l10n.t('Profile: {0} ({1}){2}', profile.displayName, profile.userId, profile.statusMessage ? ` — ${profile.statusMessage}` : ''));
+  notify(
+    invocation,
+    vscode.l10n.t(
+      'Profile: {0} ({1}){2}',
+      profile.displayName,
+      profile.userId,
+      profile.statusMessage ? ` — ${profile.statusMessage}` : '',
+    ),
+  );
   return profile;
 }
 
-export async function getUserInfo(services: LineLoginServices, invocation: Invocation): Promise<LineUserInfo | undefined> {
+export async function getUserInfo(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<LineUserInfo | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const userInfo = await services.accounts.getUserInfo(key);
   notify(invocation, vscode.l10n.t('User info: sub {0}, name {1}', userInfo.sub, userInfo.name ?? '—'));
   return userInfo;
 }
 
-export async function getFriendshipStatus(services: LineLoginServices, invocation: Invocation): Promise<LineFriendshipStatus | undefined> {
+export async function getFriendshipStatus(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<LineFriendshipStatus | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const status = await services.accounts.getFriendshipStatus(key);
   notify(
     invocation,
     status.friendFlag
-      ? vscode.l10n.t('The user is a friend of the channel\'s linked LINE Official Account.')
-      : vscode.l10n.t('The user is not a friend of the channel\'s linked LINE Official Account (or none is linked).'),
+      ? vscode.l10n.t("The user is a friend of the channel's linked LINE Official Account.")
+      : vscode.l10n.t("The user is not a friend of the channel's linked LINE Official Account (or none is linked)."),
   );
   return status;
 }
 
-export async function deauthorize(services: LineLoginServices, invocation: Invocation): Promise<{ deauthorizedOnServer: true; deletedLocally: boolean } | undefined> {
+export async function deauthorize(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<{ deauthorizedOnServer: true; deletedLocally: boolean } | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const confirmed = await confirmDestructive(
     invocation,
     vscode.l10n.t('Deauthorize the app for {0}?', key.userId),
-    vscode.l10n.t('LINE removes this user\'s permission for channel {0} (as when a user unregisters from your service). All of the user\'s tokens for the channel stop working. A stateless channel access token is issued for this call.', key.channelId),
+    vscode.l10n.t(
+      "LINE removes this user's permission for channel {0} (as when a user unregisters from your service). All of the user's tokens for the channel stop working. A stateless channel access token is issued for this call.",
+      key.channelId,
+    ),
     vscode.l10n.t('Deauthorize'),
   );
-  if (!confirmed) return undefined;
+  if (!confirmed) {
+    return undefined;
+  }
   const result = await services.accounts.deauthorize(key);
   await clearSelectionIf(services, key);
-  notify(invocation, vscode.l10n.t('LINE deauthorized the app for {0} (204). The account was removed from this VS Code.', key.userId));
+  notify(
+    invocation,
+    vscode.l10n.t('LINE deauthorized the app for {0} (204). The account was removed from this VS Code.', key.userId),
+  );
   return result;
 }
 
-export async function signOut(services: LineLoginServices, invocation: Invocation): Promise<{ signedOut: boolean } | undefined> {
+export async function signOut(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<{ signedOut: boolean } | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const signedOut = await services.accounts.signOut(key);
   await clearSelectionIf(services, key);
-  notify(invocation, vscode.l10n.t('Signed out locally. LINE was not told: the tokens stay valid until they expire (use Revoke to end them).'));
+  notify(
+    invocation,
+    vscode.l10n.t(
+      'Signed out locally. LINE was not told: the tokens stay valid until they expire (use Revoke to end them).',
+    ),
+  );
   return { signedOut };
 }
 
-export async function selectAccount(services: LineLoginServices, invocation: Invocation): Promise<AccountSummary | undefined> {
+export async function selectAccount(
+  services: LineLoginServices,
+  invocation: Invocation,
+): Promise<AccountSummary | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const tokenSet = await services.accounts.require(key);
   await services.selection.set(key);
   return accountSummary(tokenSet, Date.now());
@@ -144,9 +244,15 @@ export type CopyKind = 'accessToken' | 'authorizationHeader' | 'curl';
  * Copying a token is an explicit user action (security checklist §12). The command result says
  * what was copied, never the value.
  */
-export async function copyToClipboard(services: LineLoginServices, invocation: Invocation, kind: CopyKind): Promise<{ copied: CopyKind } | undefined> {
+export async function copyToClipboard(
+  services: LineLoginServices,
+  invocation: Invocation,
+  kind: CopyKind,
+): Promise<{ copied: CopyKind } | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const tokenSet = await services.accounts.require(key);
   const profileUrl = new URL('/v2/profile', services.client.endpoints.apiBaseUrl).toString();
   const text =

@@ -39,7 +39,9 @@ export interface ErrorActionHandlers {
 }
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null) return false;
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
   const prototype: unknown = Object.getPrototypeOf(value);
   return prototype === Object.prototype || prototype === null;
 }
@@ -57,7 +59,9 @@ export function registerCommand(
       return await handler(invocation);
     } catch (error) {
       const redact = (text: string): string => services.logger.redactor.redact(text);
-      services.logger.error(`${id} failed: ${isLineLoginError(error) ? `${error.code} ${error.message}` : String(error)}`);
+      services.logger.error(
+        `${id} failed: ${isLineLoginError(error) ? `${error.code} ${error.message}` : String(error)}`,
+      );
       if (automated) {
         if (isLineLoginError(error)) {
           throw new CommandError(error.code, redact(error.message));
@@ -81,7 +85,9 @@ export function stringArg(args: Record<string, unknown>, field: string): string;
 export function stringArg(args: Record<string, unknown>, field: string, optional: 'optional'): string | undefined;
 export function stringArg(args: Record<string, unknown>, field: string, optional?: 'optional'): string | undefined {
   const value = args[field];
-  if (value === undefined && optional === 'optional') return undefined;
+  if (value === undefined && optional === 'optional') {
+    return undefined;
+  }
   if (typeof value !== 'string' || value === '') {
     throw new InputError('ERR_INVALID_INPUT', `The argument "${field}" must be a non-empty string.`, field);
   }
@@ -91,7 +97,11 @@ export function stringArg(args: Record<string, unknown>, field: string, optional
 export function rejectUnknownArgs(args: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(args).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {
-    throw new InputError('ERR_INVALID_INPUT', `Unknown argument ${unknown.map((k) => `"${k}"`).join(', ')}. Allowed: ${allowed.join(', ')}.`, unknown[0]);
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      `Unknown argument ${unknown.map((k) => `"${k}"`).join(', ')}. Allowed: ${allowed.join(', ')}.`,
+      unknown[0],
+    );
   }
 }
 
@@ -102,10 +112,12 @@ export function accountFromInvocation(invocation: Invocation): AccountKey | unde
   }
   const node = invocation.node;
   if (typeof node === 'object' && node !== null && 'account' in node) {
-    const account = (node).account;
+    const account = node.account;
     if (typeof account === 'object' && account !== null) {
       const { channelId, userId } = account as Partial<AccountKey>;
-      if (typeof channelId === 'string' && typeof userId === 'string') return { channelId, userId };
+      if (typeof channelId === 'string' && typeof userId === 'string') {
+        return { channelId, userId };
+      }
     }
   }
   return undefined;
@@ -118,7 +130,7 @@ export function channelFromInvocation(invocation: Invocation): string | undefine
   }
   const node = invocation.node;
   if (typeof node === 'object' && node !== null) {
-    if ('channelId' in node && typeof (node).channelId === 'string') {
+    if ('channelId' in node && typeof node.channelId === 'string') {
       return (node as { channelId: string }).channelId;
     }
     return accountFromInvocation(invocation)?.channelId;
@@ -127,10 +139,19 @@ export function channelFromInvocation(invocation: Invocation): string | undefine
 }
 
 /** Destructive automation calls must say `{ confirmed: true }`; people get a modal question. */
-export async function confirmDestructive(invocation: Invocation, question: string, detail: string, confirmLabel: string): Promise<boolean> {
+export async function confirmDestructive(
+  invocation: Invocation,
+  question: string,
+  detail: string,
+  confirmLabel: string,
+): Promise<boolean> {
   if (invocation.automated) {
     if (invocation.args.confirmed !== true) {
-      throw new InputError('ERR_INVALID_INPUT', 'This command changes or deletes data: pass { confirmed: true } to run it without a prompt.', 'confirmed');
+      throw new InputError(
+        'ERR_INVALID_INPUT',
+        'This command changes or deletes data: pass { confirmed: true } to run it without a prompt.',
+        'confirmed',
+      );
     }
     return true;
   }

@@ -27,7 +27,9 @@ async function findToken(invocation: Invocation): Promise<string | undefined> {
   }
   const editor = vscode.window.activeTextEditor;
   const selected = editor?.document.getText(editor.selection) ?? '';
-  if (JWT_SHAPE.test(selected)) return selected.trim();
+  if (JWT_SHAPE.test(selected)) {
+    return selected.trim();
+  }
   const clipboard = await vscode.env.clipboard.readText();
   return vscode.window.showInputBox({
     title: vscode.l10n.t('Decode JWT'),
@@ -39,14 +41,31 @@ async function findToken(invocation: Invocation): Promise<string | undefined> {
 }
 
 /** HS256 needs a channel secret: the channel named by `aud`, the one given, or none (reported, not guessed). */
-async function checkSignature(services: LineLoginServices, token: string, header: Record<string, unknown>, claims: Record<string, unknown>, channelIdArg: string | undefined): Promise<SignatureCheckResult & { errorCode?: LineLoginErrorCode; checked: boolean }> {
+async function checkSignature(
+  services: LineLoginServices,
+  token: string,
+  header: Record<string, unknown>,
+  claims: Record<string, unknown>,
+  channelIdArg: string | undefined,
+): Promise<SignatureCheckResult & { errorCode?: LineLoginErrorCode; checked: boolean }> {
   const alg = header.alg;
   try {
     if (alg === 'HS256') {
-      const audience = typeof claims.aud === 'string' ? claims.aud : Array.isArray(claims.aud) && typeof claims.aud[0] === 'string' ? claims.aud[0] : undefined;
-      const channelId = channelIdArg ?? (audience !== undefined && services.channels.get(audience) !== undefined ? audience : undefined);
+      const audience =
+        typeof claims.aud === 'string'
+          ? claims.aud
+          : Array.isArray(claims.aud) && typeof claims.aud[0] === 'string'
+            ? claims.aud[0]
+            : undefined;
+      const channelId =
+        channelIdArg ??
+        (audience !== undefined && services.channels.get(audience) !== undefined ? audience : undefined);
       if (channelId === undefined || !(await services.channels.hasSecret(channelId))) {
-        return { checked: false, ok: false, method: vscode.l10n.t('HS256 needs the secret of the channel in "aud"; that channel is not registered here.') };
+        return {
+          checked: false,
+          ok: false,
+          method: vscode.l10n.t('HS256 needs the secret of the channel in "aud"; that channel is not registered here.'),
+        };
       }
       const credentials = await services.credentials(channelId);
       await verifyJwtSignature(token, { channelSecret: credentials.channelSecret });
@@ -54,36 +73,69 @@ async function checkSignature(services: LineLoginServices, token: string, header
     }
     if (alg === 'ES256') {
       await verifyJwtSignature(token, { jwks: services.jwks });
-      return { checked: true, ok: true, method: vscode.l10n.t('ES256 with LINE\'s JWKS (kid {0})', typeof header.kid === 'string' ? header.kid : '—') };
+      return {
+        checked: true,
+        ok: true,
+        method: vscode.l10n.t("ES256 with LINE's JWKS (kid {0})", typeof header.kid === 'string' ? header.kid : '—'),
+      };
     }
-    return { checked: false, ok: false, method: vscode.l10n.t('LINE signs ID tokens only with HS256 or ES256; {0} is not checked.', String(alg)) };
+    return {
+      checked: false,
+      ok: false,
+      method: vscode.l10n.t('LINE signs ID tokens only with HS256 or ES256; {0} is not checked.', String(alg)),
+    };
   } catch (error) {
-    if (!isLineLoginError(error)) throw error;
+    if (!isLineLoginError(error)) {
+      throw error;
+    }
     return { checked: true, ok: false, method: String(alg), message: error.message, errorCode: error.code };
   }
 }
 
-export async function decodeJwtCommand(services: LineLoginServices, documents: ReadOnlyDocuments, invocation: Invocation): Promise<DecodeJwtResult | undefined> {
+export async function decodeJwtCommand(
+  services: LineLoginServices,
+  documents: ReadOnlyDocuments,
+  invocation: Invocation,
+): Promise<DecodeJwtResult | undefined> {
   const token = await findToken(invocation);
-  if (token === undefined || token === '') return undefined;
+  if (token === undefined || token === '') {
+    return undefined;
+  }
   services.logger.redactor.add(token);
   const decoded = decodeJwt(token);
   const channelId = invocation.automated ? stringArg(invocation.args, 'channelId', 'optional') : undefined;
   const signature = await checkSignature(services, token, decoded.header, decoded.claims, channelId);
   if (!invocation.automated) {
-    await documents.show(vscode.l10n.t('Decoded JWT'), renderDecodedJwt(decoded, explainClaimsLocalized(decoded.claims, Date.now()), signature));
+    await documents.show(
+      vscode.l10n.t('Decoded JWT'),
+      renderDecodedJwt(decoded, explainClaimsLocalized(decoded.claims, Date.now()), signature),
+    );
   }
   return {
     header: decoded.header,
     claims: decoded.claims,
-    signature: { checked: signature.checked, ok: signature.ok, method: signature.method, ...(signature.errorCode === undefined ? {} : { errorCode: signature.errorCode }) },
+    signature: {
+      checked: signature.checked,
+      ok: signature.ok,
+      method: signature.method,
+      ...(signature.errorCode === undefined ? {} : { errorCode: signature.errorCode }),
+    },
   };
 }
 
-export async function showTokenDetails(services: LineLoginServices, documents: ReadOnlyDocuments, invocation: Invocation): Promise<{ uri: string } | undefined> {
+export async function showTokenDetails(
+  services: LineLoginServices,
+  documents: ReadOnlyDocuments,
+  invocation: Invocation,
+): Promise<{ uri: string } | undefined> {
   const key = await resolveAccount(services, invocation);
-  if (key === undefined) return undefined;
+  if (key === undefined) {
+    return undefined;
+  }
   const tokenSet = await services.accounts.require(key);
-  const uri = await documents.show(vscode.l10n.t('Tokens of {0}', accountDisplayName(tokenSet) ?? tokenSet.userId), renderTokenDetails(tokenSet, Date.now(), services.channels.get(key.channelId)));
+  const uri = await documents.show(
+    vscode.l10n.t('Tokens of {0}', accountDisplayName(tokenSet) ?? tokenSet.userId),
+    renderTokenDetails(tokenSet, Date.now(), services.channels.get(key.channelId)),
+  );
   return { uri: uri.toString() };
 }

@@ -4,7 +4,13 @@ import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';
 import { validateScopes } from '../../core/lineClient';
-import { completeWithRedirectedUrl, prepareAuthorization, signInWithLoopback, type SignInRequest, type SignInResult } from '../../core/loginFlow';
+import {
+  completeWithRedirectedUrl,
+  prepareAuthorization,
+  signInWithLoopback,
+  type SignInRequest,
+  type SignInResult,
+} from '../../core/loginFlow';
 import type { ResultPageStrings } from '../../core/resultPage';
 import { recommendSignInMode, type SignInMode } from '../../core/signInMode';
 import type { AccountKey } from '../../core/tokenStore';
@@ -14,7 +20,17 @@ import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './commandKit';
 
-const SIGN_IN_ARGS = ['channelId', 'scopes', 'prompt', 'botPrompt', 'uiLocales', 'maxAge', 'initialAmrDisplay', 'switchAmr', 'disableAutoLogin'] as const;
+const SIGN_IN_ARGS = [
+  'channelId',
+  'scopes',
+  'prompt',
+  'botPrompt',
+  'uiLocales',
+  'maxAge',
+  'initialAmrDisplay',
+  'switchAmr',
+  'disableAutoLogin',
+] as const;
 
 export interface SignInHooks {
   /** Select and reveal the account in the tree. */
@@ -29,7 +45,9 @@ function resultPageStrings(): Partial<ResultPageStrings> {
     failureTitle: vscode.l10n.t('Sign-in failed.'),
     failureMessage: vscode.l10n.t('You can close this tab and return to VS Code for details.'),
     alreadyHandledTitle: vscode.l10n.t('This sign-in has already been handled.'),
-    alreadyHandledDetail: vscode.l10n.t('Only the first response from LINE is accepted. Start a new sign-in from VS Code if needed.'),
+    alreadyHandledDetail: vscode.l10n.t(
+      'Only the first response from LINE is accepted. Start a new sign-in from VS Code if needed.',
+    ),
   };
 }
 
@@ -48,7 +66,10 @@ function hostEnvironment(): Parameters<typeof recommendSignInMode>[0] {
 }
 
 /** Automation: `{ channelId, scopes?, prompt?, … }` → a request, no prompts. */
-function requestFromArgs(services: LineLoginServices, args: Record<string, unknown>): { channel: ChannelConfig; scopes: string[]; options: LoginOptions } {
+function requestFromArgs(
+  services: LineLoginServices,
+  args: Record<string, unknown>,
+): { channel: ChannelConfig; scopes: string[]; options: LoginOptions } {
   rejectUnknownArgs(args, SIGN_IN_ARGS);
   const channelId = channelFromInvocation({ automated: true, args, node: undefined });
   const channel = services.channels.require(channelId ?? '');
@@ -57,7 +78,9 @@ function requestFromArgs(services: LineLoginServices, args: Record<string, unkno
     throw new InputError('ERR_INVALID_INPUT', 'scopes must be a list such as ["profile", "openid"].', 'scopes');
   }
   validateScopes(scopes);
-  const optionArgs = Object.fromEntries(Object.entries(args).filter(([key]) => key !== 'channelId' && key !== 'scopes'));
+  const optionArgs = Object.fromEntries(
+    Object.entries(args).filter(([key]) => key !== 'channelId' && key !== 'scopes'),
+  );
   return { channel, scopes, options: { ...channel.loginOptions, ...parseLoginOptions(optionArgs) } };
 }
 
@@ -66,35 +89,94 @@ interface OptionItem extends vscode.QuickPickItem {
 }
 
 /** Interactive: sign in with the channel's defaults, or adjust scopes and options first. */
-async function askScopesAndOptions(channel: ChannelConfig): Promise<{ scopes: string[]; options: LoginOptions } | undefined> {
+async function askScopesAndOptions(
+  channel: ChannelConfig,
+): Promise<{ scopes: string[]; options: LoginOptions } | undefined> {
   const defaults = { label: vscode.l10n.t('$(sign-in) Sign in with {0}', channel.scopes.join(' ')), adjust: false };
   const adjust = { label: vscode.l10n.t('$(settings) Adjust scopes and login options…'), adjust: true };
-  const choice = await vscode.window.showQuickPick([defaults, adjust], { title: vscode.l10n.t('Sign in to {0}', channel.name ?? channel.channelId), ignoreFocusOut: true });
-  if (choice === undefined) return undefined;
-  if (!choice.adjust) return { scopes: channel.scopes, options: channel.loginOptions };
+  const choice = await vscode.window.showQuickPick([defaults, adjust], {
+    title: vscode.l10n.t('Sign in to {0}', channel.name ?? channel.channelId),
+    ignoreFocusOut: true,
+  });
+  if (choice === undefined) {
+    return undefined;
+  }
+  if (!choice.adjust) {
+    return { scopes: channel.scopes, options: channel.loginOptions };
+  }
 
   const scopeItems = await vscode.window.showQuickPick(
     ['profile', 'openid', 'email'].map((scope) => ({ label: scope, picked: channel.scopes.includes(scope) })),
-    { title: vscode.l10n.t('Scopes'), canPickMany: true, ignoreFocusOut: true, placeHolder: vscode.l10n.t('profile or openid is required; email needs openid and the email permission') },
+    {
+      title: vscode.l10n.t('Scopes'),
+      canPickMany: true,
+      ignoreFocusOut: true,
+      placeHolder: vscode.l10n.t('profile or openid is required; email needs openid and the email permission'),
+    },
   );
-  if (scopeItems === undefined) return undefined;
+  if (scopeItems === undefined) {
+    return undefined;
+  }
   const scopes = scopeItems.map((item) => item.label);
   validateScopes(scopes);
 
   const current = channel.loginOptions;
   const items: OptionItem[] = [
-    { label: 'prompt=consent', description: vscode.l10n.t('Always show the consent screen'), picked: current.prompt === 'consent', apply: (o) => (o.prompt = 'consent') },
-    { label: 'prompt=login', description: vscode.l10n.t('Force authentication (no auto login)'), picked: current.prompt === 'login', apply: (o) => (o.prompt = 'login') },
-    { label: 'bot_prompt=normal', description: vscode.l10n.t('Offer to add the Official Account on the consent screen'), picked: current.botPrompt === 'normal', apply: (o) => (o.botPrompt = 'normal') },
-    { label: 'bot_prompt=aggressive', description: vscode.l10n.t('Offer the Official Account on a separate screen'), picked: current.botPrompt === 'aggressive', apply: (o) => (o.botPrompt = 'aggressive') },
-    { label: 'initial_amr_display=lineqr', description: vscode.l10n.t('Show QR code login first'), picked: current.initialAmrDisplay === 'lineqr', apply: (o) => (o.initialAmrDisplay = 'lineqr') },
-    { label: 'switch_amr=false', description: vscode.l10n.t('Hide the login method switch'), picked: current.switchAmr === false, apply: (o) => (o.switchAmr = false) },
-    { label: 'disable_auto_login=true', description: vscode.l10n.t('Disable auto login'), picked: current.disableAutoLogin === true, apply: (o) => (o.disableAutoLogin = true) },
+    {
+      label: 'prompt=consent',
+      description: vscode.l10n.t('Always show the consent screen'),
+      picked: current.prompt === 'consent',
+      apply: (o) => (o.prompt = 'consent'),
+    },
+    {
+      label: 'prompt=login',
+      description: vscode.l10n.t('Force authentication (no auto login)'),
+      picked: current.prompt === 'login',
+      apply: (o) => (o.prompt = 'login'),
+    },
+    {
+      label: 'bot_prompt=normal',
+      description: vscode.l10n.t('Offer to add the Official Account on the consent screen'),
+      picked: current.botPrompt === 'normal',
+      apply: (o) => (o.botPrompt = 'normal'),
+    },
+    {
+      label: 'bot_prompt=aggressive',
+      description: vscode.l10n.t('Offer the Official Account on a separate screen'),
+      picked: current.botPrompt === 'aggressive',
+      apply: (o) => (o.botPrompt = 'aggressive'),
+    },
+    {
+      label: 'initial_amr_display=lineqr',
+      description: vscode.l10n.t('Show QR code login first'),
+      picked: current.initialAmrDisplay === 'lineqr',
+      apply: (o) => (o.initialAmrDisplay = 'lineqr'),
+    },
+    {
+      label: 'switch_amr=false',
+      description: vscode.l10n.t('Hide the login method switch'),
+      picked: current.switchAmr === false,
+      apply: (o) => (o.switchAmr = false),
+    },
+    {
+      label: 'disable_auto_login=true',
+      description: vscode.l10n.t('Disable auto login'),
+      picked: current.disableAutoLogin === true,
+      apply: (o) => (o.disableAutoLogin = true),
+    },
   ];
-  const picked = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Login options'), canPickMany: true, ignoreFocusOut: true });
-  if (picked === undefined) return undefined;
+  const picked = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('Login options'),
+    canPickMany: true,
+    ignoreFocusOut: true,
+  });
+  if (picked === undefined) {
+    return undefined;
+  }
   const options: LoginOptions = {};
-  for (const item of picked) item.apply(options);
+  for (const item of picked) {
+    item.apply(options);
+  }
 
   const locales = await vscode.window.showInputBox({
     title: 'ui_locales',
@@ -102,22 +184,44 @@ async function askScopesAndOptions(channel: ChannelConfig): Promise<{ scopes: st
     value: current.uiLocales?.join(' ') ?? '',
     ignoreFocusOut: true,
   });
-  if (locales === undefined) return undefined;
+  if (locales === undefined) {
+    return undefined;
+  }
   const maxAge = await vscode.window.showInputBox({
     title: 'max_age',
     prompt: vscode.l10n.t('Optional: seconds since the last authentication after which LINE must re-authenticate'),
     value: current.maxAge === undefined ? '' : String(current.maxAge),
     ignoreFocusOut: true,
-    validateInput: (value) => (value === '' || /^\d+$/.test(value) ? undefined : vscode.l10n.t('A whole number of seconds')),
+    validateInput: (value) =>
+      value === '' || /^\d+$/.test(value) ? undefined : vscode.l10n.t('A whole number of seconds'),
   });
-  if (maxAge === undefined) return undefined;
-  return { scopes, options: { ...options, ...parseLoginOptions({ uiLocales: locales === '' ? undefined : locales, maxAge: maxAge === '' ? undefined : Number(maxAge) }) } };
+  if (maxAge === undefined) {
+    return undefined;
+  }
+  return {
+    scopes,
+    options: {
+      ...options,
+      ...parseLoginOptions({
+        uiLocales: locales === '' ? undefined : locales,
+        maxAge: maxAge === '' ? undefined : Number(maxAge),
+      }),
+    },
+  };
 }
 
-async function ensureSecret(services: LineLoginServices, channel: ChannelConfig, invocation: Invocation): Promise<boolean> {
-  if (invocation.automated || (await services.channels.hasSecret(channel.channelId))) return true;
+async function ensureSecret(
+  services: LineLoginServices,
+  channel: ChannelConfig,
+  invocation: Invocation,
+): Promise<boolean> {
+  if (invocation.automated || (await services.channels.hasSecret(channel.channelId))) {
+    return true;
+  }
   const secret = await askChannelSecret(channel.channelId, true);
-  if (secret === undefined || secret === '') return false;
+  if (secret === undefined || secret === '') {
+    return false;
+  }
   services.logger.redactor.add(secret);
   await services.channels.save(channel, secret);
   return true;
@@ -126,14 +230,36 @@ async function ensureSecret(services: LineLoginServices, channel: ChannelConfig,
 async function askMode(services: LineLoginServices): Promise<SignInMode | undefined> {
   const environment = hostEnvironment();
   const recommendation = recommendSignInMode(environment);
-  services.logger.info(`Extension host: ${environment.uiKind} UI, remote ${environment.remoteName ?? 'none'}, server host ${environment.remoteHost ?? 'unknown'} → ${recommendation.mode} (${recommendation.reason}); folder ${vscode.workspace.workspaceFolders?.[0]?.uri.scheme ?? '-'}`);
-  if (recommendation.mode === 'loopback') return 'loopback';
-  const paste = { label: vscode.l10n.t('$(link) Paste the redirected URL'), detail: vscode.l10n.t('Recommended here: the browser may not reach this extension host\'s loopback address.'), mode: 'pasteRedirectUrl' as const };
-  const loopback = { label: vscode.l10n.t('$(globe) Use the loopback callback anyway'), detail: vscode.l10n.t('Works when the browser runs on the same machine as the extension host.'), mode: 'loopback' as const };
-  return (await vscode.window.showQuickPick([paste, loopback], { title: vscode.l10n.t('How should the browser hand the sign-in back?'), ignoreFocusOut: true }))?.mode;
+  services.logger.info(
+    `Extension host: ${environment.uiKind} UI, remote ${environment.remoteName ?? 'none'}, server host ${environment.remoteHost ?? 'unknown'} → ${recommendation.mode} (${recommendation.reason}); folder ${vscode.workspace.workspaceFolders?.[0]?.uri.scheme ?? '-'}`,
+  );
+  if (recommendation.mode === 'loopback') {
+    return 'loopback';
+  }
+  const paste = {
+    label: vscode.l10n.t('$(link) Paste the redirected URL'),
+    detail: vscode.l10n.t("Recommended here: the browser may not reach this extension host's loopback address."),
+    mode: 'pasteRedirectUrl' as const,
+  };
+  const loopback = {
+    label: vscode.l10n.t('$(globe) Use the loopback callback anyway'),
+    detail: vscode.l10n.t('Works when the browser runs on the same machine as the extension host.'),
+    mode: 'loopback' as const,
+  };
+  return (
+    await vscode.window.showQuickPick([paste, loopback], {
+      title: vscode.l10n.t('How should the browser hand the sign-in back?'),
+      ignoreFocusOut: true,
+    })
+  )?.mode;
 }
 
-export async function signIn(services: LineLoginServices, hooks: SignInHooks, invocation: Invocation, forcedMode?: SignInMode): Promise<AccountSummary | undefined> {
+export async function signIn(
+  services: LineLoginServices,
+  hooks: SignInHooks,
+  invocation: Invocation,
+  forcedMode?: SignInMode,
+): Promise<AccountSummary | undefined> {
   let channel: ChannelConfig;
   let scopes: string[];
   let options: LoginOptions;
@@ -142,19 +268,33 @@ export async function signIn(services: LineLoginServices, hooks: SignInHooks, in
     ({ channel, scopes, options } = requestFromArgs(services, invocation.args));
     mode = forcedMode ?? 'loopback';
     if (mode === 'pasteRedirectUrl') {
-      throw new InputError('ERR_INVALID_INPUT', 'lineLogin.signInWithRedirectUrl needs a person to paste the URL; automation uses lineLogin.signIn.');
+      throw new InputError(
+        'ERR_INVALID_INPUT',
+        'lineLogin.signInWithRedirectUrl needs a person to paste the URL; automation uses lineLogin.signIn.',
+      );
     }
   } else {
     const channelId = channelFromInvocation(invocation);
-    const picked = channelId === undefined ? await pickChannel(services, vscode.l10n.t('Sign in to which channel?')) : services.channels.require(channelId);
-    if (picked === undefined) return undefined;
+    const picked =
+      channelId === undefined
+        ? await pickChannel(services, vscode.l10n.t('Sign in to which channel?'))
+        : services.channels.require(channelId);
+    if (picked === undefined) {
+      return undefined;
+    }
     channel = picked;
-    if (!(await ensureSecret(services, channel, invocation))) return undefined;
+    if (!(await ensureSecret(services, channel, invocation))) {
+      return undefined;
+    }
     const chosen = await askScopesAndOptions(channel);
-    if (chosen === undefined) return undefined;
+    if (chosen === undefined) {
+      return undefined;
+    }
     ({ scopes, options } = chosen);
     const pickedMode = forcedMode ?? (await askMode(services));
-    if (pickedMode === undefined) return undefined;
+    if (pickedMode === undefined) {
+      return undefined;
+    }
     mode = pickedMode;
     if (mode === 'loopback') {
       invocation.retryArgs = { channelId: channel.channelId, scopes, ...options };
@@ -171,17 +311,30 @@ async function runSignIn(
   invocation: Invocation,
 ): Promise<AccountSummary | undefined> {
   const credentials = await services.credentials(chosen.channel.channelId);
-  const request: SignInRequest = { channel: credentials, callbackUrl: chosen.channel.callbackUrl, scopes: chosen.scopes, options: chosen.options };
+  const request: SignInRequest = {
+    channel: credentials,
+    callbackUrl: chosen.channel.callbackUrl,
+    scopes: chosen.scopes,
+    options: chosen.options,
+  };
   const deps = services.loginDependencies();
-  services.logger.info(`Sign-in started for channel ${chosen.channel.channelId} (${mode}, scopes: ${chosen.scopes.join(' ')}).`);
+  services.logger.info(
+    `Sign-in started for channel ${chosen.channel.channelId} (${mode}, scopes: ${chosen.scopes.join(' ')}).`,
+  );
 
   let result: SignInResult | undefined;
   if (mode === 'loopback') {
     result = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Signing in with LINE…'), cancellable: true },
+      {
+        location: vscode.ProgressLocation.Notification,
+        title: vscode.l10n.t('Signing in with LINE…'),
+        cancellable: true,
+      },
       async (progress, token) => {
         const abort = new AbortController();
-        const cancel = token.onCancellationRequested(() => { abort.abort(); });
+        const cancel = token.onCancellationRequested(() => {
+          abort.abort();
+        });
         try {
           progress.report({ message: vscode.l10n.t('Waiting for the browser at {0}', chosen.channel.callbackUrl) });
           return await signInWithLoopback(request, deps, {
@@ -192,7 +345,9 @@ async function runSignIn(
             onStage: (stage) => {
               services.fireSignInStage(stage);
               services.logger.info(`Sign-in stage: ${stage}`);
-              if (stage === 'exchanging') progress.report({ message: vscode.l10n.t('Exchanging the authorization code…') });
+              if (stage === 'exchanging') {
+                progress.report({ message: vscode.l10n.t('Exchanging the authorization code…') });
+              }
             },
           });
         } finally {
@@ -205,11 +360,16 @@ async function runSignIn(
     await vscode.env.openExternal(vscode.Uri.parse(pending.authorizeUrl, true));
     const pasted = await vscode.window.showInputBox({
       title: vscode.l10n.t('Paste the redirected URL'),
-      prompt: vscode.l10n.t('After approving in the browser, copy the whole URL from the address bar (it starts with {0}) and paste it here. The page itself may fail to load: that is expected.', chosen.channel.callbackUrl),
+      prompt: vscode.l10n.t(
+        'After approving in the browser, copy the whole URL from the address bar (it starts with {0}) and paste it here. The page itself may fail to load: that is expected.',
+        chosen.channel.callbackUrl,
+      ),
       ignoreFocusOut: true,
       password: true,
     });
-    if (pasted === undefined) return undefined;
+    if (pasted === undefined) {
+      return undefined;
+    }
     result = await completeWithRedirectedUrl(pending, pasted, deps);
   }
 
@@ -220,9 +380,17 @@ async function runSignIn(
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
   await hooks.onSignedIn(key);
   const summary = accountSummary(tokenSet, Date.now());
-  services.logger.info(`Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`);
+  services.logger.info(
+    `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
+  );
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(vscode.l10n.t('Signed in to {0} as {1}.', chosen.channel.name ?? chosen.channel.channelId, summary.displayName ?? summary.userId));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Signed in to {0} as {1}.',
+        chosen.channel.name ?? chosen.channel.channelId,
+        summary.displayName ?? summary.userId,
+      ),
+    );
   }
   return summary;
 }

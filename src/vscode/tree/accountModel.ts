@@ -19,7 +19,9 @@ export type IdTokenStatus = 'valid' | 'expired';
 export type StatusLevel = 'none' | 'warning' | 'error';
 
 export function accessTokenStatus(expiresAt: number, now: number): AccessTokenStatus {
-  if (expiresAt <= now) return 'expired';
+  if (expiresAt <= now) {
+    return 'expired';
+  }
   return expiresAt - now < EXPIRING_WITHIN_MS ? 'expiring' : 'valid';
 }
 
@@ -38,8 +40,12 @@ export function statusLevel(status: AccessTokenStatus): StatusLevel {
  * LINE does not say when a refresh token expires; it documents 90 days after the original sign-in,
  * not extended by refreshing. Undefined when the account has no refresh token.
  */
-export function refreshTokenExpiresAt(tokenSet: Pick<TokenSet, 'refreshToken' | 'refreshTokenExpiresAt' | 'originalIssuedAt'>): number | undefined {
-  if (tokenSet.refreshToken === undefined) return undefined;
+export function refreshTokenExpiresAt(
+  tokenSet: Pick<TokenSet, 'refreshToken' | 'refreshTokenExpiresAt' | 'originalIssuedAt'>,
+): number | undefined {
+  if (tokenSet.refreshToken === undefined) {
+    return undefined;
+  }
   return tokenSet.refreshTokenExpiresAt ?? tokenSet.originalIssuedAt + REFRESH_TOKEN_LIFETIME_MS;
 }
 
@@ -65,7 +71,9 @@ export interface DecodedIdToken {
  * stored with it when the token itself cannot be decoded, so the tree still has something to show.
  */
 export function decodeStoredIdToken(tokenSet: Pick<TokenSet, 'idToken' | 'idTokenClaims'>): DecodedIdToken | undefined {
-  if (tokenSet.idToken === undefined) return undefined;
+  if (tokenSet.idToken === undefined) {
+    return undefined;
+  }
   let header: Record<string, unknown> = {};
   let claims: Record<string, unknown>;
   try {
@@ -73,7 +81,9 @@ export function decodeStoredIdToken(tokenSet: Pick<TokenSet, 'idToken' | 'idToke
     header = decoded.header;
     claims = decoded.claims;
   } catch {
-    if (tokenSet.idTokenClaims === undefined) return undefined;
+    if (tokenSet.idTokenClaims === undefined) {
+      return undefined;
+    }
     claims = { ...tokenSet.idTokenClaims };
   }
   const exp = claims.exp;
@@ -93,7 +103,10 @@ export interface AccountFlags {
   openid: boolean;
 }
 
-export function accountFlags(tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes'>, selected: boolean): AccountFlags {
+export function accountFlags(
+  tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes'>,
+  selected: boolean,
+): AccountFlags {
   return {
     selected,
     // Offered even when the estimate says the refresh token expired: LINE's answer is the authority.
@@ -109,10 +122,18 @@ export function accountFlags(tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken'
  */
 export function accountContextValue(flags: AccountFlags): string {
   let value = 'account';
-  if (flags.selected) value += ':selected';
-  if (flags.refreshable) value += ':refreshable';
-  if (flags.idToken) value += ':idToken';
-  if (flags.openid) value += ':openid';
+  if (flags.selected) {
+    value += ':selected';
+  }
+  if (flags.refreshable) {
+    value += ':refreshable';
+  }
+  if (flags.idToken) {
+    value += ':idToken';
+  }
+  if (flags.openid) {
+    value += ':openid';
+  }
   return value;
 }
 
@@ -140,7 +161,9 @@ export function shortUserId(userId: string): string {
 
 /** The URL when it is an absolute https URL (the only kind worth loading as a remote icon). */
 export function httpsUrl(url: string | undefined): string | undefined {
-  if (url === undefined) return undefined;
+  if (url === undefined) {
+    return undefined;
+  }
   try {
     return new URL(url).protocol === 'https:' ? url : undefined;
   } catch {
@@ -163,10 +186,16 @@ export interface ChannelGroup {
  * Configured channels in settings order, then channels that only stored accounts remember, by ID,
  * so nothing stored is ever hidden.
  */
-export function groupAccountsByChannel(channels: readonly ChannelConfig[], tokenSets: readonly TokenSet[]): ChannelGroup[] {
-  const accountsOf = (channelId: string): TokenSet[] => tokenSets.filter((tokenSet) => tokenSet.channelId === channelId).sort(compareAccounts);
+export function groupAccountsByChannel(
+  channels: readonly ChannelConfig[],
+  tokenSets: readonly TokenSet[],
+): ChannelGroup[] {
+  const accountsOf = (channelId: string): TokenSet[] =>
+    tokenSets.filter((tokenSet) => tokenSet.channelId === channelId).sort(compareAccounts);
   const configured = new Set(channels.map((channel) => channel.channelId));
-  const unknown = [...new Set(tokenSets.map((tokenSet) => tokenSet.channelId))].filter((channelId) => !configured.has(channelId)).sort();
+  const unknown = [...new Set(tokenSets.map((tokenSet) => tokenSet.channelId))]
+    .filter((channelId) => !configured.has(channelId))
+    .sort();
   return [
     ...channels.map((channel) => ({ channelId: channel.channelId, channel, accounts: accountsOf(channel.channelId) })),
     ...unknown.map((channelId) => ({ channelId, channel: undefined, accounts: accountsOf(channelId) })),

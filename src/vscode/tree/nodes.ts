@@ -103,7 +103,11 @@ export class ChannelNode extends ExplorerNode {
   readonly channel: ChannelConfig;
 
   constructor(channel: ChannelConfig, accounts: readonly TokenSet[], context: NodeContext) {
-    super(channelLabel(channel), accounts.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None, undefined);
+    super(
+      channelLabel(channel),
+      accounts.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
+      undefined,
+    );
     this.channel = channel;
     this.channelId = channel.channelId;
     this.id = `channel/${channel.channelId}`;
@@ -137,7 +141,11 @@ export class UnknownChannelNode extends ExplorerNode {
     this.iconPath = new vscode.ThemeIcon('question');
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Unknown channel {0}', channelId))
-      .note(vscode.l10n.t('Tokens are still stored for this channel, but it is no longer in the lineLogin.channels setting. Add the channel again to use them, or sign the accounts out.'))
+      .note(
+        vscode.l10n.t(
+          'Tokens are still stored for this channel, but it is no longer in the lineLogin.channels setting. Add the channel again to use them, or sign the accounts out.',
+        ),
+      )
       .build();
     this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, context)));
   }
@@ -179,7 +187,10 @@ export class AccountNode extends ExplorerNode {
       this.description = vscode.l10n.t('selected');
     }
     const picture = httpsUrl(tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture);
-    this.iconPath = picture === undefined ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account') : vscode.Uri.parse(picture, true);
+    this.iconPath =
+      picture === undefined
+        ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account')
+        : vscode.Uri.parse(picture, true);
 
     const tooltip = new Tooltip()
       .heading(displayName)
@@ -189,7 +200,9 @@ export class AccountNode extends ExplorerNode {
       .row(vscode.l10n.t('Signed in'), formatDateTimeBoth(tokenSet.originalIssuedAt))
       .row(vscode.l10n.t('Access token'), formatExpiry(tokenSet.accessTokenExpiresAt, context.now));
     if (this.selected) {
-      tooltip.note(vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'));
+      tooltip.note(
+        vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'),
+      );
     }
     this.tooltip = tooltip.build();
 
@@ -229,7 +242,10 @@ export class AccessTokenNode extends ExplorerNode {
       .row(vscode.l10n.t('Type'), tokenSet.tokenType)
       .row(vscode.l10n.t('Scopes'), tokenSet.scopes.join(' '))
       .row(vscode.l10n.t('Issued'), formatDateTimeBoth(tokenSet.accessTokenIssuedAt))
-      .row(vscode.l10n.t('Expires'), `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`)
+      .row(
+        vscode.l10n.t('Expires'),
+        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`,
+      )
       .note(vscode.l10n.t('Only the first characters are shown. Copy the token with "Copy Access Token".'))
       .build();
   }
@@ -249,13 +265,21 @@ export class RefreshTokenNode extends ExplorerNode {
     this.status = refreshTokenStatus(this.expiresAt, context.now);
     this.id = `${parent.id ?? ''}/refreshToken`;
     this.contextValue = refreshTokenContextValue(this.status);
-    this.description = this.status === 'valid' ? vscode.l10n.t('valid until {0}', formatDate(this.expiresAt)) : vscode.l10n.t('expired');
+    this.description =
+      this.status === 'valid' ? vscode.l10n.t('valid until {0}', formatDate(this.expiresAt)) : vscode.l10n.t('expired');
     this.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor(REFRESH_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Refresh token'))
       .code(vscode.l10n.t('Token'), tokenPreview(refreshToken))
-      .row(vscode.l10n.t('Valid until (estimated)'), `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`)
-      .note(vscode.l10n.t('Estimated: a LINE refresh token stays valid for 90 days after the original sign-in, and refreshing does not extend it.'))
+      .row(
+        vscode.l10n.t('Valid until (estimated)'),
+        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`,
+      )
+      .note(
+        vscode.l10n.t(
+          'Estimated: a LINE refresh token stays valid for 90 days after the original sign-in, and refreshing does not extend it.',
+        ),
+      )
       .build();
   }
 }
@@ -279,15 +303,25 @@ export class IdTokenNode extends ExplorerNode {
     this.description = [decoded.alg, expiry].filter((part) => part !== undefined).join(' · ');
     this.iconPath = new vscode.ThemeIcon('verified', new vscode.ThemeColor(ID_TOKEN_COLORS[this.status]));
 
-    const tooltip = new Tooltip().heading(vscode.l10n.t('ID token')).code(vscode.l10n.t('Token'), tokenPreview(idToken));
-    if (decoded.alg !== undefined) tooltip.row(vscode.l10n.t('Algorithm'), decoded.alg);
-    if (typeof decoded.header.kid === 'string') tooltip.code(vscode.l10n.t('Key ID'), decoded.header.kid);
+    const tooltip = new Tooltip()
+      .heading(vscode.l10n.t('ID token'))
+      .code(vscode.l10n.t('Token'), tokenPreview(idToken));
+    if (decoded.alg !== undefined) {
+      tooltip.row(vscode.l10n.t('Algorithm'), decoded.alg);
+    }
+    if (typeof decoded.header.kid === 'string') {
+      tooltip.code(vscode.l10n.t('Key ID'), decoded.header.kid);
+    }
     if (decoded.expiresAt !== undefined && expiry !== undefined) {
       tooltip.row(vscode.l10n.t('Expires'), `${formatDateTimeBoth(decoded.expiresAt)} · ${expiry}`);
     }
-    this.tooltip = tooltip.note(vscode.l10n.t('Decoded for display only. Run "Verify ID Token" to check its signature and claims.')).build();
+    this.tooltip = tooltip
+      .note(vscode.l10n.t('Decoded for display only. Run "Verify ID Token" to check its signature and claims.'))
+      .build();
 
-    this.setChildren(explainClaimsLocalized(decoded.claims, context.now).map((explanation) => new ClaimNode(explanation, this)));
+    this.setChildren(
+      explainClaimsLocalized(decoded.claims, context.now).map((explanation) => new ClaimNode(explanation, this)),
+    );
   }
 }
 
@@ -300,10 +334,15 @@ export class ClaimNode extends ExplorerNode {
   readonly explanation: string;
 
   constructor(explanation: ClaimExplanation, parent: IdTokenNode) {
-    const methods = explanation.claim === 'amr' && Array.isArray(explanation.value) ? explanation.value.filter((method): method is string => typeof method === 'string') : undefined;
+    const methods =
+      explanation.claim === 'amr' && Array.isArray(explanation.value)
+        ? explanation.value.filter((method): method is string => typeof method === 'string')
+        : undefined;
     super(
       explanation.claim,
-      methods !== undefined && methods.length > 0 ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None,
+      methods !== undefined && methods.length > 0
+        ? vscode.TreeItemCollapsibleState.Collapsed
+        : vscode.TreeItemCollapsibleState.None,
       parent,
     );
     this.account = parent.account;
@@ -315,7 +354,10 @@ export class ClaimNode extends ExplorerNode {
     this.iconPath = new vscode.ThemeIcon('symbol-field');
     // amr's display repeats every method's explanation; its children show those one per line.
     this.description = methods === undefined ? explanation.display : methods.join(', ');
-    const localTime = TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number' ? formatDateTimeBoth(explanation.value * 1000) : undefined;
+    const localTime =
+      TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number'
+        ? formatDateTimeBoth(explanation.value * 1000)
+        : undefined;
     this.tooltip = [explanation.explanation, localTime ?? explanation.display].join('\n\n');
     if (methods !== undefined) {
       this.setChildren(methods.map((method, index) => new AmrMethodNode(method, index, this)));
@@ -353,12 +395,20 @@ export class ProfileNode extends ExplorerNode {
     this.contextValue = 'profile';
     this.description = profile.displayName;
     this.iconPath = new vscode.ThemeIcon('person');
-    const tooltip = new Tooltip().heading(vscode.l10n.t('Profile')).row(vscode.l10n.t('Display name'), profile.displayName);
-    if (profile.statusMessage !== undefined) tooltip.row(vscode.l10n.t('Status message'), profile.statusMessage);
-    if (profile.pictureUrl !== undefined) tooltip.row(vscode.l10n.t('Picture URL'), profile.pictureUrl);
+    const tooltip = new Tooltip()
+      .heading(vscode.l10n.t('Profile'))
+      .row(vscode.l10n.t('Display name'), profile.displayName);
+    if (profile.statusMessage !== undefined) {
+      tooltip.row(vscode.l10n.t('Status message'), profile.statusMessage);
+    }
+    if (profile.pictureUrl !== undefined) {
+      tooltip.row(vscode.l10n.t('Picture URL'), profile.pictureUrl);
+    }
     this.tooltip = tooltip.note(vscode.l10n.t('Stored at sign-in or by the last "Get Profile".')).build();
 
-    const fields: ProfileFieldNode[] = [new ProfileFieldNode('displayName', vscode.l10n.t('Display name'), profile.displayName, this)];
+    const fields: ProfileFieldNode[] = [
+      new ProfileFieldNode('displayName', vscode.l10n.t('Display name'), profile.displayName, this),
+    ];
     if (profile.statusMessage !== undefined) {
       fields.push(new ProfileFieldNode('statusMessage', vscode.l10n.t('Status message'), profile.statusMessage, this));
     }
@@ -421,9 +471,13 @@ class Tooltip {
 
   #add(line: string, ownBlock = false): this {
     const current = this.#blocks[this.#blocks.length - 1];
-    if (current === undefined) return this;
+    if (current === undefined) {
+      return this;
+    }
     current.push(line);
-    if (ownBlock) this.#blocks.push([]);
+    if (ownBlock) {
+      this.#blocks.push([]);
+    }
     return this;
   }
 }

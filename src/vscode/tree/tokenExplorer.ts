@@ -11,7 +11,15 @@ import type { AccountSelection } from '../accountSelection';
 import type { ChannelRegistry } from '../channelRegistry';
 import { CONTEXT_KEYS } from '../constants';
 import { groupAccountsByChannel } from './accountModel';
-import { AccountNode, ChannelNode, MessageNode, UnknownChannelNode, type NodeContext, type RootNode, type TokenExplorerNode } from './nodes';
+import {
+  AccountNode,
+  ChannelNode,
+  MessageNode,
+  UnknownChannelNode,
+  type NodeContext,
+  type RootNode,
+  type TokenExplorerNode,
+} from './nodes';
 
 const TICK_MS = 60_000;
 
@@ -94,7 +102,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
    */
   #reloadSoon(): void {
     this.#model = this.#load();
-    if (this.#pendingFire !== undefined) return;
+    if (this.#pendingFire !== undefined) {
+      return;
+    }
     this.#pendingFire = setTimeout(() => {
       this.#pendingFire = undefined;
       this.#onDidChangeTreeData.fire(undefined);
@@ -106,7 +116,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
   }
 
   async getChildren(node?: TokenExplorerNode): Promise<TokenExplorerNode[]> {
-    if (node !== undefined) return [...node.children];
+    if (node !== undefined) {
+      return [...node.children];
+    }
     return [...(await this.#model).roots];
   }
 
@@ -127,7 +139,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     const { roots } = await this.#model;
     for (const root of roots) {
       for (const child of root.children) {
-        if (child instanceof AccountNode && sameAccount(child.account, key)) return child;
+        if (child instanceof AccountNode && sameAccount(child.account, key)) {
+          return child;
+        }
       }
     }
     return undefined;
@@ -146,7 +160,10 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     const snapshot = await this.#readStore();
     const model = this.#build(snapshot);
     if (generation === this.#generation) {
-      this.#setContextKeys({ hasChannels: this.#channels.list().length > 0, hasAccounts: snapshot.tokenSets.length > 0 });
+      this.#setContextKeys({
+        hasChannels: this.#channels.list().length > 0,
+        hasAccounts: snapshot.tokenSets.length > 0,
+      });
     }
     return model;
   }
@@ -156,7 +173,10 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
       return { tokenSets: await this.#store.list(), problem: undefined };
     } catch (error) {
       // Only our own errors are known to carry no secret; anything else is summarized.
-      return { tokenSets: [], problem: isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.') };
+      return {
+        tokenSets: [],
+        problem: isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
+      };
     }
   }
 
@@ -167,10 +187,14 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
       isSelected: (key) => selected !== undefined && sameAccount(selected, key),
     };
     const roots: RootNode[] = groupAccountsByChannel(this.#channels.list(), snapshot.tokenSets).map((group) =>
-      group.channel === undefined ? new UnknownChannelNode(group.channelId, group.accounts, context) : new ChannelNode(group.channel, group.accounts, context),
+      group.channel === undefined
+        ? new UnknownChannelNode(group.channelId, group.accounts, context)
+        : new ChannelNode(group.channel, group.accounts, context),
     );
     if (snapshot.problem !== undefined) {
-      roots.unshift(new MessageNode('storeUnreadable', vscode.l10n.t('Could not read the stored tokens'), snapshot.problem));
+      roots.unshift(
+        new MessageNode('storeUnreadable', vscode.l10n.t('Could not read the stored tokens'), snapshot.problem),
+      );
     }
     return { snapshot, roots, fingerprint: fingerprint(roots) };
   }
@@ -179,7 +203,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
   async #tick(): Promise<void> {
     const current = this.#model;
     const model = await current;
-    if (current !== this.#model) return;
+    if (current !== this.#model) {
+      return;
+    }
     const next = this.#build(model.snapshot);
     if (next.fingerprint !== model.fingerprint) {
       this.#model = Promise.resolve(next);
@@ -202,6 +228,11 @@ function describe(node: TokenExplorerNode): string {
   const label = typeof node.label === 'string' ? node.label : (node.label?.label ?? '');
   const tooltip = typeof node.tooltip === 'string' ? node.tooltip : (node.tooltip?.value ?? '');
   const description = typeof node.description === 'string' ? node.description : '';
-  const icon = node.iconPath instanceof vscode.ThemeIcon ? node.iconPath.id : node.iconPath instanceof vscode.Uri ? node.iconPath.toString() : '';
+  const icon =
+    node.iconPath instanceof vscode.ThemeIcon
+      ? node.iconPath.id
+      : node.iconPath instanceof vscode.Uri
+        ? node.iconPath.toString()
+        : '';
   return [node.id, label, description, node.contextValue, tooltip, icon].join('\u0000');
 }
