@@ -40,13 +40,15 @@
  *   are served: anything else gets 400, against DNS rebinding.
  */
 
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { decodeProtectedHeader, errors as joseErrors, exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import type { GenerateKeyPairResult, JWK, JWTHeaderParameters, JWTPayload } from 'jose';
 import { redactPatterns } from '../src/core/redact';
+import { constantTimeEqual } from '../src/core/constantTime';
+import { isLoopbackBindAddress, isLoopbackHost } from '../src/core/loopback';
 import {
   BodyTooLargeError,
   bearerToken,
@@ -332,10 +334,6 @@ class OAuthFailure {
   ) {}
 }
 
-function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
 function urlHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
@@ -352,11 +350,6 @@ function accessTokenValue(): string {
 
 function opaque(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 function s256(verifier: string): string {
@@ -456,7 +449,7 @@ class Emulator implements LineEmulator {
 
   constructor(options: LineEmulatorOptions) {
     this.#host = options.host ?? '127.0.0.1';
-    if (!isLoopbackHost(this.#host)) {
+    if (!isLoopbackBindAddress(this.#host)) {
       throw new Error(`The LINE emulator listens on loopback only; refusing host ${JSON.stringify(this.#host)}.`);
     }
     this.#requestedPort = options.port ?? 0;
@@ -807,10 +800,7 @@ class Emulator implements LineEmulator {
       return false;
     }
     return (
-      name === 'localhost' ||
-      name.endsWith('.localhost') ||
-      name === '[::1]' ||
-      /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(name) ||
+      isLoopbackHost(name) ||
       name === urlHost(this.#host).toLowerCase() ||
       name === urlHost(this.#browserHost).toLowerCase()
     );
@@ -1294,7 +1284,7 @@ class Emulator implements LineEmulator {
       return new OAuthFailure('invalid_client', 'invalid client_id');
     }
     const sent = field(form, 'client_secret');
-    if (sent === undefined ? secret === 'required' : !sameSecret(sent, channel.channelSecret)) {
+    if (sent === undefined ? secret === 'required' : !constantTimeEqual(sent, channel.channelSecret)) {
       return new OAuthFailure('invalid_client', 'invalid client_secret');
     }
     return channel;

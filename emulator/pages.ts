@@ -5,19 +5,11 @@
  */
 
 import { randomBytes } from 'node:crypto';
+import { escapeHtml } from '../src/core/html';
 
 export interface Page {
   html: string;
   csp: string;
-}
-
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 }
 
 function nonce(): string {

@@ -3,8 +3,9 @@
  * redirected URL" flow (remote, web and WSL extension hosts, where the browser cannot reach us).
  * Error messages never carry the `code` or `state` values.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { AuthorizationError, InputError } from './errors';
+import { constantTimeEqual } from './constantTime';
+import { callbackBindHosts } from './loopback';
 
 export const CALLBACK_URL_EXAMPLE = 'http://localhost:33418/callback';
 
@@ -57,31 +58,19 @@ export function parseCallbackUrl(callbackUrl: string): ParsedCallbackUrl {
     throw invalidCallbackUrl('The callback URL must not contain a fragment (#...).', text);
   }
 
-  let bindHosts: string[];
-  switch (url.hostname) {
-    case '127.0.0.1':
-      bindHosts = ['127.0.0.1'];
-      break;
-    case '[::1]':
-      bindHosts = ['::1'];
-      break;
-    case 'localhost':
-      // RFC 8252 §8.3 prefers IP literals because "localhost" can resolve to either family; the
-      // browser may pick ::1, so listen on both. ::1 is best effort: some machines disable IPv6.
-      bindHosts = ['127.0.0.1', '::1'];
-      break;
-    default:
-      throw invalidCallbackUrl(
-        `The host ${url.hostname} is not a loopback address (localhost, 127.0.0.1 or [::1]).`,
-        text,
-      );
+  const bindHosts = callbackBindHosts(url.hostname);
+  if (bindHosts === undefined) {
+    throw invalidCallbackUrl(
+      `The host ${url.hostname} is not a loopback address (localhost, 127.0.0.1 or [::1]).`,
+      text,
+    );
   }
 
   const port = url.port === '' ? 80 : Number(url.port);
   if (port === 0) {
     throw invalidCallbackUrl('Port 0 cannot be registered with LINE.', text);
   }
-  return { url, bindHosts, port, path: url.pathname };
+  return { url, bindHosts: [...bindHosts], port, path: url.pathname };
 }
 
 const MAX_LINE_TEXT_LENGTH = 300;
@@ -91,13 +80,6 @@ function sanitizeLineText(text: string): string {
   // eslint-disable-next-line no-control-regex -- stripping control characters is the point
   const printable = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
   return printable.length > MAX_LINE_TEXT_LENGTH ? `${printable.slice(0, MAX_LINE_TEXT_LENGTH)}…` : printable;
-}
-
-function statesEqual(received: string, expected: string): boolean {
-  const a = Buffer.from(received, 'utf8');
-  const b = Buffer.from(expected, 'utf8');
-  // The length of a state is not secret (it is fixed by createState); its content is.
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function stateMismatch(): AuthorizationError {
@@ -131,7 +113,7 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
   const error = params.get('error');
 
   if (error !== null) {
-    if (state !== null && state !== '' && !statesEqual(state, expectedState)) {
+    if (state !== null && state !== '' && !constantTimeEqual(state, expectedState)) {
       throw stateMismatch();
     }
     const lineError = sanitizeLineText(error);
@@ -160,7 +142,7 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
       'The sign-in response carries no state, so it cannot be tied to this sign-in attempt and was rejected.',
     );
   }
-  if (!statesEqual(state, expectedState)) {
+  if (!constantTimeEqual(state, expectedState)) {
     throw stateMismatch();
   }
 

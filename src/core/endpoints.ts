@@ -3,12 +3,7 @@
  * elsewhere (security checklist §14): https anywhere, plain http only for loopback and `*.localhost`.
  */
 import { InputError } from './errors';
-
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-export function isLoopbackHost(hostname: string): boolean {
-  return LOOPBACK_HOSTS.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith('.localhost');
-}
+import { isLoopbackHost } from './loopback';
 
 /** Returns the base URL without a trailing slash, or throws naming the setting. */
 export function validateBaseUrl(value: string, setting: string): string {

@@ -37,7 +37,6 @@
  * and unexpected library failures keep a `cause`.
  */
 
-import { createHash, timingSafeEqual } from 'node:crypto';
 import {
   compactVerify,
   createRemoteJWKSet,
@@ -55,7 +54,8 @@ import {
   type RemoteJWKSet,
 } from 'jose';
 
-import { isLoopbackHost } from './endpoints';
+import { isLoopbackHost } from './loopback';
+import { constantTimeEqual } from './constantTime';
 import { IdTokenError, InputError } from './errors';
 import type { IdTokenClaims } from './types';
 
@@ -680,12 +680,6 @@ function verifiedHeader(header: ProtectedHeaderParameters): VerifiedIdToken['hea
     ...(typeof header.kid === 'string' ? { kid: header.kid } : {}),
     ...(typeof header.typ === 'string' ? { typ: header.typ } : {}),
   };
-}
-
-/** Hashing first keeps the comparison constant-time even when the lengths differ. */
-function constantTimeEqual(a: string, b: string): boolean {
-  const digest = (value: string): Buffer => createHash('sha256').update(value, 'utf8').digest();
-  return timingSafeEqual(digest(a), digest(b));
 }
 
 function isJoseError(error: unknown, code: string): boolean {

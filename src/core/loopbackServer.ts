@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { AuthorizationError, InputError, isLineLoginError } from './errors';
 import { parseCallbackParams, parseCallbackUrl, type AuthorizationCallback } from './callback';
+import { loopbackHostHeaders } from './loopback';
 import {
   RESULT_PAGE_HEADERS,
   RESULT_PAGE_SECURITY_HEADERS,
@@ -172,9 +173,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
 
   // Only the names a browser uses for this listener. Anything else (e.g. a DNS-rebinding name that
   // resolves to 127.0.0.1) is refused, so a web page cannot talk to the listener as same-origin.
-  const allowedHosts = new Set(
-    ['localhost', '127.0.0.1', '[::1]'].flatMap((name) => (port === 80 ? [name, `${name}:80`] : [`${name}:${port}`])),
-  );
+  const allowedHosts = new Set(loopbackHostHeaders(port));
 
   let outcome: Outcome | undefined;
   let resolveCallback!: (callback: AuthorizationCallback) => void;

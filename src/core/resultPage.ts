@@ -2,6 +2,7 @@
  * The page the browser lands on after LINE's redirect (security checklist §5–6): self-contained,
  * no script, no third-party resource, every reflected text escaped, and it never navigates anywhere.
  */
+import { escapeHtml } from './html';
 
 export interface ResultPageStrings {
   /** BCP 47 tag for `<html lang>`. */
@@ -45,18 +46,6 @@ export const RESULT_PAGE_HEADERS: Readonly<Record<string, string>> = {
   ...RESULT_PAGE_SECURITY_HEADERS,
   'Content-Type': 'text/html; charset=utf-8',
 };
-
-const HTML_ESCAPES: Readonly<Record<string, string>> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char] ?? char);
-}
 
 const STYLE = `
 :root { color-scheme: light dark; }

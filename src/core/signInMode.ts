@@ -2,7 +2,7 @@
  * Whether the browser can reach a loopback listener in this extension host (security checklist §7).
  * Declared as data and decided by one pure function, tested table-driven.
  */
-import { isLoopbackHost } from './endpoints';
+import { isLoopbackHost } from './loopback';
 
 export type SignInMode = 'loopback' | 'pasteRedirectUrl';
 

@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthorizationError } from '../../src/core/errors';
 import { parseCallbackParams, parseCallbackUrl, parseRedirectedUrl } from '../../src/core/callback';
-import { RESULT_PAGE_HEADERS, escapeHtml, renderResultPage } from '../../src/core/resultPage';
+import { escapeHtml } from '../../src/core/html';
+import { RESULT_PAGE_HEADERS, renderResultPage } from '../../src/core/resultPage';
 
 const STATE = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
 const CODE = 'Zq8xCodeValue123';

@@ -7,7 +7,8 @@ import {
   validateChannelId,
   validateChannelSecret,
 } from '../../src/core/channels';
-import { isLoopbackHost, validateBaseUrl } from '../../src/core/endpoints';
+import { validateBaseUrl } from '../../src/core/endpoints';
+import { isLoopbackHost } from '../../src/core/loopback';
 import { Redactor, redactPatterns, tokenPreview } from '../../src/core/redact';
 import { recommendSignInMode, type ExtensionHostEnvironment, type SignInMode } from '../../src/core/signInMode';
 import { InMemoryTokenStore } from '../../src/core/tokenStore';
