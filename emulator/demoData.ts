@@ -3,7 +3,7 @@
  * Everything here is fake and only ever accepted by the local emulator.
  */
 
-import type { EmulatorChannel, EmulatorUser } from './lineEmulator';
+import type { EmulatorChannel, EmulatorUser } from './index';
 
 /**
  * The callback is on `localhost` with a fixed port because LINE matches callback URLs exactly

@@ -6,8 +6,8 @@
 
 import { parseArgs } from 'node:util';
 import { DEMO_CHANNEL, DEMO_USERS } from './demoData';
-import { startLineEmulator } from './lineEmulator';
-import type { LineEmulator } from './lineEmulator';
+import { startLineEmulator } from './index';
+import type { LineEmulator } from './index';
 
 const USAGE = `Usage: node out/emulator/main.js [options]
 

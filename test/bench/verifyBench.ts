@@ -3,7 +3,7 @@
 // POST /oauth2/v2.1/verify over loopback (in this process, so its own verification shares the one
 // thread with the client, as a round trip's cost does). Time-boxed rounds, interleaved.
 import { randomBytes } from 'node:crypto';
-import { startLineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator } from '../../emulator/index';
 import { createLineJwks, verifyIdToken } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
 

@@ -10,7 +10,7 @@ import { createServer as createNetServer } from 'node:net';
 import { join } from 'node:path';
 import { SignJWT } from 'jose';
 import * as vscode from 'vscode';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { SignInStage } from '../../src/core/loginFlow';
 import type { TokenSet } from '../../src/core/types';
 import type { TestHooks } from '../../src/extension';

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
 
 const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');

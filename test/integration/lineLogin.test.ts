@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
 import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot, waitForTab } from '../host/client';

@@ -2,7 +2,7 @@
 // only the public automation API (the installed copy runs in normal mode: no test hooks).
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { closeTabs, harnessAvailable } from '../host/client';
 import { freePort } from '../support/ports';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { LineAccounts } from '../../src/core/accounts';
 import { InputError } from '../../src/core/errors';
 import { createLineJwks } from '../../src/core/idToken';

@@ -4,14 +4,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { JSONWebKeySet } from 'jose';
-import { startLineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator } from '../../emulator/index';
 import type {
   EmulatorChannel,
   EmulatorUser,
   IssuedTokens,
   LineEmulator,
   LineEmulatorOptions,
-} from '../../emulator/lineEmulator';
+} from '../../emulator/index';
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures and helpers.

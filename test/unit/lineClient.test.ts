@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, beforeEach, describe, test } from 'node:test';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { LineApiError } from '../../src/core/errors';
 import { buildAuthorizeUrl, LineLoginClient, validateScopes } from '../../src/core/lineClient';
 import type { LineRequestLogEntry } from '../../src/core/lineHttp';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { createLineJwks } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
 import {
