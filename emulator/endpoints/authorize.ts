@@ -1,0 +1,116 @@
+/** GET /oauth2/v2.1/authorize: the browser's entry to LINE Login. */
+
+import type { Handler, RequestContext } from '../context';
+import { authorizeError, EmulatorError, pageError } from '../errors';
+import { field } from '../http';
+import { consentPage, INVALID_REDIRECT_URI_MESSAGE } from '../pages';
+import { page, toClient } from '../respond';
+import type { Reply } from '../respond';
+import type { EmulatorState } from '../state';
+import type { AuthorizeRequest } from '../state/codes';
+import type { EmulatorChannel, EmulatorUser } from '../types';
+import { callbackMatches, parseAuthorizeRequest, responseModeOf } from './authorizeRequest';
+
+export const authorize: Handler = (ctx, state) => {
+  const q = ctx.query.values;
+  const channel = state.directory.channel(field(q, 'client_id'));
+  const redirectUri = field(q, 'redirect_uri');
+  const ambiguous = ctx.query.duplicates.includes('client_id') || ctx.query.duplicates.includes('redirect_uri');
+  if (channel === undefined || redirectUri === undefined || ambiguous || !callbackMatches(channel, redirectUri)) {
+    // LINE never redirects to an unverified redirect_uri (RFC 6749 §4.1.2.1): its own 400 page instead.
+    throw pageError(
+      400,
+      'invalid_redirect_uri',
+      INVALID_REDIRECT_URI_MESSAGE,
+      channel === undefined ? 'unknown client_id' : 'unregistered redirect_uri',
+    );
+  }
+  const target = { redirectUri, mode: responseModeOf(ctx.query), state: field(q, 'state') };
+  try {
+    return authorizeVerified(ctx, state, channel, redirectUri);
+  } catch (error) {
+    throw error instanceof EmulatorError && error.shape === 'oauth' ? error.redirectedTo(target) : error;
+  }
+};
+
+/** From here on, errors go back to the app's (verified) callback. */
+function authorizeVerified(
+  ctx: RequestContext,
+  state: EmulatorState,
+  channel: EmulatorChannel,
+  redirectUri: string,
+): Reply {
+  if (ctx.denyConsent) {
+    throw authorizeError('ACCESS_DENIED', 'The user has denied the approval.');
+  }
+  const request = parseAuthorizeRequest(channel, redirectUri, ctx.query);
+  const autoUser = autoApproveUser(state);
+  const sessionUser = state.sessions.userOf(ctx.req.headers.cookie);
+  if (request.prompt === 'none') {
+    const user = autoUser ?? sessionUser;
+    if (user === undefined) {
+      throw authorizeError('LOGIN_REQUIRED', 'The user is not logged in.');
+    }
+    if (!state.consents.has(request.channelId, user.userId, request.scopes)) {
+      throw authorizeError('INTERACTION_REQUIRED', 'The user has not consented to the requested scopes.');
+    }
+    return completeAuthorization(state, request, user, false);
+  }
+  if (autoUser !== undefined) {
+    state.consents.record(request.channelId, autoUser.userId, request.scopes);
+    return completeAuthorization(state, request, autoUser, false);
+  }
+  const forceUi = request.prompt === 'consent' || request.prompt === 'login' || request.disableAutoLogin;
+  if (
+    sessionUser !== undefined &&
+    !forceUi &&
+    state.consents.has(request.channelId, sessionUser.userId, request.scopes)
+  ) {
+    ctx.note = 'existing consent';
+    return completeAuthorization(state, request, sessionUser, false);
+  }
+
+  const pendingId = state.pending.add(request);
+  const users = state.directory.users();
+  return page(
+    200,
+    consentPage({
+      pendingId,
+      channelId: channel.channelId,
+      channelName: channel.name ?? `Channel ${channel.channelId}`,
+      scopes: request.scopes,
+      redirectUri,
+      users: users.map((user) => ({ userId: user.userId, displayName: user.displayName })),
+      selectedUserId: sessionUser?.userId ?? users[0]?.userId,
+      botPrompt: request.botPrompt !== undefined,
+      japanese: /^ja\b/i.test(request.uiLocales ?? ''),
+    }),
+  );
+}
+
+function autoApproveUser(state: EmulatorState): EmulatorUser | undefined {
+  if (state.autoApprove === false) {
+    return undefined;
+  }
+  const user = state.autoApprove === true ? state.directory.firstUser() : state.directory.user(state.autoApprove);
+  if (user === undefined) {
+    throw authorizeError('SERVER_ERROR', 'emulator: the autoApprove user is not configured');
+  }
+  return user;
+}
+
+/** Issues the code and sends the browser back to the app with it. */
+export function completeAuthorization(
+  state: EmulatorState,
+  request: AuthorizeRequest,
+  user: EmulatorUser,
+  friendshipChanged: boolean,
+  headers: Record<string, string> = {},
+): Reply {
+  const code = state.codes.issue(request, user.userId);
+  const params: Record<string, string> = { code, state: request.state };
+  if (request.botPrompt !== undefined) {
+    params['friendship_status_changed'] = String(friendshipChanged);
+  }
+  return toClient(request.redirectUri, request.responseMode, params, headers);
+}

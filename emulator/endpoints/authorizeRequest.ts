@@ -1,0 +1,110 @@
+/** Reading GET /oauth2/v2.1/authorize: the callback check and the parameter checks, in LINE's order. */
+
+import { authorizeError } from '../errors';
+import type { ResponseMode } from '../errors';
+import { field } from '../http';
+import type { ParsedParams } from '../http';
+import type { AuthorizeRequest } from '../state/codes';
+import { parseScopes } from '../state/scopes';
+import type { EmulatorChannel } from '../types';
+
+/** RFC 7636 §4.1: the verifier (and an S256 challenge's alphabet). */
+export const PKCE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
+
+/**
+ * LINE requires the exact registered callback URL, optionally with extra query parameters
+ * appended; the registered part is compared byte for byte.
+ */
+export function callbackMatches(channel: EmulatorChannel, redirectUri: string): boolean {
+  try {
+    new URL(redirectUri);
+  } catch {
+    return false;
+  }
+  if (redirectUri.includes('#')) {
+    return false;
+  }
+  return channel.callbackUrls.some((registered) => {
+    if (redirectUri === registered) {
+      return true;
+    }
+    const separator = registered.includes('?') ? '&' : '?';
+    return redirectUri.startsWith(registered + separator) && redirectUri.length > registered.length + 1;
+  });
+}
+
+export function responseModeOf(query: ParsedParams): ResponseMode {
+  return field(query.values, 'response_mode') === 'form_post' ? 'form_post' : 'query';
+}
+
+/** The validated request; throws the authorize error (to be redirected to the app) otherwise. */
+export function parseAuthorizeRequest(
+  channel: EmulatorChannel,
+  redirectUri: string,
+  query: ParsedParams,
+): AuthorizeRequest {
+  const q = query.values;
+  const duplicate = query.duplicates[0];
+  if (duplicate !== undefined) {
+    // RFC 6749 §3.1: parameters must not be included more than once.
+    throw authorizeError('INVALID_REQUEST', `duplicate parameter: ${duplicate}`);
+  }
+  const rawMode = field(q, 'response_mode');
+  if (rawMode !== undefined && rawMode !== 'query' && rawMode !== 'form_post') {
+    const known = ['query.jwt', 'form_post.jwt', 'jwt'].includes(rawMode);
+    throw authorizeError(
+      'INVALID_REQUEST',
+      known ? `response_mode ${rawMode} is not supported by the emulator` : 'invalid response_mode',
+    );
+  }
+  const responseType = field(q, 'response_type');
+  if (responseType === undefined || responseType === '') {
+    throw authorizeError('INVALID_REQUEST', 'response_type is required');
+  }
+  if (responseType !== 'code') {
+    throw authorizeError('UNSUPPORTED_RESPONSE_TYPE', 'response_type must be code');
+  }
+  const state = field(q, 'state');
+  if (state === undefined || state === '') {
+    throw authorizeError('INVALID_REQUEST', 'state is required');
+  }
+  const scopes = parseScopes(field(q, 'scope'));
+  const prompt = field(q, 'prompt');
+  if (prompt !== undefined && prompt !== 'consent' && prompt !== 'none' && prompt !== 'login') {
+    throw authorizeError('INVALID_REQUEST', 'invalid prompt');
+  }
+  const rawMaxAge = field(q, 'max_age');
+  if (rawMaxAge !== undefined && !/^\d{1,10}$/.test(rawMaxAge)) {
+    throw authorizeError('INVALID_REQUEST', 'invalid max_age');
+  }
+  const botPrompt = field(q, 'bot_prompt');
+  if (botPrompt !== undefined && botPrompt !== 'normal' && botPrompt !== 'aggressive') {
+    throw authorizeError('INVALID_REQUEST', 'invalid bot_prompt');
+  }
+  const codeChallenge = field(q, 'code_challenge');
+  const challengeMethod = field(q, 'code_challenge_method');
+  if (codeChallenge !== undefined || challengeMethod !== undefined) {
+    // LINE supports S256 only, so the RFC 7636 default (`plain`) is not available either.
+    if (challengeMethod !== 'S256') {
+      throw authorizeError('INVALID_REQUEST', 'code_challenge_method must be S256');
+    }
+    if (codeChallenge === undefined || !PKCE_PATTERN.test(codeChallenge)) {
+      throw authorizeError('INVALID_REQUEST', 'invalid code_challenge');
+    }
+  }
+  return {
+    channelId: channel.channelId,
+    redirectUri,
+    state,
+    scopes,
+    nonce: field(q, 'nonce'),
+    prompt,
+    maxAge: rawMaxAge === undefined ? undefined : Number(rawMaxAge),
+    botPrompt,
+    codeChallenge,
+    responseMode: responseModeOf(query),
+    uiLocales: field(q, 'ui_locales'),
+    disableAutoLogin: field(q, 'disable_auto_login') === 'true',
+    params: { ...q },
+  };
+}

@@ -1,0 +1,48 @@
+/** POST /oauth2/v2.1/authorize/consent: the answer to the emulator's consent page. */
+
+import { FORM } from '../context';
+import type { Handler } from '../context';
+import { authorizeError, pageError } from '../errors';
+import { field, mediaType } from '../http';
+import { completeAuthorization } from './authorize';
+
+export const consent: Handler = (ctx, state) => {
+  if (mediaType(ctx.req) !== FORM) {
+    throw pageError(
+      400,
+      'invalid_consent_form',
+      'The consent form must be posted as application/x-www-form-urlencoded.',
+    );
+  }
+  const form = ctx.form.values;
+  const request = state.pending.take(field(form, 'pending'));
+  if (request === undefined) {
+    throw pageError(
+      400,
+      'unknown_consent_request',
+      'This login request has expired or was already answered. Start the login again from the app.',
+      'unknown or expired consent request',
+    );
+  }
+  const action = field(form, 'action');
+  if (ctx.denyConsent || action === 'cancel') {
+    throw authorizeError('ACCESS_DENIED', 'The user has denied the approval.')
+      .withNote('consent cancelled')
+      .redirectedTo({ redirectUri: request.redirectUri, mode: request.responseMode, state: request.state });
+  }
+  const user = state.directory.user(field(form, 'user') ?? '');
+  if (action !== 'allow' || user === undefined) {
+    throw pageError(400, 'invalid_consent_form', action === 'allow' ? 'Unknown user.' : 'Unknown action.');
+  }
+  let friendshipChanged = false;
+  if (request.botPrompt !== undefined && field(form, 'add_friend') === 'true') {
+    const friendOf = user.friendOf ?? [];
+    if (!friendOf.includes(request.channelId)) {
+      user.friendOf = [...friendOf, request.channelId];
+      friendshipChanged = true;
+    }
+  }
+  state.consents.record(request.channelId, user.userId, request.scopes);
+  const cookie = state.sessions.start(user.userId);
+  return completeAuthorization(state, request, user, friendshipChanged, { 'set-cookie': cookie });
+};

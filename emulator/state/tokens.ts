@@ -1,0 +1,94 @@
+/** Grants and the access and refresh tokens issued under them. */
+
+import type { Clock } from './clock';
+import { newAccessTokenValue, randomUrlSafe } from './randomValues';
+import type { Scope } from './scopes';
+
+/** One sign-in: the tokens issued from one code (or issueTokensDirectly) and their refreshes. */
+export interface Grant {
+  channelId: string;
+  userId: string;
+  scopes: Scope[];
+  originalIssuedAt: number;
+  revoked: boolean;
+}
+
+export interface AccessTokenRecord {
+  grant: Grant;
+  expiresAt: number;
+  revoked: boolean;
+}
+
+export interface RefreshTokenRecord {
+  grant: Grant;
+  /** The ORIGINAL issue time + lifetime: refreshing never extends it. */
+  expiresAt: number;
+  revoked: boolean;
+  accessToken: string;
+}
+
+export interface TokenLifetimes {
+  accessTokenSeconds: number;
+  refreshTokenMs: number;
+}
+
+export class TokenStore {
+  readonly #grants = new Set<Grant>();
+  readonly #accessTokens = new Map<string, AccessTokenRecord>();
+  readonly #refreshTokens = new Map<string, RefreshTokenRecord>();
+
+  constructor(
+    private readonly clock: Clock,
+    readonly lifetimes: TokenLifetimes,
+  ) {}
+
+  newGrant(channelId: string, userId: string, scopes: Scope[]): Grant {
+    const grant: Grant = { channelId, userId, scopes, originalIssuedAt: this.clock.now(), revoked: false };
+    this.#grants.add(grant);
+    return grant;
+  }
+
+  /** A new access token and refresh token under `grant`; the refresh token dies at `refreshExpiresAt`. */
+  mintPair(grant: Grant, refreshExpiresAt: number): { accessToken: string; refreshToken: string } {
+    const accessToken = newAccessTokenValue();
+    this.#accessTokens.set(accessToken, {
+      grant,
+      expiresAt: this.clock.now() + this.lifetimes.accessTokenSeconds * 1000,
+      revoked: false,
+    });
+    const refreshToken = randomUrlSafe(24);
+    this.#refreshTokens.set(refreshToken, { grant, expiresAt: refreshExpiresAt, revoked: false, accessToken });
+    return { accessToken, refreshToken };
+  }
+
+  /** Any access token record, live or not (revoke answers the same either way). */
+  accessTokenRecord(token: string): AccessTokenRecord | undefined {
+    return this.#accessTokens.get(token);
+  }
+
+  /** A live access token, `'expired'`, or undefined for unknown/revoked. */
+  lookupAccessToken(token: string | undefined): AccessTokenRecord | 'expired' | undefined {
+    const record = token === undefined ? undefined : this.#accessTokens.get(token);
+    if (record === undefined || record.revoked || record.grant.revoked) {
+      return undefined;
+    }
+    return this.secondsLeft(record) <= 0 ? 'expired' : record;
+  }
+
+  secondsLeft(record: AccessTokenRecord): number {
+    return Math.floor((record.expiresAt - this.clock.now()) / 1000);
+  }
+
+  refreshTokenRecord(token: string): RefreshTokenRecord | undefined {
+    return this.#refreshTokens.get(token);
+  }
+
+  /** Deauthorize: every grant of this user in this channel ends. */
+  revokeUser(channelId: string, userId: string): void {
+    for (const grant of this.#grants) {
+      if (grant.channelId === channelId && grant.userId === userId) {
+        grant.revoked = true;
+      }
+    }
+  }
+}

@@ -1,0 +1,69 @@
+/** The emulator's public data types: what tests and the standalone server configure it with and read back. */
+
+export interface EmulatorChannel {
+  channelId: string;
+  channelSecret: string;
+  callbackUrls: string[];
+  /** Default HS256 (web login signs with the channel secret); ES256 as the LINE SDKs/LIFF get. */
+  idTokenAlg?: 'HS256' | 'ES256';
+  name?: string;
+}
+
+export interface EmulatorUser {
+  /** 'U' + 32 lower-case hex. */
+  userId: string;
+  displayName: string;
+  pictureUrl?: string;
+  statusMessage?: string;
+  email?: string;
+  /** Channel IDs whose official account the user is friends with. */
+  friendOf?: string[];
+}
+
+export type EmulatorEndpoint =
+  | 'authorize'
+  | 'token'
+  | 'verify'
+  | 'revoke'
+  | 'verifyIdToken'
+  | 'userinfo'
+  | 'profile'
+  | 'friendship'
+  | 'deauthorize'
+  | 'channelToken'
+  | 'certs';
+
+export type EmulatorFault =
+  /** Authorize redirects with error=ACCESS_DENIED. */
+  | { kind: 'denyConsent' }
+  /** E.g. 429, 500, 413. Default body `{"message": <reason phrase>}`. */
+  | { kind: 'status'; status: number; body?: string; contentType?: string; retryAfter?: number }
+  /** Respond normally after a delay. */
+  | { kind: 'slow'; delayMs: number }
+  /** 200 with a truncated JSON body. */
+  | { kind: 'malformedJson' }
+  /** A 502 HTML page from a proxy. */
+  | { kind: 'html' }
+  | { kind: 'emptyBody'; status: number }
+  /** Close the connection without answering. */
+  | { kind: 'destroySocket' };
+
+export interface RecordedRequest {
+  endpoint: EmulatorEndpoint;
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Form fields; for a JSON body (deauthorize), its top-level scalar fields as strings. */
+  form: Record<string, string>;
+  headers: Record<string, string>;
+  at: number;
+}
+
+export interface IssuedTokens {
+  access_token: string;
+  refresh_token: string;
+  id_token?: string;
+  expires_in: number;
+  scope: string;
+  token_type: string;
+}
