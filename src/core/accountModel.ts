@@ -1,0 +1,217 @@
+/**
+ * What the token explorer and the status bar decide about an account, without VS Code: token
+ * states, contextValue strings (the contract with the `viewItem` patterns in package.json), names
+ * and grouping. Kept free of `vscode` so it can be tested under plain node.
+ */
+import type { ChannelConfig } from './channels';
+import { decodeJwt } from './jwtExplain';
+import { sameAccount, type AccountKey } from './tokenStore';
+import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from './types';
+import { accountDisplayName as coreDisplayName } from './accountSummary';
+
+/** Less than this left and an access token is shown as "expiring". */
+export const EXPIRING_WITHIN_MS = 24 * 60 * 60 * 1000;
+
+export type AccessTokenStatus = 'valid' | 'expiring' | 'expired';
+export type RefreshTokenStatus = 'valid' | 'expired';
+export type IdTokenStatus = 'valid' | 'expired';
+/** How loudly the status bar shows an access token's state. */
+export type StatusLevel = 'none' | 'warning' | 'error';
+
+export function accessTokenStatus(expiresAt: number, now: number): AccessTokenStatus {
+  if (expiresAt <= now) {
+    return 'expired';
+  }
+  return expiresAt - now < EXPIRING_WITHIN_MS ? 'expiring' : 'valid';
+}
+
+export function statusLevel(status: AccessTokenStatus): StatusLevel {
+  switch (status) {
+    case 'valid':
+      return 'none';
+    case 'expiring':
+      return 'warning';
+    case 'expired':
+      return 'error';
+  }
+}
+
+/**
+ * LINE does not say when a refresh token expires; it documents 90 days after the original sign-in,
+ * not extended by refreshing. Undefined when the account has no refresh token.
+ */
+export function refreshTokenExpiresAt(
+  tokenSet: Pick<TokenSet, 'refreshToken' | 'refreshTokenExpiresAt' | 'originalIssuedAt'>,
+): number | undefined {
+  if (tokenSet.refreshToken === undefined) {
+    return undefined;
+  }
+  return tokenSet.refreshTokenExpiresAt ?? tokenSet.originalIssuedAt + REFRESH_TOKEN_LIFETIME_MS;
+}
+
+export function refreshTokenStatus(expiresAt: number, now: number): RefreshTokenStatus {
+  return expiresAt <= now ? 'expired' : 'valid';
+}
+
+/** A token without `exp` never expires by its own claims. */
+export function idTokenStatus(expiresAt: number | undefined, now: number): IdTokenStatus {
+  return expiresAt !== undefined && expiresAt <= now ? 'expired' : 'valid';
+}
+
+export interface DecodedIdToken {
+  header: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  /** From the `exp` claim, in epoch milliseconds. */
+  expiresAt: number | undefined;
+  alg: string | undefined;
+}
+
+/**
+ * The stored ID token decoded for display (it was verified at sign-in). Falls back to the claims
+ * stored with it when the token itself cannot be decoded, so the tree still has something to show.
+ */
+export function decodeStoredIdToken(tokenSet: Pick<TokenSet, 'idToken' | 'idTokenClaims'>): DecodedIdToken | undefined {
+  if (tokenSet.idToken === undefined) {
+    return undefined;
+  }
+  let header: Record<string, unknown> = {};
+  let claims: Record<string, unknown>;
+  try {
+    const decoded = decodeJwt(tokenSet.idToken);
+    header = decoded.header;
+    claims = decoded.claims;
+  } catch {
+    if (tokenSet.idTokenClaims === undefined) {
+      return undefined;
+    }
+    claims = { ...tokenSet.idTokenClaims };
+  }
+  const exp = claims.exp;
+  return {
+    header,
+    claims,
+    expiresAt: typeof exp === 'number' && Number.isFinite(exp) ? exp * 1000 : undefined,
+    alg: typeof header.alg === 'string' ? header.alg : undefined,
+  };
+}
+
+export interface AccountFlags {
+  selected: boolean;
+  refreshable: boolean;
+  idToken: boolean;
+  /** `openid` granted: the userinfo endpoint works. */
+  openid: boolean;
+}
+
+export function accountFlags(
+  tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes'>,
+  selected: boolean,
+): AccountFlags {
+  return {
+    selected,
+    // Offered even when the estimate says the refresh token expired: LINE's answer is the authority.
+    refreshable: tokenSet.refreshToken !== undefined,
+    idToken: tokenSet.idToken !== undefined,
+    openid: tokenSet.scopes.includes('openid'),
+  };
+}
+
+/**
+ * `account[:selected][:refreshable][:idToken][:openid]`, in this order, which is what the menus'
+ * `/^account.*:refreshable/`-style patterns expect.
+ */
+export function accountContextValue(flags: AccountFlags): string {
+  let value = 'account';
+  if (flags.selected) {
+    value += ':selected';
+  }
+  if (flags.refreshable) {
+    value += ':refreshable';
+  }
+  if (flags.idToken) {
+    value += ':idToken';
+  }
+  if (flags.openid) {
+    value += ':openid';
+  }
+  return value;
+}
+
+export function accessTokenContextValue(status: AccessTokenStatus): `token:access:${AccessTokenStatus}` {
+  return `token:access:${status}`;
+}
+
+export function refreshTokenContextValue(status: RefreshTokenStatus): `token:refresh:${RefreshTokenStatus}` {
+  return `token:refresh:${status}`;
+}
+
+export function idTokenContextValue(status: IdTokenStatus): `token:id:${IdTokenStatus}` {
+  return `token:id:${status}`;
+}
+
+/** Profile name, else the ID token's `name`, else the user ID: never empty. */
+export function accountDisplayName(tokenSet: Pick<TokenSet, 'userId' | 'profile' | 'idTokenClaims'>): string {
+  return coreDisplayName(tokenSet) ?? tokenSet.userId;
+}
+
+/** `U1234…cdef`: enough to tell users apart in a list (user IDs are not secrets, just long). */
+export function shortUserId(userId: string): string {
+  return userId.length <= 12 ? userId : `${userId.slice(0, 5)}…${userId.slice(-4)}`;
+}
+
+/** The URL when it is an absolute https URL (the only kind worth loading as a remote icon). */
+export function httpsUrl(url: string | undefined): string | undefined {
+  if (url === undefined) {
+    return undefined;
+  }
+  try {
+    return new URL(url).protocol === 'https:' ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function compareAccounts(a: TokenSet, b: TokenSet): number {
+  return accountDisplayName(a).localeCompare(accountDisplayName(b)) || a.userId.localeCompare(b.userId);
+}
+
+export interface ChannelGroup {
+  channelId: string;
+  /** Undefined when the channel is no longer configured but accounts for it are still stored. */
+  channel: ChannelConfig | undefined;
+  accounts: TokenSet[];
+}
+
+/**
+ * Configured channels in settings order, then channels that only stored accounts remember, by ID,
+ * so nothing stored is ever hidden.
+ */
+export function groupAccountsByChannel(
+  channels: readonly ChannelConfig[],
+  tokenSets: readonly TokenSet[],
+): ChannelGroup[] {
+  const accountsOf = (channelId: string): TokenSet[] =>
+    tokenSets.filter((tokenSet) => tokenSet.channelId === channelId).sort(compareAccounts);
+  const configured = new Set(channels.map((channel) => channel.channelId));
+  const unknown = [...new Set(tokenSets.map((tokenSet) => tokenSet.channelId))]
+    .filter((channelId) => !configured.has(channelId))
+    .sort();
+  return [
+    ...channels.map((channel) => ({ channelId: channel.channelId, channel, accounts: accountsOf(channel.channelId) })),
+    ...unknown.map((channelId) => ({ channelId, channel: undefined, accounts: accountsOf(channelId) })),
+  ];
+}
+
+/** The selected account, or (without persisting anything) the first one when none is selected. */
+export function pickShownAccount(
+  channels: readonly ChannelConfig[],
+  tokenSets: readonly TokenSet[],
+  selected: AccountKey | undefined,
+): TokenSet | undefined {
+  const chosen = selected === undefined ? undefined : tokenSets.find((tokenSet) => sameAccount(tokenSet, selected));
+  return chosen ?? groupAccountsByChannel(channels, tokenSets).flatMap((group) => group.accounts)[0];
+}
+
+export function accountKeyOf(tokenSet: AccountKey): AccountKey {
+  return { channelId: tokenSet.channelId, userId: tokenSet.userId };
+}
