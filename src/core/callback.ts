@@ -7,7 +7,8 @@ import { AuthorizationError, InputError } from './errors';
 import { constantTimeEqual } from './constantTime';
 import { callbackBindHosts } from './loopback';
 
-export const CALLBACK_URL_EXAMPLE = 'http://localhost:33418/callback';
+/** The callback URL a new channel starts with, and the example error messages give. */
+export const DEFAULT_CALLBACK_URL = 'http://localhost:33418/callback';
 
 export interface ParsedCallbackUrl {
   url: URL;
@@ -29,7 +30,7 @@ function invalidCallbackUrl(reason: string, callbackUrl: string): AuthorizationE
   return new AuthorizationError(
     'ERR_CALLBACK_URL_INVALID',
     `${reason} The callback URL must be a plain http URL on this machine's loopback interface, ` +
-      `with a fixed port, registered exactly on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
+      `with a fixed port, registered exactly on the channel's LINE Login tab, for example ${DEFAULT_CALLBACK_URL}.`,
     { callbackUrl },
   );
 }
@@ -184,14 +185,14 @@ export function parseRedirectedUrl(pasted: string, callbackUrl: string, expected
   } catch {
     throw new AuthorizationError(
       'ERR_CALLBACK_URL_INVALID',
-      `"${callbackText}" is not a valid callback URL; use the one registered on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
+      `"${callbackText}" is not a valid callback URL; use the one registered on the channel's LINE Login tab, for example ${DEFAULT_CALLBACK_URL}.`,
       { callbackUrl: callbackText },
     );
   }
   if (callback.protocol !== 'http:' && callback.protocol !== 'https:') {
     throw new AuthorizationError(
       'ERR_CALLBACK_URL_INVALID',
-      `The callback URL must be an http or https URL, for example ${CALLBACK_URL_EXAMPLE}.`,
+      `The callback URL must be an http or https URL, for example ${DEFAULT_CALLBACK_URL}.`,
       { callbackUrl: callbackText },
     );
   }

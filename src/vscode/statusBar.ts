@@ -18,7 +18,7 @@ import {
   shortUserId,
   statusLevel,
   type StatusLevel,
-} from './tree/accountModel';
+} from '../core/accountModel';
 
 const TICK_MS = 60_000;
 const STATUS_BAR_ITEM_ID = 'lineLogin.account';

@@ -17,7 +17,7 @@ import {
   refreshTokenExpiresAt,
   refreshTokenStatus,
   type AccessTokenStatus,
-} from './tree/accountModel';
+} from '../core/accountModel';
 import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from './tree/markdownText';
 
 /** RFC 7519 NumericDate claims: shown in local time and UTC. */

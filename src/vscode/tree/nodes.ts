@@ -30,7 +30,7 @@ import {
   type DecodedIdToken,
   type IdTokenStatus,
   type RefreshTokenStatus,
-} from './accountModel';
+} from '../../core/accountModel';
 import { codeSpan, inlineMarkdown } from './markdownText';
 
 export type TokenExplorerNode =

@@ -10,7 +10,7 @@ import type { TokenSet } from '../../core/types';
 import type { AccountSelection } from '../accountSelection';
 import type { ChannelRegistry } from '../channelRegistry';
 import { CONTEXT_KEYS } from '../constants';
-import { groupAccountsByChannel } from './accountModel';
+import { groupAccountsByChannel } from '../../core/accountModel';
 import {
   AccountNode,
   ChannelNode,

@@ -3,11 +3,11 @@
  * states, contextValue strings (the contract with the `viewItem` patterns in package.json), names
  * and grouping. Kept free of `vscode` so it can be tested under plain node.
  */
-import type { ChannelConfig } from '../../core/channels';
-import { decodeJwt } from '../../core/jwtExplain';
-import { sameAccount, type AccountKey } from '../../core/tokenStore';
-import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from '../../core/types';
-import { accountDisplayName as coreDisplayName } from '../../core/accountSummary';
+import type { ChannelConfig } from './channels';
+import { decodeJwt } from './jwtExplain';
+import { sameAccount, type AccountKey } from './tokenStore';
+import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from './types';
+import { accountDisplayName as coreDisplayName } from './accountSummary';
 
 /** Less than this left and an access token is shown as "expiring". */
 export const EXPIRING_WITHIN_MS = 24 * 60 * 60 * 1000;
