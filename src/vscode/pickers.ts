@@ -4,6 +4,7 @@ import { accountDisplayName } from '../core/accountSummary';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';
 import type { LineLoginServices } from './services';
+import { messageOf } from '../core/messageOf';
 
 export async function pickChannel(
   services: LineLoginServices,
@@ -81,7 +82,7 @@ export async function askChannelSecret(channelId: string, required: boolean): Pr
         validateChannelSecret(value);
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });

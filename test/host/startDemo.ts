@@ -14,6 +14,7 @@ import { CHANNEL_DEFAULTS } from '../../src/core/channels';
 import { LINE_SCOPES } from '../../src/core/types';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import { messageOf } from '../../src/core/messageOf';
 
 const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');
 
@@ -134,6 +135,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[start] ${messageOf(error)}`);
   process.exit(1);
 });

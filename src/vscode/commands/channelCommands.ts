@@ -11,6 +11,7 @@ import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { messageOf } from '../../core/messageOf';
 
 export interface ChannelSummary {
   channelId: string;
@@ -71,7 +72,7 @@ async function askChannelFields(
         parseChannelConfig({ channelId, callbackUrl: value });
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });
@@ -122,7 +123,7 @@ export async function addChannel(
         validateChannelId(value.trim());
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });
