@@ -22,6 +22,7 @@ import { LineLoginServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { renderIdTokenComparison } from './vscode/verificationReport';
+import { messageOf } from './core/messageOf';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -56,7 +57,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         logger.redactor.add(tokenSet.idToken);
       }
     } catch (error) {
-      logger.warn(`Stored tokens could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);
     }
   };
   void rememberSecrets();
@@ -75,9 +76,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         try {
           await treeView.reveal(node, { select: true, focus: false, expand: true });
         } catch (error) {
-          logger.warn(
-            `The new account could not be revealed in the tree: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          logger.warn(`The new account could not be revealed in the tree: ${messageOf(error)}`);
         }
       }
     },
@@ -196,7 +195,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         },
       });
     } catch (error) {
-      logger.warn(`Auto refresh is off: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`Auto refresh is off: ${messageOf(error)}`);
     }
   };
   applyAutoRefresh();
