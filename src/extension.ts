@@ -52,9 +52,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const rememberSecrets = async (): Promise<void> => {
     try {
       for (const tokenSet of await store.list()) {
-        logger.redactor.add(tokenSet.accessToken);
-        logger.redactor.add(tokenSet.refreshToken);
-        logger.redactor.add(tokenSet.idToken);
+        logger.redactor.addTokenSet(tokenSet);
       }
     } catch (error) {
       logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);

@@ -374,9 +374,7 @@ async function runSignIn(
   }
 
   const tokenSet = result.tokenSet;
-  services.logger.redactor.add(tokenSet.accessToken);
-  services.logger.redactor.add(tokenSet.refreshToken);
-  services.logger.redactor.add(tokenSet.idToken);
+  services.logger.redactor.addTokenSet(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
   await hooks.onSignedIn(key);
   const summary = accountSummary(tokenSet, Date.now());
