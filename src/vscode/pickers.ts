@@ -1,6 +1,6 @@
 /** Quick picks and input boxes shared by the commands. Returning undefined means "the user cancelled". */
 import vscode = require('vscode');
-import { accountDisplayName } from '../core/accountSummary';
+import { accountLabel } from '../core/accountModel';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';
 import type { LineLoginServices } from './services';
@@ -52,7 +52,7 @@ export async function pickAccount(services: LineLoginServices, placeHolder: stri
   const items = accounts.map((tokenSet) => {
     const channel = services.channels.get(tokenSet.channelId);
     return {
-      label: accountDisplayName(tokenSet) ?? tokenSet.userId,
+      label: accountLabel(tokenSet),
       description: `${channel === undefined ? tokenSet.channelId : channelLabel(channel)} · ${tokenSet.userId}`,
       picked: selected !== undefined && sameAccount(selected, tokenSet),
       key: { channelId: tokenSet.channelId, userId: tokenSet.userId },
