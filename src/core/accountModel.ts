@@ -158,9 +158,6 @@ export function accountLabel(tokenSet: Pick<TokenSet, 'userId' | 'profile' | 'id
   return accountDisplayName(tokenSet) ?? tokenSet.userId;
 }
 
-// Removed in the next commit, which moves src/vscode/tokenDocuments.ts to accountLabel.
-export { accountLabel as accountDisplayName };
-
 /** `U1234…cdef`: enough to tell users apart in a list (user IDs are not secrets, just long). */
 export function shortUserId(userId: string): string {
   return userId.length <= 12 ? userId : `${userId.slice(0, 5)}…${userId.slice(-4)}`;

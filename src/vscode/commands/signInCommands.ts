@@ -1,5 +1,6 @@
 /** lineLogin.signIn and lineLogin.signInWithRedirectUrl. */
 import vscode = require('vscode');
+import { accountLabel } from '../../core/accountModel';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';
@@ -386,7 +387,7 @@ async function runSignIn(
       vscode.l10n.t(
         'Signed in to {0} as {1}.',
         chosen.channel.name ?? chosen.channel.channelId,
-        summary.displayName ?? summary.userId,
+        accountLabel(tokenSet),
       ),
     );
   }
