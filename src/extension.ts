@@ -22,6 +22,7 @@ import { LineLoginServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { renderIdTokenComparison } from './vscode/verificationReport';
+import { messageOf } from './core/messageOf';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -51,12 +52,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const rememberSecrets = async (): Promise<void> => {
     try {
       for (const tokenSet of await store.list()) {
-        logger.redactor.add(tokenSet.accessToken);
-        logger.redactor.add(tokenSet.refreshToken);
-        logger.redactor.add(tokenSet.idToken);
+        logger.redactor.addTokenSet(tokenSet);
       }
     } catch (error) {
-      logger.warn(`Stored tokens could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);
     }
   };
   void rememberSecrets();
@@ -75,9 +74,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         try {
           await treeView.reveal(node, { select: true, focus: false, expand: true });
         } catch (error) {
-          logger.warn(
-            `The new account could not be revealed in the tree: ${error instanceof Error ? error.message : String(error)}`,
-          );
+          logger.warn(`The new account could not be revealed in the tree: ${messageOf(error)}`);
         }
       }
     },
@@ -196,7 +193,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
         },
       });
     } catch (error) {
-      logger.warn(`Auto refresh is off: ${error instanceof Error ? error.message : String(error)}`);
+      logger.warn(`Auto refresh is off: ${messageOf(error)}`);
     }
   };
   applyAutoRefresh();

@@ -7,7 +7,7 @@ import type { ChannelConfig } from './channels';
 import { decodeJwt } from './jwtExplain';
 import { sameAccount, type AccountKey } from './tokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from './types';
-import { accountDisplayName as coreDisplayName } from './accountSummary';
+import { accountDisplayName } from './accountSummary';
 
 /** Less than this left and an access token is shown as "expiring". */
 export const EXPIRING_WITHIN_MS = 24 * 60 * 60 * 1000;
@@ -149,9 +149,13 @@ export function idTokenContextValue(status: IdTokenStatus): `token:id:${IdTokenS
   return `token:id:${status}`;
 }
 
-/** Profile name, else the ID token's `name`, else the user ID: never empty. */
-export function accountDisplayName(tokenSet: Pick<TokenSet, 'userId' | 'profile' | 'idTokenClaims'>): string {
-  return coreDisplayName(tokenSet) ?? tokenSet.userId;
+/**
+ * What an account is called wherever it is listed or named: its display name (see
+ * `accountDisplayName` in accountSummary.ts, which is undefined when the user has none), else the
+ * user ID. Never empty.
+ */
+export function accountLabel(tokenSet: Pick<TokenSet, 'userId' | 'profile' | 'idTokenClaims'>): string {
+  return accountDisplayName(tokenSet) ?? tokenSet.userId;
 }
 
 /** `U1234…cdef`: enough to tell users apart in a list (user IDs are not secrets, just long). */
@@ -172,7 +176,7 @@ export function httpsUrl(url: string | undefined): string | undefined {
 }
 
 export function compareAccounts(a: TokenSet, b: TokenSet): number {
-  return accountDisplayName(a).localeCompare(accountDisplayName(b)) || a.userId.localeCompare(b.userId);
+  return accountLabel(a).localeCompare(accountLabel(b)) || a.userId.localeCompare(b.userId);
 }
 
 export interface ChannelGroup {

@@ -2,7 +2,7 @@
  * A LINE Login channel as this tool knows it. Everything but the secret is plain configuration a
  * team can share; the secret is looked up separately from secret storage.
  */
-import { parseCallbackUrl } from './callback';
+import { DEFAULT_CALLBACK_URL, parseCallbackUrl } from './callback';
 import { InputError } from './errors';
 import { validateScopes } from './lineClient';
 import type { LineBotPrompt, LinePrompt, LoginOptions } from './types';
@@ -14,6 +14,14 @@ export interface ChannelConfig {
   scopes: string[];
   loginOptions: LoginOptions;
 }
+
+export interface ChannelDefaults {
+  callbackUrl: string;
+  scopes: readonly string[];
+}
+
+/** What an entry that leaves them out gets; the \`lineLogin.channels\` defaults in package.json say the same. */
+export const CHANNEL_DEFAULTS: ChannelDefaults = { callbackUrl: DEFAULT_CALLBACK_URL, scopes: ['profile', 'openid'] };
 
 export const CHANNEL_ID_PATTERN = /^[0-9]{1,20}$/;
 
@@ -42,7 +50,7 @@ export function validateChannelSecret(channelSecret: unknown): string {
 }
 
 /** Validates one entry of the `lineLogin.channels` setting, whatever a person typed into it. */
-export function parseChannelConfig(raw: unknown, defaults: { callbackUrl: string; scopes: string[] }): ChannelConfig {
+export function parseChannelConfig(raw: unknown, defaults: ChannelDefaults = CHANNEL_DEFAULTS): ChannelConfig {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new InputError(
       'ERR_INVALID_CHANNEL',

@@ -4,6 +4,7 @@
  * like a JWT, a Bearer credential or a secret-carrying form/query field is masked even when
  * the redactor was never told about it.
  */
+import type { TokenSet } from './types';
 
 const MASK = '[REDACTED]';
 
@@ -37,6 +38,13 @@ export class Redactor {
     if (secret !== undefined && secret.length >= 8) {
       this.#secrets.add(secret);
     }
+  }
+
+  /** Remembers every token of an account: what was just issued, refreshed or read from storage. */
+  addTokenSet(tokenSet: Pick<TokenSet, 'accessToken' | 'refreshToken' | 'idToken'>): void {
+    this.add(tokenSet.accessToken);
+    this.add(tokenSet.refreshToken);
+    this.add(tokenSet.idToken);
   }
 
   redact(text: string): string {

@@ -4,7 +4,7 @@ import { parseChannelConfig, type ChannelConfig } from '../core/channels';
 import { validateBaseUrl } from '../core/endpoints';
 import { isLineLoginError } from '../core/errors';
 import { LINE_API_BASE_URL, LINE_AUTHORIZE_BASE_URL, type LineEndpoints } from '../core/types';
-import { DEFAULT_CALLBACK_URL, DEFAULT_SCOPES, SETTINGS } from './constants';
+import { SETTINGS } from './constants';
 
 function configuration(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS.section);
@@ -22,7 +22,7 @@ export function readChannels(): ChannelsReading {
   const problems: string[] = [];
   for (const entry of Array.isArray(raw) ? raw : []) {
     try {
-      const channel = parseChannelConfig(entry, { callbackUrl: DEFAULT_CALLBACK_URL, scopes: DEFAULT_SCOPES });
+      const channel = parseChannelConfig(entry);
       if (channels.some((existing) => existing.channelId === channel.channelId)) {
         problems.push(`lineLogin.channels lists channel ${channel.channelId} twice; the first entry is used.`);
       } else {

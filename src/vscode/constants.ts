@@ -54,6 +54,4 @@ export const STATE_KEYS = {
   selectedAccount: 'lineLogin.selectedAccount',
 } as const;
 
-export const DEFAULT_CALLBACK_URL = 'http://localhost:33418/callback';
-export const DEFAULT_SCOPES = ['profile', 'openid'];
 export const LOG_CHANNEL_NAME = 'LINE Login';

@@ -4,6 +4,7 @@
  */
 import vscode = require('vscode');
 import { isLineLoginError, type LineLoginErrorCode } from '../core/errors';
+import { messageOf } from '../core/messageOf';
 
 /** What the user can do next, offered as notification buttons. */
 export type ErrorAction =
@@ -155,7 +156,7 @@ function actionsFor(code: LineLoginErrorCode): ErrorAction[] {
 export function presentError(error: unknown): PresentedError {
   if (!isLineLoginError(error)) {
     return {
-      message: vscode.l10n.t('Unexpected error: {0}', error instanceof Error ? error.message : String(error)),
+      message: vscode.l10n.t('Unexpected error: {0}', messageOf(error)),
       actions: ['showLog'],
     };
   }

@@ -1,9 +1,10 @@
 /** Quick picks and input boxes shared by the commands. Returning undefined means "the user cancelled". */
 import vscode = require('vscode');
-import { accountDisplayName } from '../core/accountSummary';
+import { accountLabel } from '../core/accountModel';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';
 import type { LineLoginServices } from './services';
+import { messageOf } from '../core/messageOf';
 
 export async function pickChannel(
   services: LineLoginServices,
@@ -51,7 +52,7 @@ export async function pickAccount(services: LineLoginServices, placeHolder: stri
   const items = accounts.map((tokenSet) => {
     const channel = services.channels.get(tokenSet.channelId);
     return {
-      label: accountDisplayName(tokenSet) ?? tokenSet.userId,
+      label: accountLabel(tokenSet),
       description: `${channel === undefined ? tokenSet.channelId : channelLabel(channel)} · ${tokenSet.userId}`,
       picked: selected !== undefined && sameAccount(selected, tokenSet),
       key: { channelId: tokenSet.channelId, userId: tokenSet.userId },
@@ -81,7 +82,7 @@ export async function askChannelSecret(channelId: string, required: boolean): Pr
         validateChannelSecret(value);
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });

@@ -38,6 +38,8 @@ export class LineLoginServices implements vscode.Disposable {
     readonly channels: ChannelRegistry,
     readonly store: SecretTokenStore,
     readonly selection: AccountSelection,
+    /** The window's one clock (epoch ms): commands, the explorer, the status bar and the core take it from here. */
+    readonly now: () => number = Date.now,
   ) {
     this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
       if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
@@ -61,6 +63,7 @@ export class LineLoginServices implements vscode.Disposable {
         store: this.store,
         jwks,
         channelCredentials: (channelId) => this.credentials(channelId),
+        now: this.now,
       });
       this.#bound = { client, jwks, accounts };
     }
@@ -81,7 +84,7 @@ export class LineLoginServices implements vscode.Disposable {
 
   loginDependencies(): LoginFlowDependencies {
     const { client, jwks } = this.#bind();
-    return { client, jwks, store: this.store };
+    return { client, jwks, store: this.store, now: this.now };
   }
 
   /** Channel credentials; the secret is registered with the log redactor before anyone uses it. */

@@ -12,7 +12,7 @@ import { COMMANDS } from './constants';
 import { formatDateTimeBoth, formatDuration, formatExpiry } from './format';
 import {
   accessTokenStatus,
-  accountDisplayName,
+  accountLabel,
   accountKeyOf,
   pickShownAccount,
   shortUserId,
@@ -127,7 +127,7 @@ export class AccountStatusBar implements vscode.Disposable {
 
   #describe(tokenSet: TokenSet, selected: boolean): AccountStatusBarSnapshot {
     const now = this.#now();
-    const name = accountDisplayName(tokenSet);
+    const name = accountLabel(tokenSet);
     const status = accessTokenStatus(tokenSet.accessTokenExpiresAt, now);
     const remaining =
       status === 'expired'

@@ -12,7 +12,7 @@ import { explainClaimsLocalized } from './claimText';
 import { formatDateTime, formatExpiry } from './format';
 import {
   accessTokenStatus,
-  accountDisplayName,
+  accountLabel,
   decodeStoredIdToken,
   refreshTokenExpiresAt,
   refreshTokenStatus,
@@ -38,7 +38,7 @@ export function renderTokenDetails(
   now: number,
   channel?: Pick<ChannelConfig, 'channelId' | 'name'>,
 ): string {
-  const blocks: string[] = [`# ${inlineMarkdown(vscode.l10n.t('Token details: {0}', accountDisplayName(tokenSet)))}`];
+  const blocks: string[] = [`# ${inlineMarkdown(vscode.l10n.t('Token details: {0}', accountLabel(tokenSet)))}`];
 
   blocks.push(
     heading(vscode.l10n.t('Account')),

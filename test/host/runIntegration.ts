@@ -28,6 +28,7 @@ import {
   startVSCodeServer,
   type RunningServer,
 } from './vscodeServer';
+import { messageOf } from '../../src/core/messageOf';
 
 interface Options {
   readonly testsPath: string;
@@ -332,7 +333,7 @@ class RequestHandler {
         }
       }
     } catch (error) {
-      return { id: request.id, ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { id: request.id, ok: false, error: messageOf(error) };
     }
   }
 
@@ -523,7 +524,7 @@ async function main(): Promise<number> {
     return results.failures > 0 && exitCode === 0 ? 1 : exitCode;
   } catch (error) {
     if (!runState.interrupted) {
-      console.error(`[harness] ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`[harness] ${messageOf(error)}`);
     }
     return 1;
   } finally {

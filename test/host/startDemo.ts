@@ -10,8 +10,11 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
+import { CHANNEL_DEFAULTS } from '../../src/core/channels';
+import { LINE_SCOPES } from '../../src/core/types';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
+import { messageOf } from '../../src/core/messageOf';
 
 const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');
 
@@ -46,7 +49,7 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '8400' },
       'emulator-port': { type: 'string', default: '9400' },
       'channel-id': { type: 'string' },
-      'callback-url': { type: 'string', default: 'http://localhost:33418/callback' },
+      'callback-url': { type: 'string', default: CHANNEL_DEFAULTS.callbackUrl },
     },
     strict: true,
   });
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
           channelId: DEMO_CHANNEL.channelId,
           name: DEMO_CHANNEL.name,
           callbackUrl: DEMO_CHANNEL.callbackUrls[0],
-          scopes: ['profile', 'openid', 'email'],
+          scopes: [...LINE_SCOPES],
         },
       ],
     });
@@ -83,7 +86,7 @@ async function main(): Promise<void> {
       'lineLogin.authorizeBaseUrl': undefined,
       'lineLogin.apiBaseUrl': undefined,
       'lineLogin.channels': [
-        { channelId: realChannelId, callbackUrl: values['callback-url'], scopes: ['profile', 'openid'] },
+        { channelId: realChannelId, callbackUrl: values['callback-url'], scopes: [...CHANNEL_DEFAULTS.scopes] },
       ],
     });
   }
@@ -132,6 +135,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`[start] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[start] ${messageOf(error)}`);
   process.exit(1);
 });

@@ -7,7 +7,7 @@ import {
   accessTokenContextValue,
   accessTokenStatus,
   accountContextValue,
-  accountDisplayName,
+  accountLabel,
   accountFlags,
   decodeStoredIdToken,
   groupAccountsByChannel,
@@ -129,17 +129,17 @@ describe('contextValue strings', () => {
 });
 
 describe('names', () => {
-  test('the display name is the profile name, else the ID token name, else the user ID; blank names do not count', () => {
+  test('the label is the profile name, else the ID token name, else the user ID; blank names do not count', () => {
     const claims = { iss: 'i', sub: 'U1', aud: '1', exp: 1, iat: 1, name: 'ID name' };
     assert.equal(
-      accountDisplayName({ userId: 'U1', profile: { userId: 'U1', displayName: 'Profile' }, idTokenClaims: claims }),
+      accountLabel({ userId: 'U1', profile: { userId: 'U1', displayName: 'Profile' }, idTokenClaims: claims }),
       'Profile',
     );
     assert.equal(
-      accountDisplayName({ userId: 'U1', profile: { userId: 'U1', displayName: ' ' }, idTokenClaims: claims }),
+      accountLabel({ userId: 'U1', profile: { userId: 'U1', displayName: ' ' }, idTokenClaims: claims }),
       'ID name',
     );
-    assert.equal(accountDisplayName({ userId: 'U1' }), 'U1');
+    assert.equal(accountLabel({ userId: 'U1' }), 'U1');
   });
 
   test('long user IDs are shortened for lists; only https picture URLs are kept', () => {

@@ -37,6 +37,20 @@ describe('redaction', () => {
     assert.equal(redactPatterns('the code path is fine'), 'the code path is fine');
   });
 
+  test('addTokenSet remembers the access, refresh and ID tokens of an account, opaque ones too', () => {
+    const redactor = new Redactor();
+    redactor.addTokenSet({
+      accessToken: 'opaque-access-1234',
+      refreshToken: 'opaque-refresh-5678',
+      idToken: 'id.token.value9',
+    });
+    redactor.addTokenSet({ accessToken: 'second-access-0000' });
+    assert.equal(
+      redactor.redact('a=opaque-access-1234 r=opaque-refresh-5678 i=id.token.value9 b=second-access-0000'),
+      'a=[REDACTED] r=[REDACTED] i=[REDACTED] b=[REDACTED]',
+    );
+  });
+
   test('tokenPreview shows at most six characters', () => {
     assert.equal(tokenPreview('abcdefghijklmnopqrstuvwxyz'), 'abcdef…');
     assert.equal(tokenPreview('short'), '…');

@@ -57,8 +57,7 @@ export async function refreshAccessToken(
     return undefined;
   }
   const refreshed = await services.accounts.refresh(key);
-  services.logger.redactor.add(refreshed.accessToken);
-  services.logger.redactor.add(refreshed.refreshToken);
+  services.logger.redactor.addTokenSet(refreshed);
   const summary = accountSummary(refreshed, Date.now());
   notify(
     invocation,

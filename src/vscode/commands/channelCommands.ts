@@ -1,10 +1,17 @@
 /** lineLogin.addChannel, editChannel, removeChannel. */
 import vscode = require('vscode');
-import { parseChannelConfig, validateChannelId, validateChannelSecret, type ChannelConfig } from '../../core/channels';
-import { DEFAULT_CALLBACK_URL, DEFAULT_SCOPES } from '../constants';
+import {
+  CHANNEL_DEFAULTS,
+  parseChannelConfig,
+  validateChannelId,
+  validateChannelSecret,
+  type ChannelConfig,
+} from '../../core/channels';
+import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { messageOf } from '../../core/messageOf';
 
 export interface ChannelSummary {
   channelId: string;
@@ -31,16 +38,13 @@ const CHANNEL_ARGS = ['channelId', 'channelSecret', 'name', 'callbackUrl', 'scop
 
 function channelFromArgs(args: Record<string, unknown>, existing: ChannelConfig | undefined): ChannelConfig {
   rejectUnknownArgs(args, CHANNEL_ARGS);
-  return parseChannelConfig(
-    {
-      channelId: args.channelId,
-      name: args.name ?? existing?.name,
-      callbackUrl: args.callbackUrl ?? existing?.callbackUrl,
-      scopes: args.scopes ?? existing?.scopes,
-      loginOptions: args.loginOptions ?? existing?.loginOptions,
-    },
-    { callbackUrl: DEFAULT_CALLBACK_URL, scopes: DEFAULT_SCOPES },
-  );
+  return parseChannelConfig({
+    channelId: args.channelId,
+    name: args.name ?? existing?.name,
+    callbackUrl: args.callbackUrl ?? existing?.callbackUrl,
+    scopes: args.scopes ?? existing?.scopes,
+    loginOptions: args.loginOptions ?? existing?.loginOptions,
+  });
 }
 
 async function askChannelFields(
@@ -58,28 +62,25 @@ async function askChannelFields(
   }
   const callbackUrl = await vscode.window.showInputBox({
     title: vscode.l10n.t('Callback URL of channel {0}', channelId),
-    value: existing?.callbackUrl ?? DEFAULT_CALLBACK_URL,
+    value: existing?.callbackUrl ?? CHANNEL_DEFAULTS.callbackUrl,
     prompt: vscode.l10n.t(
       "Register exactly this URL on the channel's LINE Login tab (LINE requires an exact match, so the port is fixed).",
     ),
     ignoreFocusOut: true,
     validateInput: (value) => {
       try {
-        parseChannelConfig(
-          { channelId, callbackUrl: value },
-          { callbackUrl: DEFAULT_CALLBACK_URL, scopes: DEFAULT_SCOPES },
-        );
+        parseChannelConfig({ channelId, callbackUrl: value });
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });
   if (callbackUrl === undefined) {
     return undefined;
   }
-  const currentScopes = existing?.scopes ?? DEFAULT_SCOPES;
-  const scopeItems = ['profile', 'openid', 'email'].map((scope) => ({
+  const currentScopes = existing?.scopes ?? CHANNEL_DEFAULTS.scopes;
+  const scopeItems = LINE_SCOPES.map((scope) => ({
     label: scope,
     picked: currentScopes.includes(scope),
   }));
@@ -92,10 +93,13 @@ async function askChannelFields(
   if (scopes === undefined) {
     return undefined;
   }
-  return parseChannelConfig(
-    { channelId, name, callbackUrl, scopes: scopes.map((item) => item.label), loginOptions: existing?.loginOptions },
-    { callbackUrl: DEFAULT_CALLBACK_URL, scopes: DEFAULT_SCOPES },
-  );
+  return parseChannelConfig({
+    channelId,
+    name,
+    callbackUrl,
+    scopes: scopes.map((item) => item.label),
+    loginOptions: existing?.loginOptions,
+  });
 }
 
 export async function addChannel(
@@ -119,7 +123,7 @@ export async function addChannel(
         validateChannelId(value.trim());
         return undefined;
       } catch (error) {
-        return error instanceof Error ? error.message : String(error);
+        return messageOf(error);
       }
     },
   });

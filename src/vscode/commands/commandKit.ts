@@ -9,6 +9,7 @@ import { InputError, isLineLoginError, type LineLoginErrorCode } from '../../cor
 import type { AccountKey } from '../../core/tokenStore';
 import { actionLabel, presentError, type ErrorAction } from '../errorMessages';
 import type { LineLoginServices } from '../services';
+import { messageOf } from '../../core/messageOf';
 
 export interface Invocation {
   /** True when called with a plain argument object: no prompts, no notifications. */
@@ -66,7 +67,7 @@ export function registerCommand(
         if (isLineLoginError(error)) {
           throw new CommandError(error.code, redact(error.message));
         }
-        throw new CommandError('ERR_INVALID_INPUT', redact(error instanceof Error ? error.message : String(error)));
+        throw new CommandError('ERR_INVALID_INPUT', redact(messageOf(error)));
       }
       const presented = presentError(error);
       const labels = presented.actions.map((action) => ({ action, title: actionLabel(action) }));

@@ -1,6 +1,6 @@
 /** lineLogin.decodeJwt and lineLogin.showTokenDetails: reading tokens without exposing them. */
 import vscode = require('vscode');
-import { accountDisplayName } from '../../core/accountSummary';
+import { accountLabel } from '../../core/accountModel';
 import { isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
 import { verifyJwtSignature } from '../../core/idToken';
 import { decodeJwt } from '../../core/jwtExplain';
@@ -134,7 +134,7 @@ export async function showTokenDetails(
   }
   const tokenSet = await services.accounts.require(key);
   const uri = await documents.show(
-    vscode.l10n.t('Tokens of {0}', accountDisplayName(tokenSet) ?? tokenSet.userId),
+    vscode.l10n.t('Tokens of {0}', accountLabel(tokenSet)),
     renderTokenDetails(tokenSet, Date.now(), services.channels.get(key.channelId)),
   );
   return { uri: uri.toString() };

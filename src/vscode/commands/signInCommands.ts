@@ -1,5 +1,6 @@
 /** lineLogin.signIn and lineLogin.signInWithRedirectUrl. */
 import vscode = require('vscode');
+import { accountLabel } from '../../core/accountModel';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';
@@ -374,9 +375,7 @@ async function runSignIn(
   }
 
   const tokenSet = result.tokenSet;
-  services.logger.redactor.add(tokenSet.accessToken);
-  services.logger.redactor.add(tokenSet.refreshToken);
-  services.logger.redactor.add(tokenSet.idToken);
+  services.logger.redactor.addTokenSet(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
   await hooks.onSignedIn(key);
   const summary = accountSummary(tokenSet, Date.now());
@@ -388,7 +387,7 @@ async function runSignIn(
       vscode.l10n.t(
         'Signed in to {0} as {1}.',
         chosen.channel.name ?? chosen.channel.channelId,
-        summary.displayName ?? summary.userId,
+        accountLabel(tokenSet),
       ),
     );
   }

@@ -15,7 +15,7 @@ import {
   accessTokenContextValue,
   accessTokenStatus,
   accountContextValue,
-  accountDisplayName,
+  accountLabel,
   accountFlags,
   accountKeyOf,
   decodeStoredIdToken,
@@ -172,7 +172,7 @@ export class AccountNode extends ExplorerNode {
   readonly displayName: string;
 
   constructor(tokenSet: TokenSet, parent: ChannelNode | UnknownChannelNode, context: NodeContext) {
-    const displayName = accountDisplayName(tokenSet);
+    const displayName = accountLabel(tokenSet);
     super(displayName, vscode.TreeItemCollapsibleState.Collapsed, parent);
     this.displayName = displayName;
     this.account = accountKeyOf(tokenSet);
