@@ -8,6 +8,7 @@ import { LineAccounts } from '../core/accounts';
 import { createLineJwks, type LineJwks } from '../core/idToken';
 import { LineLoginClient } from '../core/lineClient';
 import type { LoginFlowDependencies, SignInStage } from '../core/loginFlow';
+import type { TokenSet } from '../core/types';
 import type { AccountSelection } from './accountSelection';
 import type { ChannelRegistry } from './channelRegistry';
 import { affectsLineLogin, readEndpoints } from './config';
@@ -29,7 +30,7 @@ interface EndpointBound {
 
 export class LineLoginServices implements vscode.Disposable {
   #bound: EndpointBound | undefined;
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: { dispose(): void }[];
   readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();
   readonly onSignInStage = this.#onSignInStage.event;
 
@@ -38,12 +39,37 @@ export class LineLoginServices implements vscode.Disposable {
     readonly channels: ChannelRegistry,
     readonly store: SecretTokenStore,
     readonly selection: AccountSelection,
+    /** The one clock of this window (epoch ms): commands, the tree and the status bar read it. */
+    readonly now: () => number = Date.now,
   ) {
-    this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
-        this.#bound = undefined;
+    this.#subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
+          this.#bound = undefined;
+        }
+      }),
+      // Every stored token is known to the log's redactor before anything can log it, including
+      // tokens another window stored.
+      store.onDidChange(() => void this.#rememberStoredTokens()),
+    ];
+    void this.#rememberStoredTokens();
+  }
+
+  /** Registers a token set's tokens with the log's redactor: the one way tokens reach it. */
+  rememberTokens(tokenSet: Pick<TokenSet, 'accessToken' | 'refreshToken' | 'idToken'>): void {
+    this.logger.redactor.add(tokenSet.accessToken);
+    this.logger.redactor.add(tokenSet.refreshToken);
+    this.logger.redactor.add(tokenSet.idToken);
+  }
+
+  async #rememberStoredTokens(): Promise<void> {
+    try {
+      for (const tokenSet of await this.store.list()) {
+        this.rememberTokens(tokenSet);
       }
-    });
+    } catch (error) {
+      this.logger.warn(`Stored tokens could not be read: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   #bind(): EndpointBound {
@@ -61,6 +87,7 @@ export class LineLoginServices implements vscode.Disposable {
         store: this.store,
         jwks,
         channelCredentials: (channelId) => this.credentials(channelId),
+        now: this.now,
       });
       this.#bound = { client, jwks, accounts };
     }
@@ -81,7 +108,7 @@ export class LineLoginServices implements vscode.Disposable {
 
   loginDependencies(): LoginFlowDependencies {
     const { client, jwks } = this.#bind();
-    return { client, jwks, store: this.store };
+    return { client, jwks, store: this.store, now: this.now };
   }
 
   /** Channel credentials; the secret is registered with the log redactor before anyone uses it. */
@@ -96,7 +123,9 @@ export class LineLoginServices implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) {
+      subscription.dispose();
+    }
     this.#onSignInStage.dispose();
   }
 }

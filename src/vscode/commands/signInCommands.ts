@@ -33,8 +33,8 @@ const SIGN_IN_ARGS = [
 ] as const;
 
 export interface SignInHooks {
-  /** Select and reveal the account in the tree. */
-  onSignedIn(key: AccountKey): Promise<void>;
+  /** Shows the newly signed-in account in the tree. */
+  revealAccount(key: AccountKey): Promise<void>;
 }
 
 function resultPageStrings(): Partial<ResultPageStrings> {
@@ -374,12 +374,11 @@ async function runSignIn(
   }
 
   const tokenSet = result.tokenSet;
-  services.logger.redactor.add(tokenSet.accessToken);
-  services.logger.redactor.add(tokenSet.refreshToken);
-  services.logger.redactor.add(tokenSet.idToken);
+  services.rememberTokens(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
-  await hooks.onSignedIn(key);
-  const summary = accountSummary(tokenSet, Date.now());
+  await services.selection.set(key);
+  await hooks.revealAccount(key);
+  const summary = accountSummary(tokenSet, services.now());
   services.logger.info(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
   );
