@@ -3,26 +3,25 @@
  * hands each disposable to context.subscriptions.
  */
 import vscode = require('vscode');
-import { AutoRefresher } from './core/autoRefresh';
-import { accountId } from './core/tokenStore';
+import type { AccountKey } from './core/tokenStore';
 import { AccountSelection } from './vscode/accountSelection';
+import { AutoRefreshSetting } from './vscode/autoRefreshSetting';
 import { ChannelRegistry } from './vscode/channelRegistry';
 import * as accountCommands from './vscode/commands/accountCommands';
 import { addChannel, editChannel, removeChannel } from './vscode/commands/channelCommands';
-import { registerCommand, type CommandHandler, type ErrorActionHandlers } from './vscode/commands/commandKit';
+import { registerCommand, type CommandHandler } from './vscode/commands/commandKit';
+import { createErrorActions } from './vscode/commands/errorActions';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';
-import { affectsLineLogin, readAutoRefresh } from './vscode/config';
-import { presentError } from './vscode/errorMessages';
-import { COMMANDS, SETTINGS, TOKENS_VIEW_ID } from './vscode/constants';
+import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
 import { SecretTokenStore } from './vscode/secretTokenStore';
 import { LineLoginServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
+import { TokenTreeView } from './vscode/tree/tokenTreeView';
 import { renderIdTokenComparison } from './vscode/verificationReport';
-import { messageOf } from './core/messageOf';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -42,93 +41,28 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const store = new SecretTokenStore(context.secrets);
   const selection = new AccountSelection(context.globalState);
   const services = new LineLoginServices(logger, channels, store, selection);
-  const explorer = new TokenExplorer(channels, store, selection);
-  const treeView = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true });
-  const statusBar = new AccountStatusBar(store, selection, channels);
+  const explorer = new TokenExplorer(channels, store, selection, services.now);
+  const tokenTreeView = new TokenTreeView(explorer, logger);
+  const statusBar = new AccountStatusBar(store, selection, channels, services.now);
   const documents = new ReadOnlyDocuments();
-  context.subscriptions.push(logger, channels, store, selection, services, explorer, treeView, statusBar, documents);
-
-  // Every stored token is known to the log's redactor before anything can log it.
-  const rememberSecrets = async (): Promise<void> => {
-    try {
-      for (const tokenSet of await store.list()) {
-        logger.redactor.addTokenSet(tokenSet);
-      }
-    } catch (error) {
-      logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);
-    }
-  };
-  void rememberSecrets();
-  context.subscriptions.push(store.onDidChange(() => void rememberSecrets()));
+  const autoRefresh = new AutoRefreshSetting(services);
+  context.subscriptions.push(
+    logger,
+    channels,
+    store,
+    selection,
+    services,
+    explorer,
+    tokenTreeView,
+    statusBar,
+    documents,
+    autoRefresh,
+  );
   for (const problem of channels.problems()) {
     logger.warn(problem);
   }
 
-  const signInHooks = {
-    onSignedIn: async (key: { channelId: string; userId: string }): Promise<void> => {
-      await selection.set(key);
-      const node = await explorer.findAccountNode(key);
-      // reveal() also opens the view, so the new account is in sight. The sign-in itself has
-      // succeeded by now: a tree that cannot show the node is logged, not reported as a failure.
-      if (node !== undefined) {
-        try {
-          await treeView.reveal(node, { select: true, focus: false, expand: true });
-        } catch (error) {
-          logger.warn(`The new account could not be revealed in the tree: ${messageOf(error)}`);
-        }
-      }
-    },
-  };
-
-  const errorActions: ErrorActionHandlers = {
-    run: async (action, error, invocation) => {
-      switch (action) {
-        case 'showLog':
-          logger.show();
-          return;
-        case 'signInAgain':
-          await vscode.commands.executeCommand(COMMANDS.signIn, invocation.node);
-          return;
-        case 'retryWithoutAutoLogin': {
-          // LINE's advice after a silently failed auto login: the same request with auto login off.
-          const retry = { ...(invocation.retryArgs ?? invocation.args), disableAutoLogin: true };
-          try {
-            const account = await vscode.commands.executeCommand<{ userId: string; displayName?: string } | undefined>(
-              COMMANDS.signIn,
-              retry,
-            );
-            if (account !== undefined) {
-              void vscode.window.showInformationMessage(
-                vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId),
-              );
-            }
-          } catch (retryError) {
-            void vscode.window.showErrorMessage(logger.redactor.redact(presentError(retryError).message));
-          }
-          return;
-        }
-        case 'copyCallbackUrl': {
-          const details: unknown =
-            typeof error === 'object' && error !== null && 'details' in error ? error.details : undefined;
-          const callbackUrl =
-            typeof details === 'object' && details !== null && 'callbackUrl' in details
-              ? details.callbackUrl
-              : undefined;
-          if (typeof callbackUrl === 'string') {
-            await vscode.env.clipboard.writeText(callbackUrl);
-          }
-          return;
-        }
-        case 'editChannel':
-          await vscode.commands.executeCommand(COMMANDS.editChannel, invocation.node);
-          return;
-        case 'openSettings':
-          await vscode.commands.executeCommand('workbench.action.openSettings', 'lineLogin');
-          return;
-      }
-    },
-  };
-
+  const signInHooks = { revealAccount: (key: AccountKey) => tokenTreeView.revealAccount(key) };
   const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], CommandHandler> = {
     [COMMANDS.addChannel]: (invocation) => addChannel(services, invocation),
     [COMMANDS.editChannel]: (invocation) => editChannel(services, invocation),
@@ -163,52 +97,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       return Promise.resolve(undefined);
     },
   };
+  const errorActions = createErrorActions(services);
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(registerCommand(id, handler, services, errorActions));
   }
-
-  // lineLogin.autoRefresh: off by default; follows the setting live.
-  let autoRefresher: AutoRefresher | undefined;
-  const applyAutoRefresh = (): void => {
-    autoRefresher?.dispose();
-    autoRefresher = undefined;
-    if (!readAutoRefresh()) {
-      return;
-    }
-    try {
-      autoRefresher = new AutoRefresher({
-        accounts: services.accounts,
-        store,
-        onEvent: (event) => {
-          const account = accountId(event.account);
-          if (event.ok) {
-            logger.info(`Auto refresh: ${account} refreshed.`);
-          } else if (event.stopped === true) {
-            logger.warn(`Auto refresh: ${account} stopped (${event.errorCode ?? ''}); sign in again.`);
-          } else {
-            logger.warn(
-              `Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`,
-            );
-          }
-        },
-      });
-    } catch (error) {
-      logger.warn(`Auto refresh is off: ${messageOf(error)}`);
-    }
-  };
-  applyAutoRefresh();
-  context.subscriptions.push(
-    vscode.workspace.onDidChangeConfiguration((event) => {
-      if (
-        affectsLineLogin(event, SETTINGS.autoRefresh) ||
-        affectsLineLogin(event, SETTINGS.apiBaseUrl) ||
-        affectsLineLogin(event, SETTINGS.authorizeBaseUrl)
-      ) {
-        applyAutoRefresh();
-      }
-    }),
-    { dispose: () => autoRefresher?.dispose() },
-  );
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
@@ -216,7 +108,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   return {
     services,
     explorer,
-    treeView,
+    treeView: tokenTreeView.view,
     statusBar,
     documents,
     secrets: context.secrets,

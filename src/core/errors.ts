@@ -58,7 +58,10 @@ export type TokenErrorCode =
   | 'ERR_ACCOUNT_NOT_FOUND'
   | 'ERR_NO_REFRESH_TOKEN'
   | 'ERR_REFRESH_TOKEN_EXPIRED'
-  | 'ERR_STORE_CORRUPT';
+  | 'ERR_STORE_CORRUPT' // unreadable and could not be set aside
+  | 'ERR_STORE_UNAVAILABLE' // secret storage (or the lock directory) refused a read or a write
+  | 'ERR_STORE_WRITE_FAILED' // new tokens could not be saved: kept in this window's memory
+  | 'ERR_STORE_BUSY'; // another window held the store's lock too long
 
 /** Bad input from a caller or a setting. */
 export type InputErrorCode = 'ERR_INVALID_INPUT' | 'ERR_INVALID_ENDPOINT' | 'ERR_INVALID_CHANNEL' | 'ERR_INVALID_JWT';

@@ -8,7 +8,14 @@ import { messageOf } from '../core/messageOf';
 
 /** What the user can do next, offered as notification buttons. */
 export type ErrorAction =
-  'showLog' | 'signInAgain' | 'retryWithoutAutoLogin' | 'copyCallbackUrl' | 'editChannel' | 'openSettings';
+  | 'showLog'
+  | 'signInAgain'
+  | 'retryWithoutAutoLogin'
+  | 'copyCallbackUrl'
+  | 'editChannel'
+  | 'openSettings'
+  | 'retrySavingTokens'
+  | 'resetStoredTokens';
 
 export interface PresentedError {
   message: string;
@@ -121,7 +128,19 @@ function headline(code: LineLoginErrorCode): string {
     case 'ERR_REFRESH_TOKEN_EXPIRED':
       return vscode.l10n.t('This account cannot be refreshed any more. Sign in again.');
     case 'ERR_STORE_CORRUPT':
-      return vscode.l10n.t('The stored tokens could not be read. Nothing was overwritten; sign in again.');
+      return vscode.l10n.t(
+        'The stored tokens could not be read, and could not be set aside. Nothing was overwritten; reset the stored tokens to start again.',
+      );
+    case 'ERR_STORE_UNAVAILABLE':
+      return vscode.l10n.t(
+        "VS Code's secret storage (the system keychain) refused to read or save the tokens. Nothing was changed.",
+      );
+    case 'ERR_STORE_WRITE_FAILED':
+      return vscode.l10n.t(
+        'LINE issued new tokens, but they could not be saved. This window keeps them in memory: keep it open and retry saving.',
+      );
+    case 'ERR_STORE_BUSY':
+      return vscode.l10n.t('Another VS Code window is still changing the stored tokens. Try again in a moment.');
     case 'ERR_INVALID_INPUT':
     case 'ERR_INVALID_ENDPOINT':
     case 'ERR_INVALID_CHANNEL':
@@ -147,6 +166,11 @@ function actionsFor(code: LineLoginErrorCode): ErrorAction[] {
     case 'ERR_INVALID_ENDPOINT':
     case 'ERR_ID_TOKEN_ISSUER_INVALID':
       return ['openSettings'];
+    case 'ERR_STORE_WRITE_FAILED':
+      return ['retrySavingTokens', 'showLog'];
+    case 'ERR_STORE_CORRUPT':
+    case 'ERR_STORE_UNAVAILABLE':
+      return ['showLog', 'resetStoredTokens'];
     default:
       return ['showLog'];
   }
@@ -177,5 +201,9 @@ export function actionLabel(action: ErrorAction): string {
       return vscode.l10n.t('Edit Channel');
     case 'openSettings':
       return vscode.l10n.t('Open Settings');
+    case 'retrySavingTokens':
+      return vscode.l10n.t('Retry Saving');
+    case 'resetStoredTokens':
+      return vscode.l10n.t('Reset Stored Tokens…');
   }
 }

@@ -8,12 +8,14 @@ import { LineAccounts } from '../core/accounts';
 import { createLineJwks, type LineJwks } from '../core/idToken';
 import { LineLoginClient } from '../core/lineClient';
 import type { LoginFlowDependencies, SignInStage } from '../core/loginFlow';
+import type { TokenSet } from '../core/types';
 import type { AccountSelection } from './accountSelection';
 import type { ChannelRegistry } from './channelRegistry';
 import { affectsLineLogin, readEndpoints } from './config';
 import { SETTINGS } from './constants';
 import type { Logger } from './logger';
 import type { SecretTokenStore } from './secretTokenStore';
+import { messageOf } from '../core/messageOf';
 
 /** A loopback sign-in stage and when it happened (`performance.now()`); read by the benchmark through TestHooks. */
 export interface SignInStageEvent {
@@ -29,7 +31,7 @@ interface EndpointBound {
 
 export class LineLoginServices implements vscode.Disposable {
   #bound: EndpointBound | undefined;
-  readonly #subscription: vscode.Disposable;
+  readonly #subscriptions: { dispose(): void }[];
   readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();
   readonly onSignInStage = this.#onSignInStage.event;
 
@@ -38,14 +40,35 @@ export class LineLoginServices implements vscode.Disposable {
     readonly channels: ChannelRegistry,
     readonly store: SecretTokenStore,
     readonly selection: AccountSelection,
-    /** The window's one clock (epoch ms): commands, the explorer, the status bar and the core take it from here. */
+    /** The one clock of this window (epoch ms): commands, the tree and the status bar read it. */
     readonly now: () => number = Date.now,
   ) {
-    this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
-      if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
-        this.#bound = undefined;
+    this.#subscriptions = [
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
+          this.#bound = undefined;
+        }
+      }),
+      // Every stored token is known to the log's redactor before anything can log it, including
+      // tokens another window stored.
+      store.onDidChange(() => void this.#rememberStoredTokens()),
+    ];
+    void this.#rememberStoredTokens();
+  }
+
+  /** Registers a token set's tokens with the log's redactor: the one way tokens reach it. */
+  rememberTokens(tokenSet: Pick<TokenSet, 'accessToken' | 'refreshToken' | 'idToken'>): void {
+    this.logger.redactor.addTokenSet(tokenSet);
+  }
+
+  async #rememberStoredTokens(): Promise<void> {
+    try {
+      for (const tokenSet of await this.store.list()) {
+        this.rememberTokens(tokenSet);
       }
-    });
+    } catch (error) {
+      this.logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);
+    }
   }
 
   #bind(): EndpointBound {
@@ -99,7 +122,9 @@ export class LineLoginServices implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.#subscription.dispose();
+    for (const subscription of this.#subscriptions) {
+      subscription.dispose();
+    }
     this.#onSignInStage.dispose();
   }
 }

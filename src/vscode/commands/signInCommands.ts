@@ -1,6 +1,5 @@
 /** lineLogin.signIn and lineLogin.signInWithRedirectUrl. */
 import vscode = require('vscode');
-import { accountLabel } from '../../core/accountModel';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';
@@ -34,8 +33,8 @@ const SIGN_IN_ARGS = [
 ] as const;
 
 export interface SignInHooks {
-  /** Select and reveal the account in the tree. */
-  onSignedIn(key: AccountKey): Promise<void>;
+  /** Shows the newly signed-in account in the tree. */
+  revealAccount(key: AccountKey): Promise<void>;
 }
 
 function resultPageStrings(): Partial<ResultPageStrings> {
@@ -375,10 +374,11 @@ async function runSignIn(
   }
 
   const tokenSet = result.tokenSet;
-  services.logger.redactor.addTokenSet(tokenSet);
+  services.rememberTokens(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
-  await hooks.onSignedIn(key);
-  const summary = accountSummary(tokenSet, Date.now());
+  await services.selection.set(key);
+  await hooks.revealAccount(key);
+  const summary = accountSummary(tokenSet, services.now());
   services.logger.info(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
   );
@@ -387,7 +387,7 @@ async function runSignIn(
       vscode.l10n.t(
         'Signed in to {0} as {1}.',
         chosen.channel.name ?? chosen.channel.channelId,
-        accountLabel(tokenSet),
+        summary.displayName ?? summary.userId,
       ),
     );
   }
