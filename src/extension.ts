@@ -42,9 +42,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const store = new SecretTokenStore(context.secrets);
   const selection = new AccountSelection(context.globalState);
   const services = new LineLoginServices(logger, channels, store, selection);
-  const explorer = new TokenExplorer(channels, store, selection);
+  const explorer = new TokenExplorer(channels, store, selection, services.now);
   const treeView = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true });
-  const statusBar = new AccountStatusBar(store, selection, channels);
+  const statusBar = new AccountStatusBar(store, selection, channels, services.now);
   const documents = new ReadOnlyDocuments();
   context.subscriptions.push(logger, channels, store, selection, services, explorer, treeView, statusBar, documents);
 

@@ -58,7 +58,7 @@ export async function refreshAccessToken(
   }
   const refreshed = await services.accounts.refresh(key);
   services.logger.redactor.addTokenSet(refreshed);
-  const summary = accountSummary(refreshed, Date.now());
+  const summary = accountSummary(refreshed, services.now());
   notify(
     invocation,
     vscode.l10n.t(
@@ -234,7 +234,7 @@ export async function selectAccount(
   }
   const tokenSet = await services.accounts.require(key);
   await services.selection.set(key);
-  return accountSummary(tokenSet, Date.now());
+  return accountSummary(tokenSet, services.now());
 }
 
 export type CopyKind = 'accessToken' | 'authorizationHeader' | 'curl';

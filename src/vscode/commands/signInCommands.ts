@@ -378,7 +378,7 @@ async function runSignIn(
   services.logger.redactor.addTokenSet(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
   await hooks.onSignedIn(key);
-  const summary = accountSummary(tokenSet, Date.now());
+  const summary = accountSummary(tokenSet, services.now());
   services.logger.info(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
   );
