@@ -11,7 +11,7 @@ import {
 import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
-import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 import { messageOf } from '../../core/messageOf';
 
 export interface ChannelSummary {

@@ -9,7 +9,7 @@ import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { LineLoginServices } from '../services';
 import { renderDecodedJwt, renderTokenDetails, type SignatureCheckResult } from '../tokenDocuments';
 import { resolveAccount } from './accountCommands';
-import { rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 
 const JWT_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
 
