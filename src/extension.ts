@@ -9,7 +9,7 @@ import { AccountSelection } from './vscode/accountSelection';
 import { ChannelRegistry } from './vscode/channelRegistry';
 import * as accountCommands from './vscode/commands/accountCommands';
 import { addChannel, editChannel, removeChannel } from './vscode/commands/channelCommands';
-import { registerCommand, type CommandHandler, type ErrorActionHandlers } from './vscode/commands/commandKit';
+import { registerCommand, type CommandHandler, type ErrorActionHandlers } from './vscode/commands/invocation';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';
 import { affectsLineLogin, readAutoRefresh } from './vscode/config';

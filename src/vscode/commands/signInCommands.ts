@@ -19,7 +19,7 @@ import { LINE_SCOPES, type LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
-import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './commandKit';
+import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './invocation';
 
 const SIGN_IN_ARGS = [
   'channelId',
