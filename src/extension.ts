@@ -9,7 +9,7 @@ import { AutoRefreshSetting } from './vscode/autoRefreshSetting';
 import { ChannelRegistry } from './vscode/channelRegistry';
 import * as accountCommands from './vscode/commands/accountCommands';
 import { addChannel, editChannel, removeChannel } from './vscode/commands/channelCommands';
-import { registerCommand, type CommandHandler } from './vscode/commands/commandKit';
+import { registerCommand, type CommandHandler } from './vscode/commands/invocation';
 import { createErrorActions } from './vscode/commands/errorActions';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';

@@ -18,11 +18,6 @@ export interface LineEndpoints {
   apiBaseUrl: string;
 }
 
-export const LINE_ENDPOINTS: LineEndpoints = {
-  authorizeBaseUrl: LINE_AUTHORIZE_BASE_URL,
-  apiBaseUrl: LINE_API_BASE_URL,
-};
-
 /** A LINE Login channel as the core needs it. The secret comes from secret storage, never settings. */
 export interface LineChannelCredentials {
   channelId: string;
@@ -31,7 +26,6 @@ export interface LineChannelCredentials {
 
 export type LinePrompt = 'consent' | 'none' | 'login';
 export type LineBotPrompt = 'normal' | 'aggressive';
-export type LineResponseMode = 'query' | 'form_post' | 'query.jwt' | 'form_post.jwt' | 'jwt';
 
 /** The optional authorize parameters a user chooses (LINE Login v2.1 §Authorize). */
 export interface LoginOptions {
@@ -66,8 +60,6 @@ export interface LineAccessTokenVerification {
   /** Seconds left. */
   expiresIn: number;
 }
-
-export type LineAmr = 'pwd' | 'lineautologin' | 'lineqr' | 'linesso' | 'mfa';
 
 /** The ID token payload as LINE issues it (and as `POST /oauth2/v2.1/verify` returns it). */
 export interface IdTokenClaims {

@@ -1,7 +1,6 @@
 /** Command IDs, view IDs, context keys, setting names and secret keys: declared once, used everywhere. */
 
 export const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
-export const VIEW_CONTAINER_ID = 'lineLogin';
 export const TOKENS_VIEW_ID = 'lineLogin.tokens';
 
 export const COMMANDS = {

@@ -1,6 +1,6 @@
 // The extension-host side of the harness protocol: what an integration test calls to get a
 // screenshot taken or to see and drive the browser tabs that `vscode.env.openExternal` opened.
-// Under another runner (F5, @vscode/test-cli) there is no harness: `harnessAvailable()` is false
+// Under another runner (F5) there is no harness: `harnessAvailable()` is false
 // and `takeScreenshot` resolves to undefined, so the same tests still run.
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';

@@ -1,7 +1,7 @@
 // Proves the harness features later tests rely on, without depending on the extension or the
 // emulator: openExternal reaches a browser tab unchanged, the harness can click in that tab, a
 // plain redirect from it reaches a loopback server in the extension host, and screenshots arrive.
-// Skipped under runners without the harness (F5, @vscode/test-cli).
+// Skipped under runners without the harness (F5).
 import * as assert from 'node:assert/strict';
 import { readFile, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';

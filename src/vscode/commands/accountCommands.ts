@@ -6,7 +6,7 @@ import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
 import { pickAccount } from '../pickers';
 import type { LineLoginServices } from '../services';
-import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './commandKit';
+import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
 
 /** The account a command acts on: from automation, the tree, or a quick pick. */
 export async function resolveAccount(

@@ -2,6 +2,7 @@
 import vscode = require('vscode');
 import {
   CHANNEL_DEFAULTS,
+  channelLabel,
   parseChannelConfig,
   validateChannelId,
   validateChannelSecret,
@@ -10,7 +11,7 @@ import {
 import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
-import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 import { messageOf } from '../../core/messageOf';
 
 export interface ChannelSummary {
@@ -148,7 +149,7 @@ export async function addChannel(
   void vscode.window.showInformationMessage(
     vscode.l10n.t(
       'Channel {0} saved. Make sure {1} is registered as a callback URL on its LINE Login tab.',
-      channel.name ?? channel.channelId,
+      channelLabel(channel),
       channel.callbackUrl,
     ),
   );
@@ -199,7 +200,7 @@ export async function removeChannel(
   const accounts = (await services.store.list()).filter((tokenSet) => tokenSet.channelId === channelId).length;
   const confirmed = await confirmDestructive(
     invocation,
-    vscode.l10n.t('Remove channel {0}?', channel.name ?? channelId),
+    vscode.l10n.t('Remove channel {0}?', channelLabel(channel)),
     vscode.l10n.t(
       'Its channel secret and the tokens of {0} signed-in account(s) are deleted from this VS Code. Nothing is revoked on LINE.',
       accounts,

@@ -6,7 +6,7 @@ import vscode = require('vscode');
 import { COMMANDS } from '../constants';
 import { presentError } from '../errorMessages';
 import type { LineLoginServices } from '../services';
-import type { ErrorActionHandlers } from './commandKit';
+import type { ErrorActionHandlers } from './invocation';
 
 export function createErrorActions(services: LineLoginServices): ErrorActionHandlers {
   return {

@@ -9,7 +9,7 @@ import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { LineLoginServices } from '../services';
 import { renderDecodedJwt, renderTokenDetails, type SignatureCheckResult } from '../tokenDocuments';
 import { resolveAccount } from './accountCommands';
-import { rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
+import { rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 
 const JWT_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
 
@@ -108,7 +108,7 @@ export async function decodeJwtCommand(
   if (!invocation.automated) {
     await documents.show(
       vscode.l10n.t('Decoded JWT'),
-      renderDecodedJwt(decoded, explainClaimsLocalized(decoded.claims, Date.now()), signature),
+      renderDecodedJwt(decoded, explainClaimsLocalized(decoded.claims, services.now()), signature),
     );
   }
   return {
@@ -135,7 +135,7 @@ export async function showTokenDetails(
   const tokenSet = await services.accounts.require(key);
   const uri = await documents.show(
     vscode.l10n.t('Tokens of {0}', accountLabel(tokenSet)),
-    renderTokenDetails(tokenSet, Date.now(), services.channels.get(key.channelId)),
+    renderTokenDetails(tokenSet, services.now(), services.channels.get(key.channelId)),
   );
   return { uri: uri.toString() };
 }

@@ -1,7 +1,8 @@
 /** lineLogin.signIn and lineLogin.signInWithRedirectUrl. */
 import vscode = require('vscode');
+import { accountLabel } from '../../core/accountModel';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
-import { parseLoginOptions, type ChannelConfig } from '../../core/channels';
+import { channelLabel, parseLoginOptions, type ChannelConfig } from '../../core/channels';
 import { InputError } from '../../core/errors';
 import { validateScopes } from '../../core/lineClient';
 import {
@@ -14,11 +15,11 @@ import {
 import type { ResultPageStrings } from '../../core/resultPage';
 import { recommendSignInMode, type SignInMode } from '../../core/signInMode';
 import type { AccountKey } from '../../core/tokenStore';
-import type { LoginOptions } from '../../core/types';
+import { LINE_SCOPES, type LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
-import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './commandKit';
+import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './invocation';
 
 const SIGN_IN_ARGS = [
   'channelId',
@@ -95,7 +96,7 @@ async function askScopesAndOptions(
   const defaults = { label: vscode.l10n.t('$(sign-in) Sign in with {0}', channel.scopes.join(' ')), adjust: false };
   const adjust = { label: vscode.l10n.t('$(settings) Adjust scopes and login options…'), adjust: true };
   const choice = await vscode.window.showQuickPick([defaults, adjust], {
-    title: vscode.l10n.t('Sign in to {0}', channel.name ?? channel.channelId),
+    title: vscode.l10n.t('Sign in to {0}', channelLabel(channel)),
     ignoreFocusOut: true,
   });
   if (choice === undefined) {
@@ -106,7 +107,7 @@ async function askScopesAndOptions(
   }
 
   const scopeItems = await vscode.window.showQuickPick(
-    ['profile', 'openid', 'email'].map((scope) => ({ label: scope, picked: channel.scopes.includes(scope) })),
+    LINE_SCOPES.map((scope) => ({ label: scope, picked: channel.scopes.includes(scope) })),
     {
       title: vscode.l10n.t('Scopes'),
       canPickMany: true,
@@ -384,11 +385,7 @@ async function runSignIn(
   );
   if (!invocation.automated) {
     void vscode.window.showInformationMessage(
-      vscode.l10n.t(
-        'Signed in to {0} as {1}.',
-        chosen.channel.name ?? chosen.channel.channelId,
-        summary.displayName ?? summary.userId,
-      ),
+      vscode.l10n.t('Signed in to {0} as {1}.', channelLabel(chosen.channel), accountLabel(tokenSet)),
     );
   }
   return summary;

@@ -48,8 +48,6 @@ export type TokenExplorerNode =
 
 /** What the root of the tree holds. */
 export type RootNode = ChannelNode | UnknownChannelNode | MessageNode;
-/** Nodes that belong to one account: menus on them act on `account`. */
-export type AccountScopedNode = Exclude<TokenExplorerNode, RootNode>;
 
 /** The moment and selection every node of one snapshot is drawn for. */
 export interface NodeContext {
