@@ -15,8 +15,8 @@ export interface RequestContext {
   readonly form: ParsedParams;
   /** The parsed body when it was JSON. */
   readonly json: unknown;
-  /** Set by the denyConsent fault: the next authorize answer is ACCESS_DENIED. */
-  denyConsent: boolean;
+  /** Set by the denyConsent fault: the authorize answer is ACCESS_DENIED in this casing. */
+  denyConsent: 'upper' | 'lower' | undefined;
   /** A short reason for the log line; never a secret. */
   note: string | undefined;
 }

@@ -14,12 +14,15 @@ export type ErrorShape = 'oauth' | 'message' | 'page' | 'redirect';
 
 /** Where an authorize error goes once redirect_uri is known to be registered. */
 export interface ClientRedirect {
+  /** The channel: the audience of a JWT-mode response. */
+  clientId: string;
   redirectUri: string;
   mode: ResponseMode;
   state: string | undefined;
 }
 
-export type ResponseMode = 'query' | 'form_post';
+/** README ledger L13: LINE documents the JWT modes (JARM) beside `query` and `form_post`. */
+export type ResponseMode = 'query' | 'form_post' | 'query.jwt' | 'form_post.jwt' | 'jwt';
 
 export interface EmulatorErrorOptions {
   headers?: Record<string, string>;

@@ -69,7 +69,7 @@ export async function applyFault(
 ): Promise<FaultOutcome> {
   switch (fault.kind) {
     case 'denyConsent':
-      ctx.denyConsent = true;
+      ctx.denyConsent = fault.errorCase ?? 'upper';
       return { kind: 'continue' };
     case 'slow':
       return (await delay(fault.delayMs)) ? { kind: 'continue' } : { kind: 'drop' };

@@ -60,6 +60,24 @@ export interface LineEmulatorOptions {
   codeLifetimeMs?: number;
   /** Request log. Lines carry no tokens, codes or secrets (and are passed through redaction anyway). */
   log?: (line: string) => void;
+  /**
+   * README ledger L2: true issues a new refresh token on every refresh (the sent one stops working).
+   * Default false: LINE's reference returns the refresh token that was sent.
+   */
+  refreshTokenRotation?: boolean;
+  /** README ledger L3: whether a refresh ends the access token it replaces. Default true (unconfirmed). */
+  refreshRevokesOldAccessToken?: boolean;
+  /**
+   * README ledger L6: revoking a token LINE does not hold as live. Default 'badRequest' (400
+   * `{"error":"invalid_request"}`, what LINE's iOS SDK expects); 'ok' answers an empty 200.
+   */
+  revokeInvalidToken?: 'badRequest' | 'ok';
+  /**
+   * README ledger L9: how the token endpoint reports failed client authentication and missing
+   * parameters. Default 'lineSample' (400 invalid_request "some parameters missed or invalid", the
+   * only public sample); 'oauth' names the parameter, with invalid_client for client authentication.
+   */
+  tokenErrorStyle?: 'lineSample' | 'oauth';
 }
 
 export interface LineEmulator {
@@ -133,6 +151,12 @@ class Emulator implements LineEmulator {
       urls: this,
       directory,
       autoApprove: options.autoApprove ?? false,
+      behaviour: {
+        refreshTokenRotation: options.refreshTokenRotation ?? false,
+        refreshRevokesOldAccessToken: options.refreshRevokesOldAccessToken ?? true,
+        revokeInvalidToken: options.revokeInvalidToken ?? 'badRequest',
+        tokenErrorStyle: options.tokenErrorStyle ?? 'lineSample',
+      },
       pending: new PendingConsents(clock),
       codes: new AuthorizationCodes(clock, options.codeLifetimeMs ?? DEFAULT_CODE_LIFETIME_MS),
       consents: new Consents(),

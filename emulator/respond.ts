@@ -6,7 +6,7 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { ServerResponse } from 'node:http';
-import type { ClientRedirect, EmulatorError, ResponseMode } from './errors';
+import type { ClientRedirect, EmulatorError } from './errors';
 import { formPostPage, messagePage } from './pages';
 import type { Page } from './pages';
 
@@ -59,7 +59,7 @@ function appendQuery(uri: string, params: Record<string, string>): string {
 /** The authorize result, delivered to the app's callback in the requested response_mode. */
 export function toClient(
   redirectUri: string,
-  mode: ResponseMode,
+  mode: 'query' | 'form_post',
   params: Record<string, string>,
   headers: Record<string, string> = {},
 ): Reply {
@@ -78,19 +78,27 @@ export function toClient(
   );
 }
 
-function redirectError(error: EmulatorError, redirect: ClientRedirect): Reply {
-  return toClient(redirect.redirectUri, redirect.mode, {
+/** The authorize error parameters an app's callback receives. */
+export function errorParams(error: EmulatorError, redirect: ClientRedirect): Record<string, string> {
+  return {
     error: error.error,
     error_description: error.description,
     ...(redirect.state === undefined ? {} : { state: redirect.state }),
-  });
+  };
 }
 
-/** The one place an EmulatorError becomes a response. */
+/**
+ * The one place an EmulatorError becomes a response, except a `redirect` error, which the router
+ * delivers through the authorization response (it may need signing, see endpoints/authorizeResponse.ts).
+ */
 export function errorReply(error: EmulatorError): Reply {
   switch (error.shape) {
     case 'oauth':
-      return oauthJson(error.status, { error: error.error, error_description: error.description });
+      return oauthJson(error.status, {
+        error: error.error,
+        // An empty description is left out, as in LINE's answers that carry only `error`.
+        ...(error.description === '' ? {} : { error_description: error.description }),
+      });
     case 'message':
       return json(
         error.status,
@@ -104,10 +112,7 @@ export function errorReply(error: EmulatorError): Reply {
         error.headers,
       );
     case 'redirect':
-      if (error.redirect === undefined) {
-        throw new TypeError('A redirected EmulatorError needs its redirect target.');
-      }
-      return redirectError(error, error.redirect);
+      throw new TypeError('A redirected EmulatorError is delivered by the authorization response.');
   }
 }
 

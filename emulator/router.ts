@@ -7,7 +7,8 @@ import type { Handler, RequestContext } from './context';
 import { EmulatorError } from './errors';
 import { applyFault } from './faults';
 import type { FaultBook } from './faults';
-import { errorReply } from './respond';
+import { errorParams, errorReply } from './respond';
+import { authorizationResponse } from './endpoints/authorizeResponse';
 import type { Reply } from './respond';
 import type { EmulatorState } from './state';
 import type { EmulatorEndpoint } from './types';
@@ -103,6 +104,10 @@ export async function dispatch(
       throw error;
     }
     ctx.note = error.note ?? (error.shape === 'oauth' || error.shape === 'redirect' ? error.message : undefined);
-    return { reply: errorReply(error), ...faultNote };
+    const reply =
+      error.redirect === undefined
+        ? errorReply(error)
+        : await authorizationResponse(state, error.redirect, errorParams(error, error.redirect));
+    return { reply, ...faultNote };
   }
 }

@@ -181,7 +181,7 @@ export class EmulatorServer {
       return;
     }
 
-    const ctx: RequestContext = { req, url, endpoint, query, form, json, denyConsent: false, note: undefined };
+    const ctx: RequestContext = { req, url, endpoint, query, form, json, denyConsent: undefined, note: undefined };
     outcome.ctx = ctx;
     const { reply, faultNote } = await dispatch(match.route, ctx, {
       ...this.#dispatcher,

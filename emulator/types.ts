@@ -7,6 +7,18 @@ export interface EmulatorChannel {
   /** Default HS256 (web login signs with the channel secret); ES256 as the LINE SDKs/LIFF get. */
   idTokenAlg?: 'HS256' | 'ES256';
   name?: string;
+  /**
+   * The console's "App types". Default `['web']`. client_secret is required on refresh and revoke
+   * only when this is exactly `['web']` (README ledger L1); with `'mobile'`, a code issued with PKCE
+   * may be exchanged without client_secret, as LINE's native SDKs do (ledger L5).
+   */
+  appTypes?: ('web' | 'mobile')[];
+  /**
+   * The channel's status in the console. Default `'published'`. While `'developing'`, only users with
+   * a role on the channel (`developerUserIds`) may log in; others get LINE's 400 page (ledger L14).
+   */
+  status?: 'developing' | 'published';
+  developerUserIds?: string[];
 }
 
 export interface EmulatorUser {
@@ -34,8 +46,11 @@ export type EmulatorEndpoint =
   | 'certs';
 
 export type EmulatorFault =
-  /** Authorize redirects with error=ACCESS_DENIED. */
-  | { kind: 'denyConsent' }
+  /**
+   * Authorize redirects with error=ACCESS_DENIED (LINE's documented casing) or, with
+   * `errorCase: 'lower'`, `access_denied` as seen on the wire by the Android SDK (ledger L4).
+   */
+  | { kind: 'denyConsent'; errorCase?: 'upper' | 'lower' }
   /** E.g. 429, 500, 413. Default body `{"message": <reason phrase>}`. */
   | { kind: 'status'; status: number; body?: string; contentType?: string; retryAfter?: number }
   /** Respond normally after a delay. */

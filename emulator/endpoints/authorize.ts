@@ -2,16 +2,18 @@
 
 import type { Handler, RequestContext } from '../context';
 import { authorizeError, EmulatorError, pageError } from '../errors';
+import type { ClientRedirect } from '../errors';
 import { field } from '../http';
 import { consentPage, INVALID_REDIRECT_URI_MESSAGE } from '../pages';
-import { page, toClient } from '../respond';
+import { page } from '../respond';
+import { authorizationResponse } from './authorizeResponse';
 import type { Reply } from '../respond';
 import type { EmulatorState } from '../state';
 import type { AuthorizeRequest } from '../state/codes';
 import type { EmulatorChannel, EmulatorUser } from '../types';
-import { callbackMatches, parseAuthorizeRequest, responseModeOf } from './authorizeRequest';
+import { accessDenied, callbackMatches, parseAuthorizeRequest, responseModeOf } from './authorizeRequest';
 
-export const authorize: Handler = (ctx, state) => {
+export const authorize: Handler = async (ctx, state) => {
   const q = ctx.query.values;
   const channel = state.directory.channel(field(q, 'client_id'));
   const redirectUri = field(q, 'redirect_uri');
@@ -25,9 +27,14 @@ export const authorize: Handler = (ctx, state) => {
       channel === undefined ? 'unknown client_id' : 'unregistered redirect_uri',
     );
   }
-  const target = { redirectUri, mode: responseModeOf(ctx.query), state: field(q, 'state') };
+  const target = {
+    clientId: channel.channelId,
+    redirectUri,
+    mode: responseModeOf(ctx.query),
+    state: field(q, 'state'),
+  };
   try {
-    return authorizeVerified(ctx, state, channel, redirectUri);
+    return await authorizeVerified(ctx, state, channel, redirectUri);
   } catch (error) {
     throw error instanceof EmulatorError && error.shape === 'oauth' ? error.redirectedTo(target) : error;
   }
@@ -39,24 +46,28 @@ function authorizeVerified(
   state: EmulatorState,
   channel: EmulatorChannel,
   redirectUri: string,
-): Reply {
-  if (ctx.denyConsent) {
-    throw authorizeError('ACCESS_DENIED', 'The user has denied the approval.');
+): Promise<Reply> {
+  if (ctx.denyConsent !== undefined) {
+    throw accessDenied(ctx.denyConsent);
   }
   const request = parseAuthorizeRequest(channel, redirectUri, ctx.query);
   const autoUser = autoApproveUser(state);
   const sessionUser = state.sessions.userOf(ctx.req.headers.cookie);
   if (request.prompt === 'none') {
+    // README ledger L8: LINE describes both codes as auto login failing on the device; the
+    // emulator's device is the browser session (or autoApprove).
     const user = autoUser ?? sessionUser;
     if (user === undefined) {
-      throw authorizeError('LOGIN_REQUIRED', 'The user is not logged in.');
+      throw authorizeError('LOGIN_REQUIRED', 'Auto login failed: the user is not logged in to LINE.');
     }
-    if (!state.consents.has(request.channelId, user.userId, request.scopes)) {
-      throw authorizeError('INTERACTION_REQUIRED', 'The user has not consented to the requested scopes.');
+    requireChannelRole(channel, user);
+    if (request.disableAutoLogin || !state.consents.has(request.channelId, user.userId, request.scopes)) {
+      throw authorizeError('INTERACTION_REQUIRED', 'Auto login failed: the user has to interact with LINE.');
     }
     return completeAuthorization(state, request, user, false);
   }
   if (autoUser !== undefined) {
+    requireChannelRole(channel, autoUser);
     state.consents.record(request.channelId, autoUser.userId, request.scopes);
     return completeAuthorization(state, request, autoUser, false);
   }
@@ -66,25 +77,28 @@ function authorizeVerified(
     !forceUi &&
     state.consents.has(request.channelId, sessionUser.userId, request.scopes)
   ) {
+    requireChannelRole(channel, sessionUser);
     ctx.note = 'existing consent';
     return completeAuthorization(state, request, sessionUser, false);
   }
 
   const pendingId = state.pending.add(request);
   const users = state.directory.users();
-  return page(
-    200,
-    consentPage({
-      pendingId,
-      channelId: channel.channelId,
-      channelName: channel.name ?? `Channel ${channel.channelId}`,
-      scopes: request.scopes,
-      redirectUri,
-      users: users.map((user) => ({ userId: user.userId, displayName: user.displayName })),
-      selectedUserId: sessionUser?.userId ?? users[0]?.userId,
-      botPrompt: request.botPrompt !== undefined,
-      japanese: /^ja\b/i.test(request.uiLocales ?? ''),
-    }),
+  return Promise.resolve(
+    page(
+      200,
+      consentPage({
+        pendingId,
+        channelId: channel.channelId,
+        channelName: channel.name ?? `Channel ${channel.channelId}`,
+        scopes: request.scopes,
+        redirectUri,
+        users: users.map((user) => ({ userId: user.userId, displayName: user.displayName })),
+        selectedUserId: sessionUser?.userId ?? users[0]?.userId,
+        botPrompt: request.botPrompt !== undefined,
+        japanese: /^ja\b/i.test(request.uiLocales ?? ''),
+      }),
+    ),
   );
 }
 
@@ -99,6 +113,21 @@ function autoApproveUser(state: EmulatorState): EmulatorUser | undefined {
   return user;
 }
 
+/**
+ * README ledger L14: while a channel is in developing status, only users with a role on it may log
+ * in; LINE shows everyone else its own 400 page instead of going back to the app.
+ */
+export function requireChannelRole(channel: EmulatorChannel, user: EmulatorUser): void {
+  if (channel.status === 'developing' && !(channel.developerUserIds ?? []).includes(user.userId)) {
+    throw pageError(
+      400,
+      'channel_developing',
+      'This channel is now developing status. User can not login this channel.',
+      'channel in developing status; the user has no role on it',
+    );
+  }
+}
+
 /** Issues the code and sends the browser back to the app with it. */
 export function completeAuthorization(
   state: EmulatorState,
@@ -106,11 +135,20 @@ export function completeAuthorization(
   user: EmulatorUser,
   friendshipChanged: boolean,
   headers: Record<string, string> = {},
-): Reply {
+): Promise<Reply> {
   const code = state.codes.issue(request, user.userId);
   const params: Record<string, string> = { code, state: request.state };
   if (request.botPrompt !== undefined) {
     params['friendship_status_changed'] = String(friendshipChanged);
   }
-  return toClient(request.redirectUri, request.responseMode, params, headers);
+  return authorizationResponse(state, redirectTarget(request), params, headers);
+}
+
+export function redirectTarget(request: AuthorizeRequest): ClientRedirect {
+  return {
+    clientId: request.channelId,
+    redirectUri: request.redirectUri,
+    mode: request.responseMode,
+    state: request.state,
+  };
 }

@@ -1,12 +1,24 @@
 /** Reading GET /oauth2/v2.1/authorize: the callback check and the parameter checks, in LINE's order. */
 
 import { authorizeError } from '../errors';
-import type { ResponseMode } from '../errors';
+import type { EmulatorError, ResponseMode } from '../errors';
 import { field } from '../http';
 import type { ParsedParams } from '../http';
 import type { AuthorizeRequest } from '../state/codes';
 import { parseScopes } from '../state/scopes';
 import type { EmulatorChannel } from '../types';
+
+/**
+ * The user declined (README ledger L4): LINE's documentation shows `ACCESS_DENIED` with this
+ * description; the Android SDK compares case-insensitively because `access_denied` was seen on the
+ * wire, and the iOS SDK only knows the lower-case form, so the casing is a switch (denyConsent fault).
+ */
+export function accessDenied(errorCase: 'upper' | 'lower' = 'upper'): EmulatorError {
+  return authorizeError(
+    errorCase === 'lower' ? 'access_denied' : 'ACCESS_DENIED',
+    'The resource owner denied the request.',
+  );
+}
 
 /** RFC 7636 §4.1: the verifier (and an S256 challenge's alphabet). */
 export const PKCE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -33,8 +45,16 @@ export function callbackMatches(channel: EmulatorChannel, redirectUri: string): 
   });
 }
 
+const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt'];
+
+function isResponseMode(value: string | undefined): value is ResponseMode {
+  return RESPONSE_MODES.some((mode) => mode === value);
+}
+
+/** The requested response_mode; an unknown one falls back to `query` for reporting the error. */
 export function responseModeOf(query: ParsedParams): ResponseMode {
-  return field(query.values, 'response_mode') === 'form_post' ? 'form_post' : 'query';
+  const raw = field(query.values, 'response_mode');
+  return isResponseMode(raw) ? raw : 'query';
 }
 
 /** The validated request; throws the authorize error (to be redirected to the app) otherwise. */
@@ -50,12 +70,8 @@ export function parseAuthorizeRequest(
     throw authorizeError('INVALID_REQUEST', `duplicate parameter: ${duplicate}`);
   }
   const rawMode = field(q, 'response_mode');
-  if (rawMode !== undefined && rawMode !== 'query' && rawMode !== 'form_post') {
-    const known = ['query.jwt', 'form_post.jwt', 'jwt'].includes(rawMode);
-    throw authorizeError(
-      'INVALID_REQUEST',
-      known ? `response_mode ${rawMode} is not supported by the emulator` : 'invalid response_mode',
-    );
+  if (rawMode !== undefined && !isResponseMode(rawMode)) {
+    throw authorizeError('INVALID_REQUEST', 'invalid response_mode');
   }
   const responseType = field(q, 'response_type');
   if (responseType === undefined || responseType === '') {
@@ -66,7 +82,8 @@ export function parseAuthorizeRequest(
   }
   const state = field(q, 'state');
   if (state === undefined || state === '') {
-    throw authorizeError('INVALID_REQUEST', 'state is required');
+    // README ledger L10: LINE's wording as developers have seen it on the callback.
+    throw authorizeError('INVALID_REQUEST', "'state' is not specified.");
   }
   const scopes = parseScopes(field(q, 'scope'));
   const prompt = field(q, 'prompt');

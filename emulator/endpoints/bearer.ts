@@ -1,4 +1,8 @@
-/** `Authorization: Bearer` checks of the user-data endpoints (profile, userinfo, friendship). */
+/**
+ * `Authorization: Bearer` checks of the user-data endpoints (profile, userinfo, friendship).
+ * README ledger L11: the statuses (401, 403) are what LINE's SDKs rely on; the `{"message"}` bodies
+ * and the RFC 6750 `WWW-Authenticate` header are borrowed (Messaging API, RFC 6750) and unconfirmed.
+ */
 
 import type { RequestContext } from '../context';
 import { messageError } from '../errors';

@@ -2,9 +2,10 @@
 
 import { FORM } from '../context';
 import type { Handler } from '../context';
-import { authorizeError, pageError } from '../errors';
+import { pageError } from '../errors';
+import { accessDenied } from './authorizeRequest';
 import { field, mediaType } from '../http';
-import { completeAuthorization } from './authorize';
+import { completeAuthorization, redirectTarget, requireChannelRole } from './authorize';
 
 export const consent: Handler = (ctx, state) => {
   if (mediaType(ctx.req) !== FORM) {
@@ -24,16 +25,19 @@ export const consent: Handler = (ctx, state) => {
       'unknown or expired consent request',
     );
   }
+  const channel = state.directory.channel(request.channelId);
+  if (channel === undefined) {
+    throw pageError(400, 'unknown_channel', 'The channel of this login request no longer exists.');
+  }
   const action = field(form, 'action');
-  if (ctx.denyConsent || action === 'cancel') {
-    throw authorizeError('ACCESS_DENIED', 'The user has denied the approval.')
-      .withNote('consent cancelled')
-      .redirectedTo({ redirectUri: request.redirectUri, mode: request.responseMode, state: request.state });
+  if (ctx.denyConsent !== undefined || action === 'cancel') {
+    throw accessDenied(ctx.denyConsent).withNote('consent cancelled').redirectedTo(redirectTarget(request));
   }
   const user = state.directory.user(field(form, 'user') ?? '');
   if (action !== 'allow' || user === undefined) {
     throw pageError(400, 'invalid_consent_form', action === 'allow' ? 'Unknown user.' : 'Unknown action.');
   }
+  requireChannelRole(channel, user);
   let friendshipChanged = false;
   if (request.botPrompt !== undefined && field(form, 'add_friend') === 'true') {
     const friendOf = user.friendOf ?? [];

@@ -16,7 +16,8 @@ export interface SigningKey {
 
 async function newSigningKey(): Promise<SigningKey> {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  const kid = randomBytes(16).toString('hex');
+  // README ledger L5: LINE's kids are 64 hex digits (e.g. the JWKS in LINE's iOS SDK tests).
+  const kid = randomBytes(32).toString('hex');
   const { crv, x, y } = await exportJWK(publicKey);
   if (crv === undefined || x === undefined || y === undefined) {
     throw new Error('Could not export the ES256 public key.');
@@ -24,31 +25,42 @@ async function newSigningKey(): Promise<SigningKey> {
   return { kid, privateKey, publicKey, jwk: { kty: 'EC', alg: 'ES256', use: 'sig', kid, crv, x, y } };
 }
 
-/** ID-token signing: HS256 with a channel's secret, or ES256 with the emulator's current key. */
+/**
+ * ID-token signing: HS256 with a channel's secret, or ES256 with the emulator's current key.
+ * README ledger L5: LINE serves several keys at once, so the JWKS always holds the current key
+ * and the next one (published before it signs anything), and clients must pick by kid.
+ */
 export class SigningKeys {
   #current: SigningKey | undefined;
+  #next: SigningKey | undefined;
   #previous: SigningKey | undefined;
 
   async start(): Promise<void> {
     this.#current = await newSigningKey();
+    this.#next = await newSigningKey();
   }
 
-  /** New ES256 key with a new kid; the old key leaves the JWKS but still verifies until the next rotation. */
+  /**
+   * The next key becomes current and a new next key is published; the old current key leaves the
+   * JWKS but still verifies (POST verify) until the following rotation. Returns the new current kid.
+   */
   async rotate(): Promise<string> {
-    const key = await newSigningKey();
+    const upcoming = await newSigningKey();
     this.#previous = this.#current;
-    this.#current = key;
-    return key.kid;
+    this.#current = this.#next ?? upcoming;
+    this.#next = upcoming;
+    return this.#currentKey().kid;
   }
 
   jwks(): { keys: JWK[] } {
-    return { keys: [this.#currentKey().jwk] };
+    return { keys: [this.#currentKey(), this.#next].flatMap((key) => (key === undefined ? [] : [key.jwk])) };
   }
 
-  /** The public key of a kid this emulator signed with (current or previous). */
+  /** The public key of a kid this emulator published (current, next or previous). */
   publicKeyFor(kid: string | undefined): SigningKey['publicKey'] | undefined {
-    return [this.#current, this.#previous].find((candidate) => candidate !== undefined && candidate.kid === kid)
-      ?.publicKey;
+    return [this.#current, this.#next, this.#previous].find(
+      (candidate) => candidate !== undefined && candidate.kid === kid,
+    )?.publicKey;
   }
 
   /**

@@ -24,6 +24,7 @@ export interface RefreshTokenRecord {
   /** The ORIGINAL issue time + lifetime: refreshing never extends it. */
   expiresAt: number;
   revoked: boolean;
+  /** The latest access token issued with (or refreshed by) this refresh token. */
   accessToken: string;
 }
 
@@ -50,15 +51,20 @@ export class TokenStore {
 
   /** A new access token and refresh token under `grant`; the refresh token dies at `refreshExpiresAt`. */
   mintPair(grant: Grant, refreshExpiresAt: number): { accessToken: string; refreshToken: string } {
+    const accessToken = this.mintAccessToken(grant);
+    const refreshToken = randomUrlSafe(24);
+    this.#refreshTokens.set(refreshToken, { grant, expiresAt: refreshExpiresAt, revoked: false, accessToken });
+    return { accessToken, refreshToken };
+  }
+
+  mintAccessToken(grant: Grant): string {
     const accessToken = newAccessTokenValue();
     this.#accessTokens.set(accessToken, {
       grant,
       expiresAt: this.clock.now() + this.lifetimes.accessTokenSeconds * 1000,
       revoked: false,
     });
-    const refreshToken = randomUrlSafe(24);
-    this.#refreshTokens.set(refreshToken, { grant, expiresAt: refreshExpiresAt, revoked: false, accessToken });
-    return { accessToken, refreshToken };
+    return accessToken;
   }
 
   /** Any access token record, live or not (revoke answers the same either way). */

@@ -302,7 +302,9 @@ function statusErrorCode(status: number, body: LineErrorBody | undefined): LineA
   if (lineError === 'invalid_grant') {
     return 'ERR_LINE_INVALID_GRANT';
   }
-  if (lineError === 'invalid_client') {
+  // The client always sends every parameter, so LINE's only published answer to a refused token
+  // request (emulator/README.md ledger L9) means the channel ID or secret was not accepted.
+  if (lineError === 'invalid_client' || body?.errorDescription === 'some parameters missed or invalid') {
     return 'ERR_LINE_INVALID_CLIENT';
   }
   if (status === 401) {

@@ -90,7 +90,8 @@ describe('refresh', () => {
     now += 60_000;
     const refreshed = await accounts.refresh(KEY);
     assert.notEqual(refreshed.accessToken, original.accessToken);
-    assert.notEqual(refreshed.refreshToken, original.refreshToken);
+    // LINE's reference (emulator/README.md ledger L2): the refresh token that was sent comes back.
+    assert.equal(refreshed.refreshToken, original.refreshToken);
     assert.equal(refreshed.idToken, original.idToken);
     assert.deepEqual(refreshed.idTokenClaims, original.idTokenClaims);
     assert.deepEqual(refreshed.profile, original.profile);

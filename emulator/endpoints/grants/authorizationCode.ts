@@ -6,7 +6,7 @@ import { invalidGrant, invalidRequest } from '../../errors';
 import { field } from '../../http';
 import { oauthJson } from '../../respond';
 import { PKCE_PATTERN } from '../authorizeRequest';
-import { authenticateClient, requiredField } from '../clientAuth';
+import { authenticateClient, clientError, isWebAppOnly, requiredField } from '../clientAuth';
 import { issueTokens } from './issue';
 
 /** RFC 7636 §4.2: the S256 code_challenge a verifier answers. */
@@ -16,14 +16,26 @@ function s256ChallengeOf(verifier: string): string {
 
 export const authorizationCodeGrant: Handler = async (ctx, state) => {
   const form = ctx.form.values;
-  const channel = authenticateClient(state, form, 'required');
-  const code = requiredField(form, 'code');
+  const sentCode = field(form, 'code');
+  const pending = sentCode === undefined ? undefined : state.codes.get(sentCode);
+  // README ledger L5: LINE's native SDKs exchange a PKCE-bound code with no client_secret; a web
+  // app channel always needs it.
+  const channel = authenticateClient(
+    state,
+    form,
+    (candidate) =>
+      isWebAppOnly(candidate) ||
+      pending?.request.channelId !== candidate.channelId ||
+      pending.request.codeChallenge === undefined,
+    'tokenEndpoint',
+  );
+  const code = requiredField(state, form, 'code', 'tokenEndpoint');
   const redirectUri = field(form, 'redirect_uri');
   if (redirectUri === undefined) {
-    throw invalidRequest('redirect_uri is required');
+    throw clientError(state, 'tokenEndpoint', () => invalidRequest('redirect_uri is required'));
   }
   const record = state.codes.get(code);
-  // One wording for unknown, expired and used codes, like LINE's single "invalid refresh token".
+  // README ledger L16: one wording for unknown, expired and used codes, like LINE's "invalid refresh token".
   const invalidCode = invalidGrant('invalid authorization code');
   if (record === undefined || record.request.channelId !== channel.channelId) {
     throw invalidCode;
@@ -61,7 +73,10 @@ export const authorizationCodeGrant: Handler = async (ctx, state) => {
     throw invalidCode;
   }
   const authTime = record.request.maxAge === undefined ? undefined : Math.floor(record.authTime / 1000);
-  const issued = await issueTokens(state, channel, user, record.request.scopes, record.request.nonce, authTime);
+  // README ledger L5: the SDKs ask for ES256 (keys in the JWKS) with id_token_key_type=JWK; web
+  // login gets the channel's algorithm (HS256 with the channel secret unless configured otherwise).
+  const alg = field(form, 'id_token_key_type') === 'JWK' ? 'ES256' : (channel.idTokenAlg ?? 'HS256');
+  const issued = await issueTokens(state, channel, user, record.request.scopes, record.request.nonce, authTime, alg);
   record.grant = issued.grant;
   return oauthJson(200, issued.body);
 };

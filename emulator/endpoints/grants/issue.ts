@@ -16,12 +16,13 @@ export async function issueTokens(
   scopes: Scope[],
   nonce: string | undefined,
   authTime: number | undefined,
+  alg: 'HS256' | 'ES256' = channel.idTokenAlg ?? 'HS256',
 ): Promise<{ grant: Grant; body: IssuedTokens }> {
   const { tokens } = state;
   const grant = tokens.newGrant(channel.channelId, user.userId, scopes);
   const { accessToken, refreshToken } = tokens.mintPair(grant, state.clock.now() + tokens.lifetimes.refreshTokenMs);
   const idToken = scopes.includes('openid')
-    ? await mintIdToken(state, channel, user, scopes, nonce, authTime)
+    ? await mintIdToken(state, channel, user, scopes, nonce, authTime, alg)
     : undefined;
   // Field order as in LINE's reference response.
   const body: IssuedTokens = {
@@ -42,6 +43,7 @@ async function mintIdToken(
   scopes: Scope[],
   nonce: string | undefined,
   authTime: number | undefined,
+  alg: 'HS256' | 'ES256',
 ): Promise<string> {
   const iat = state.clock.nowSeconds();
   // Claim order as LINE's verify endpoint shows them.
@@ -59,5 +61,5 @@ async function mintIdToken(
       : {}),
     ...(scopes.includes('email') && user.email !== undefined ? { email: user.email } : {}),
   };
-  return state.keys.sign(channel, payload, channel.idTokenAlg ?? 'HS256', undefined);
+  return state.keys.sign(channel, payload, alg, undefined);
 }

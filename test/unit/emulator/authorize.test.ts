@@ -1,7 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import type { JSONWebKeySet } from 'jose';
 import type { LineEmulator } from '../../../emulator/index';
-import { CALLBACK, CALLBACK_WITH_QUERY, start, pkce, authorizeUrl, authorize, location } from './fixtures';
+import {
+  CALLBACK,
+  CALLBACK_WITH_QUERY,
+  WEB,
+  start,
+  pkce,
+  authorizeUrl,
+  authorize,
+  location,
+  exchange,
+} from './fixtures';
 
 describe('LINE emulator: authorize', () => {
   let emulator: LineEmulator;
@@ -76,7 +88,7 @@ describe('LINE emulator: authorize', () => {
     ['bad prompt', { prompt: 'select_account' }, 'INVALID_REQUEST'],
     ['bad max_age', { max_age: '-1' }, 'INVALID_REQUEST'],
     ['bad bot_prompt', { bot_prompt: 'always' }, 'INVALID_REQUEST'],
-    ['JARM response_mode', { response_mode: 'query.jwt' }, 'INVALID_REQUEST'],
+    ['unknown response_mode', { response_mode: 'fragment.jwt' }, 'INVALID_REQUEST'],
   ];
   for (const [name, params, error] of errorCases) {
     test(`${name} redirects with error=${error}`, async () => {
@@ -92,6 +104,35 @@ describe('LINE emulator: authorize', () => {
       assert.equal(target.searchParams.has('code'), false);
     });
   }
+
+  test("a missing state is INVALID_REQUEST with LINE's \"'state' is not specified.\" (ledger L10)", async () => {
+    const target = location(await authorize(emulator, { state: undefined }));
+    assert.equal(target.searchParams.get('error'), 'INVALID_REQUEST');
+    assert.equal(target.searchParams.get('error_description'), "'state' is not specified.");
+  });
+
+  test('JWT response modes: the result travels in one ES256 `response` JWT verifiable with the JWKS (ledger L13)', async () => {
+    const jwks = createLocalJWKSet(
+      (await (await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/certs`)).json()) as JSONWebKeySet,
+    );
+    for (const mode of ['query.jwt', 'jwt']) {
+      const target = location(await authorize(emulator, { response_mode: mode, state: 'jarm-state' }));
+      assert.equal(target.searchParams.has('code'), false, 'nothing outside the JWT');
+      const { payload, protectedHeader } = await jwtVerify(target.searchParams.get('response') ?? '', jwks, {
+        issuer: emulator.authorizeBaseUrl,
+        audience: WEB.channelId,
+      });
+      assert.equal(protectedHeader.alg, 'ES256');
+      assert.equal(payload['state'], 'jarm-state');
+      assert.equal((await exchange(emulator, String(payload['code']))).status, 200);
+    }
+    const formPost = await authorize(emulator, { response_mode: 'form_post.jwt' });
+    assert.equal(formPost.status, 200);
+    assert.match(await formPost.text(), /name="response" value="ey/);
+    const failed = location(await authorize(emulator, { response_mode: 'query.jwt', scope: 'friends' }));
+    const { payload } = await jwtVerify(failed.searchParams.get('response') ?? '', jwks);
+    assert.equal(payload['error'], 'INVALID_SCOPE');
+  });
 
   test('a repeated parameter is INVALID_REQUEST (RFC 6749 §3.1)', async () => {
     const response = await fetch(`${authorizeUrl(emulator, { state: 'a' })}&scope=openid`, { redirect: 'manual' });

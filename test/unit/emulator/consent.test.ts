@@ -96,7 +96,8 @@ describe('LINE emulator: consent page', () => {
     const { pending } = await consentPage({ state: 'cancel-state' });
     const target = location(await submit(pending, { user: ALICE.userId, action: 'cancel' }));
     assert.equal(target.searchParams.get('error'), 'ACCESS_DENIED');
-    assert.ok((target.searchParams.get('error_description') ?? '').length > 0);
+    // README ledger L4: the description LINE's documentation shows.
+    assert.equal(target.searchParams.get('error_description'), 'The resource owner denied the request.');
     assert.equal(target.searchParams.get('state'), 'cancel-state');
     assert.equal(target.searchParams.has('code'), false);
   });
@@ -135,6 +136,11 @@ describe('LINE emulator: consent page', () => {
       await authorize(emulator, { prompt: 'none', scope: 'profile openid email' }, { cookie }),
     );
     assert.equal(widerScope.searchParams.get('error'), 'INTERACTION_REQUIRED');
+    // README ledger L8: both codes speak of auto login failing; with auto login disabled it cannot run.
+    assert.match(widerScope.searchParams.get('error_description') ?? '', /^Auto login failed/);
+    assert.match(noSession.searchParams.get('error_description') ?? '', /^Auto login failed/);
+    const noAutoLogin = location(await authorize(emulator, { prompt: 'none', disable_auto_login: 'true' }, { cookie }));
+    assert.equal(noAutoLogin.searchParams.get('error'), 'INTERACTION_REQUIRED');
 
     // Like LINE's SSO: consent already given → straight back, unless the app forces the screen.
     assert.equal((await authorize(emulator, {}, { cookie })).status, 302);
@@ -146,7 +152,65 @@ describe('LINE emulator: consent page', () => {
     emulator.setFault('authorize', { kind: 'denyConsent' }, 1);
     const target = location(await authorize(emulator, { state: 'deny' }));
     assert.equal(target.searchParams.get('error'), 'ACCESS_DENIED');
+    assert.equal(target.searchParams.get('error_description'), 'The resource owner denied the request.');
     assert.equal(target.searchParams.get('state'), 'deny');
     assert.equal((await authorize(emulator)).status, 200, 'the fault was used up');
+  });
+
+  test("the denyConsent fault with errorCase 'lower' sends access_denied, on authorize and on Cancel (ledger L4)", async () => {
+    emulator.setFault('authorize', { kind: 'denyConsent', errorCase: 'lower' }, 1);
+    const direct = location(await authorize(emulator, { state: 'deny-lower' }));
+    assert.equal(direct.searchParams.get('error'), 'access_denied');
+    assert.equal(direct.searchParams.get('state'), 'deny-lower');
+
+    const { pending } = await consentPage({ state: 'cancel-lower' });
+    emulator.setFault('authorize', { kind: 'denyConsent', errorCase: 'lower' }, 1);
+    const cancelled = location(await submit(pending, { user: ALICE.userId, action: 'cancel' }));
+    assert.equal(cancelled.searchParams.get('error'), 'access_denied');
+    assert.equal(cancelled.searchParams.get('state'), 'cancel-lower');
+  });
+
+  test('a channel in developing status: users without a role get LINE’s 400 page, developers get a code (ledger L14)', async () => {
+    const developing = await start({
+      channels: [{ ...WEB, status: 'developing', developerUserIds: [BOB.userId] }],
+      users: [ALICE, BOB],
+    });
+    try {
+      const consent = await authorize(developing);
+      assert.equal(consent.status, 200, 'LINE only knows who logs in after the login screen');
+      const pendingId = /name="pending" value="([^"]+)"/.exec(await consent.text())?.[1] ?? '';
+      const refused = await postForm(`${developing.authorizeBaseUrl}/oauth2/v2.1/authorize/consent`, {
+        pending: pendingId,
+        user: ALICE.userId,
+        action: 'allow',
+      });
+      assert.equal(refused.status, 400);
+      assert.equal(refused.headers.get('location'), null, 'never back to the app');
+      assert.match(await refused.text(), /developing status/);
+
+      const again = await authorize(developing);
+      const againId = /name="pending" value="([^"]+)"/.exec(await again.text())?.[1] ?? '';
+      const allowed = await postForm(`${developing.authorizeBaseUrl}/oauth2/v2.1/authorize/consent`, {
+        pending: againId,
+        user: BOB.userId,
+        action: 'allow',
+      });
+      assert.equal(allowed.status, 302);
+      assert.ok(location(allowed).searchParams.get('code') !== null);
+    } finally {
+      await developing.close();
+    }
+    const autoApproved = await start({
+      channels: [{ ...WEB, status: 'developing', developerUserIds: [] }],
+      users: [ALICE],
+      autoApprove: true,
+    });
+    try {
+      const response = await authorize(autoApproved);
+      assert.equal(response.status, 400);
+      assert.equal(response.headers.get('location'), null);
+    } finally {
+      await autoApproved.close();
+    }
   });
 });

@@ -26,6 +26,7 @@ export const NATIVE: EmulatorChannel = {
   channelSecret: 'a1b2c3d4e5f60718293a4b5c6d7e8f90',
   callbackUrls: [CALLBACK],
   idTokenAlg: 'ES256',
+  appTypes: ['mobile'],
   name: 'Native app',
 };
 

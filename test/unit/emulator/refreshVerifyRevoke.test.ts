@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { IssuedTokens, LineEmulator } from '../../../emulator/index';
 import {
   WEB,
+  NATIVE,
   DAY,
   clock,
   start,
@@ -54,24 +55,18 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     );
   });
 
-  test('refresh returns a new access and refresh token, no id_token, and kills the old pair', async () => {
+  test('refresh returns a new access token and the SAME refresh token, no id_token; the old access token stops (ledger L2, L3)', async () => {
     const tokens = await login(emulator);
     const response = await refresh(emulator, tokens.refresh_token);
     assert.equal(response.status, 200);
     const body = await json<IssuedTokens>(response);
     assert.deepEqual(Object.keys(body).sort(), ['access_token', 'expires_in', 'refresh_token', 'scope', 'token_type']);
     assert.notEqual(body.access_token, tokens.access_token);
-    assert.notEqual(body.refresh_token, tokens.refresh_token);
+    assert.equal(body.refresh_token, tokens.refresh_token, "LINE's reference: the refresh token that was sent");
     assert.equal(body.scope, 'profile openid');
     assert.equal(body.token_type, 'Bearer');
     assert.equal(body.expires_in, 2592000);
 
-    await assertOAuthError(
-      await refresh(emulator, tokens.refresh_token),
-      400,
-      'invalid_grant',
-      'invalid refresh token',
-    );
     await assertOAuthError(
       await verifyAccessToken(emulator, tokens.access_token),
       400,
@@ -79,6 +74,41 @@ describe('LINE emulator: refresh, verify, revoke', () => {
       'access token invalid',
     );
     assert.equal((await verifyAccessToken(emulator, body.access_token)).status, 200);
+    // The same refresh token keeps working, and each refresh ends the access token before it.
+    const again = await json<IssuedTokens>(await refresh(emulator, tokens.refresh_token));
+    assert.equal(again.refresh_token, tokens.refresh_token);
+    assert.equal((await verifyAccessToken(emulator, body.access_token)).status, 400);
+    assert.equal((await verifyAccessToken(emulator, again.access_token)).status, 200);
+  });
+
+  test('refreshTokenRotation: a new refresh token each time, and the sent one dies', async () => {
+    const rotating = await start({ autoApprove: true, now: time.now, refreshTokenRotation: true });
+    try {
+      const tokens = await login(rotating);
+      const body = await json<IssuedTokens>(await refresh(rotating, tokens.refresh_token));
+      assert.notEqual(body.refresh_token, tokens.refresh_token);
+      await assertOAuthError(
+        await refresh(rotating, tokens.refresh_token),
+        400,
+        'invalid_grant',
+        'invalid refresh token',
+      );
+      assert.equal((await refresh(rotating, body.refresh_token)).status, 200);
+    } finally {
+      await rotating.close();
+    }
+  });
+
+  test('refreshRevokesOldAccessToken: false keeps the replaced access token alive until it expires', async () => {
+    const lenient = await start({ autoApprove: true, now: time.now, refreshRevokesOldAccessToken: false });
+    try {
+      const tokens = await login(lenient);
+      const body = await json<IssuedTokens>(await refresh(lenient, tokens.refresh_token));
+      assert.equal((await verifyAccessToken(lenient, tokens.access_token)).status, 200);
+      assert.equal((await verifyAccessToken(lenient, body.access_token)).status, 200);
+    } finally {
+      await lenient.close();
+    }
   });
 
   test('the refresh token dies 90 days after the ORIGINAL issue, however often it was refreshed', async () => {
@@ -98,19 +128,32 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     );
   });
 
-  test('refresh checks client_secret when it is sent, and accepts it left out', async () => {
+  test('refresh: a web-app channel needs client_secret; a mobile-app channel does not, but a sent one is checked (ledger L1)', async () => {
     const tokens = await login(emulator);
     await assertOAuthError(
       await refresh(emulator, tokens.refresh_token, { client_secret: 'nope' }),
       400,
-      'invalid_client',
+      'invalid_request',
+      'some parameters missed or invalid',
     );
     const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
       grant_type: 'refresh_token',
       refresh_token: tokens.refresh_token,
       client_id: WEB.channelId,
     });
-    assert.equal(withoutSecret.status, 200);
+    await assertOAuthError(withoutSecret, 400, 'invalid_request', 'some parameters missed or invalid');
+    assert.equal((await refresh(emulator, tokens.refresh_token)).status, 200, 'with the secret it works');
+
+    const native = await login(emulator, {}, NATIVE);
+    const nativeRefresh = (extra: Record<string, string>): Promise<Response> =>
+      postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+        grant_type: 'refresh_token',
+        refresh_token: native.refresh_token,
+        client_id: NATIVE.channelId,
+        ...extra,
+      });
+    assert.equal((await nativeRefresh({})).status, 200, 'mobile app: no client_secret needed');
+    assert.equal((await nativeRefresh({ client_secret: 'nope' })).status, 400, 'but a wrong one is refused');
   });
 
   test('revoke answers 200 with an empty body and ends the access and refresh token', async () => {
@@ -133,13 +176,92 @@ describe('LINE emulator: refresh, verify, revoke', () => {
     await assertOAuthError(await refresh(emulator, tokens.refresh_token), 400, 'invalid_grant');
   });
 
-  test('revoke of an unknown token is the same empty 200', async () => {
-    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, {
+  const revokeForm = (fields: Record<string, string>): Promise<Response> =>
+    postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/revoke`, fields);
+
+  test('revoking an unknown, already revoked or other channel’s token is 400 {"error":"invalid_request"} (ledger L6)', async () => {
+    const unknown = await revokeForm({
       access_token: 'never-issued',
       client_id: WEB.channelId,
       client_secret: WEB.channelSecret,
     });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(await unknown.json(), { error: 'invalid_request' });
+
+    const tokens = await login(emulator);
+    const form = { access_token: tokens.access_token, client_id: WEB.channelId, client_secret: WEB.channelSecret };
+    assert.equal((await revokeForm(form)).status, 200);
+    assert.equal((await revokeForm(form)).status, 400, 'a second revoke finds the token invalid');
+
+    const native = await login(emulator, {}, NATIVE);
+    const foreign = await revokeForm({ ...form, access_token: native.access_token });
+    assert.equal(foreign.status, 400);
+    assert.equal((await verifyAccessToken(emulator, native.access_token)).status, 200, 'left alone');
+  });
+
+  test("revokeInvalidToken: 'ok' answers an invalid token with the empty 200", async () => {
+    const lenient = await start({ autoApprove: true, now: time.now, revokeInvalidToken: 'ok' });
+    try {
+      const response = await postForm(`${lenient.apiBaseUrl}/oauth2/v2.1/revoke`, {
+        access_token: 'never-issued',
+        client_id: WEB.channelId,
+        client_secret: WEB.channelSecret,
+      });
+      assert.equal(response.status, 200);
+      assert.equal(await response.text(), '');
+    } finally {
+      await lenient.close();
+    }
+  });
+
+  test('revoke: a web-app channel needs client_secret; a mobile-app channel does not (ledger L1)', async () => {
+    const tokens = await login(emulator);
+    const withoutSecret = await revokeForm({ access_token: tokens.access_token, client_id: WEB.channelId });
+    await assertOAuthError(withoutSecret, 400, 'invalid_client', 'invalid client_secret');
+    assert.equal((await verifyAccessToken(emulator, tokens.access_token)).status, 200, 'still valid');
+    const wrongSecret = await revokeForm({
+      access_token: tokens.access_token,
+      client_id: WEB.channelId,
+      client_secret: 'x',
+    });
+    await assertOAuthError(wrongSecret, 400, 'invalid_client');
+
+    const native = await login(emulator, {}, NATIVE);
+    assert.equal((await revokeForm({ access_token: native.access_token, client_id: NATIVE.channelId })).status, 200);
+    assert.equal((await verifyAccessToken(emulator, native.access_token)).status, 400);
+  });
+
+  test('revoke by refresh_token (what the SDKs send) ends the refresh token and its access tokens (ledger L7)', async () => {
+    const native = await login(emulator, {}, NATIVE);
+    const response = await revokeForm({ refresh_token: native.refresh_token, client_id: NATIVE.channelId });
     assert.equal(response.status, 200);
     assert.equal(await response.text(), '');
+    assert.equal((await verifyAccessToken(emulator, native.access_token)).status, 400);
+    const refreshed = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+      grant_type: 'refresh_token',
+      refresh_token: native.refresh_token,
+      client_id: NATIVE.channelId,
+    });
+    await assertOAuthError(refreshed, 400, 'invalid_grant');
+    // Revoked once, it is an invalid token the second time.
+    assert.equal((await revokeForm({ refresh_token: native.refresh_token, client_id: NATIVE.channelId })).status, 400);
+    const both = await revokeForm({
+      refresh_token: native.refresh_token,
+      access_token: native.access_token,
+      client_id: NATIVE.channelId,
+    });
+    await assertOAuthError(both, 400, 'invalid_request', 'send access_token or refresh_token, not both');
+  });
+
+  test('GET verify: a JWT-shaped token whose payload is not JSON is {"message":"failed to parse"} (ledger L12)', async () => {
+    // The token from line/line-sdk-android#98, cut short: header {"alg":"HS256"}, payload not JSON.
+    const response = await verifyAccessToken(
+      emulator,
+      'eyJhbGciOiJIUzI1NiJ9.eGkRSBen6bnfAUut4hMlgMktS7uzo.mDbbYdWz0BWz',
+    );
+    assert.equal(response.status, 400);
+    assert.deepEqual(await response.json(), { message: 'failed to parse' });
+    // A well-formed unknown token keeps the OAuth-style answer.
+    await assertOAuthError(await verifyAccessToken(emulator, 'AAAA'), 400, 'invalid_request', 'access token invalid');
   });
 });

@@ -100,6 +100,67 @@ describe('LINE emulator: token endpoint', () => {
     assert.equal(payload.aud, NATIVE.channelId);
   });
 
+  test('native-style flow: PKCE, no client_secret, id_token_key_type=JWK gives an ES256 ID token (ledger L5)', async () => {
+    // A mobile-app channel whose own setting is HS256: the algorithm follows the request, not the channel.
+    const mobile = { ...WEB, channelId: '1650000003', appTypes: ['mobile' as const], idTokenAlg: 'HS256' as const };
+    emulator.addChannel(mobile);
+    const { verifier, challenge } = pkce();
+    const code = await getCode(emulator, {
+      client_id: mobile.channelId,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      nonce: 'native-nonce',
+    });
+    const sdkForm = {
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: CALLBACK,
+      client_id: mobile.channelId,
+      code_verifier: verifier,
+      id_token_key_type: 'JWK',
+    };
+    const response = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, sdkForm);
+    assert.equal(response.status, 200);
+    const tokens = await json<IssuedTokens>(response);
+    const header = decodeProtectedHeader(tokens.id_token ?? '');
+    assert.equal(header.alg, 'ES256');
+    assert.match(header.kid ?? '', /^[0-9a-f]{64}$/);
+    const jwks = await json<JSONWebKeySet>(await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/certs`));
+    const { payload } = await jwtVerify(tokens.id_token ?? '', createLocalJWKSet(jwks), {
+      algorithms: ['ES256'],
+      audience: mobile.channelId,
+      currentDate: new Date(time.now()),
+    });
+    assert.equal(payload['nonce'], 'native-nonce');
+
+    // Without PKCE a mobile channel still needs the secret; a web-app channel always does.
+    const plainCode = await getCode(emulator, { client_id: mobile.channelId });
+    const withoutVerifier: Record<string, string> = { ...sdkForm, code: plainCode };
+    delete withoutVerifier['code_verifier'];
+    await assertOAuthError(
+      await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, withoutVerifier),
+      400,
+      'invalid_request',
+      'some parameters missed or invalid',
+    );
+    const web = pkce();
+    const webCode = await getCode(emulator, { code_challenge: web.challenge, code_challenge_method: 'S256' });
+    await assertOAuthError(
+      await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
+        ...sdkForm,
+        code: webCode,
+        client_id: WEB.channelId,
+        code_verifier: web.verifier,
+      }),
+      400,
+      'invalid_request',
+      'some parameters missed or invalid',
+    );
+    // Web login without the parameter keeps HS256 with the channel secret.
+    const hs = await login(emulator);
+    assert.equal(decodeProtectedHeader(hs.id_token ?? '').alg, 'HS256');
+  });
+
   test('a code is single use, and reusing it revokes what it issued (RFC 6749 §4.1.2)', async () => {
     const code = await getCode(emulator);
     const first = await json<IssuedTokens>(await exchange(emulator, code));
@@ -134,13 +195,13 @@ describe('LINE emulator: token endpoint', () => {
     );
   });
 
-  test('a wrong or missing client_secret is invalid_client', async () => {
+  test('a wrong or missing client_secret is 400 invalid_request "some parameters missed or invalid" (ledger L9)', async () => {
     const code = await getCode(emulator);
     await assertOAuthError(
       await exchange(emulator, code, { client_secret: 'wrong' }),
       400,
-      'invalid_client',
-      'invalid client_secret',
+      'invalid_request',
+      'some parameters missed or invalid',
     );
     const withoutSecret = await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, {
       grant_type: 'authorization_code',
@@ -148,8 +209,57 @@ describe('LINE emulator: token endpoint', () => {
       redirect_uri: CALLBACK,
       client_id: WEB.channelId,
     });
-    await assertOAuthError(withoutSecret, 400, 'invalid_client', 'invalid client_secret');
+    await assertOAuthError(withoutSecret, 400, 'invalid_request', 'some parameters missed or invalid');
+    for (const missing of ['client_id', 'code', 'redirect_uri', 'grant_type']) {
+      const fields: Record<string, string> = {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: CALLBACK,
+        client_id: WEB.channelId,
+        client_secret: WEB.channelSecret,
+      };
+      // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- the field under test
+      delete fields[missing];
+      await assertOAuthError(
+        await postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, fields),
+        400,
+        'invalid_request',
+        'some parameters missed or invalid',
+      );
+    }
     assert.equal((await exchange(emulator, code)).status, 200, 'failed client authentication does not burn the code');
+  });
+
+  test("tokenErrorStyle 'oauth' names the parameter and answers invalid_client for client authentication", async () => {
+    const strict = await start({ autoApprove: true, tokenErrorStyle: 'oauth' });
+    try {
+      const code = await getCode(strict);
+      await assertOAuthError(
+        await exchange(strict, code, { client_secret: 'wrong' }),
+        400,
+        'invalid_client',
+        'invalid client_secret',
+      );
+      await assertOAuthError(
+        await exchange(strict, code, { client_id: '999' }),
+        400,
+        'invalid_client',
+        'invalid client_id',
+      );
+      await assertOAuthError(
+        await postForm(`${strict.apiBaseUrl}/oauth2/v2.1/token`, {
+          grant_type: 'authorization_code',
+          redirect_uri: CALLBACK,
+          client_id: WEB.channelId,
+          client_secret: WEB.channelSecret,
+        }),
+        400,
+        'invalid_request',
+        'code is required',
+      );
+    } finally {
+      await strict.close();
+    }
   });
 
   test('another channel’s code is invalid_grant', async () => {

@@ -65,25 +65,31 @@ describe('LINE emulator: POST /oauth2/v2.1/verify (ID token)', () => {
     );
   });
 
-  test('ES256 tokens verify by kid; after a rotation the JWKS holds only the new key', async () => {
+  test('ES256 tokens verify by kid; the JWKS serves two keys with 64-hex kids; a rotation retires the old one', async () => {
     const before = await json<JSONWebKeySet>(await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/certs`));
-    assert.equal(before.keys.length, 1);
-    const oldKey = before.keys[0];
-    assert.ok(oldKey !== undefined);
-    assert.equal(oldKey.kty, 'EC');
-    assert.equal(oldKey.crv, 'P-256');
-    assert.equal(oldKey.alg, 'ES256');
-    assert.equal(oldKey.use, 'sig');
-    assert.equal('d' in oldKey, false, 'no private key material');
+    // README ledger L5: several keys at once, kids of 64 hex digits, as LINE serves them.
+    assert.equal(before.keys.length, 2);
+    for (const key of before.keys) {
+      assert.match(key.kid ?? '', /^[0-9a-f]{64}$/);
+      assert.equal(key.kty, 'EC');
+      assert.equal(key.crv, 'P-256');
+      assert.equal(key.alg, 'ES256');
+      assert.equal(key.use, 'sig');
+      assert.equal('d' in key, false, 'no private key material');
+    }
+    const [oldKey, nextKey] = before.keys;
+    assert.ok(oldKey !== undefined && nextKey !== undefined);
+    assert.notEqual(oldKey.kid, nextKey.kid);
 
     const oldToken = await emulator.signIdToken(NATIVE.channelId, { sub: ALICE.userId });
+    assert.equal(decodeProtectedHeader(oldToken).kid, oldKey.kid, 'the first key of the JWKS signs');
     const newKid = await emulator.rotateSigningKey();
-    assert.notEqual(newKid, oldKey.kid);
+    assert.equal(newKid, nextKey.kid, 'the published next key takes over');
     const after = await json<JSONWebKeySet>(await fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/certs`));
-    assert.deepEqual(
-      after.keys.map((key) => key.kid),
-      [newKid],
-    );
+    const afterKids = after.keys.map((key) => key.kid);
+    assert.equal(afterKids.length, 2);
+    assert.equal(afterKids[0], newKid);
+    assert.equal(afterKids.includes(oldKey.kid), false, 'the retired key left the JWKS');
 
     const newToken = await emulator.signIdToken(NATIVE.channelId, { sub: ALICE.userId });
     assert.equal(decodeProtectedHeader(newToken).kid, newKid);
