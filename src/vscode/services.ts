@@ -27,7 +27,7 @@ interface EndpointBound {
   accounts: LineAccounts;
 }
 
-export class LineLoginServices implements vscode.Disposable {
+export class WindowServices implements vscode.Disposable {
   #bound: EndpointBound | undefined;
   readonly #subscription: vscode.Disposable;
   readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();
@@ -103,3 +103,6 @@ export class LineLoginServices implements vscode.Disposable {
     this.#onSignInStage.dispose();
   }
 }
+
+// The old name, until the other importers are moved over (removed two commits later).
+export { WindowServices as LineLoginServices };

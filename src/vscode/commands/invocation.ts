@@ -1,7 +1,7 @@
 /**
- * What a command is invoked with, and how every command is registered. A command called with a plain argument object is automation
- * (`vscode.commands.executeCommand(id, { … })`): it never prompts, returns a plain result and
- * rejects with a coded error. Called from the palette or the tree, it prompts as needed and shows
+ * What a command is invoked with, and how every command is registered. A command called with a
+ * plain argument object is automation (`vscode.commands.executeCommand(id, { … })`): it never
+ * prompts, returns a plain result and rejects with a coded error. Called from the palette or the tree, it prompts as needed and shows
  * errors as notifications with next steps.
  */
 import vscode = require('vscode');
