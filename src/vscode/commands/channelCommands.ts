@@ -10,7 +10,7 @@ import {
 } from '../../core/channels';
 import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 import { messageOf } from '../../core/messageOf';
 
@@ -22,7 +22,7 @@ export interface ChannelSummary {
   hasSecret: boolean;
 }
 
-async function channelSummary(services: LineLoginServices, channel: ChannelConfig): Promise<ChannelSummary> {
+async function channelSummary(services: WindowServices, channel: ChannelConfig): Promise<ChannelSummary> {
   const summary: ChannelSummary = {
     channelId: channel.channelId,
     callbackUrl: channel.callbackUrl,
@@ -104,7 +104,7 @@ async function askChannelFields(
 }
 
 export async function addChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<ChannelSummary | undefined> {
   if (invocation.automated) {
@@ -157,7 +157,7 @@ export async function addChannel(
 }
 
 export async function editChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<ChannelSummary | undefined> {
   const channelId = channelFromInvocation(invocation) ?? (await pickChannelId(services));
@@ -189,7 +189,7 @@ export async function editChannel(
 }
 
 export async function removeChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<{ channelId: string; removedAccounts: number } | undefined> {
   const channelId = channelFromInvocation(invocation) ?? (await pickChannelId(services));
@@ -220,6 +220,6 @@ export async function removeChannel(
   return { channelId, removedAccounts };
 }
 
-async function pickChannelId(services: LineLoginServices): Promise<string | undefined> {
+async function pickChannelId(services: WindowServices): Promise<string | undefined> {
   return (await pickChannel(services, vscode.l10n.t('Which channel?')))?.channelId;
 }
