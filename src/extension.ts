@@ -18,7 +18,7 @@ import { COMMANDS, SETTINGS, TOKENS_VIEW_ID } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
 import { SecretTokenStore } from './vscode/secretTokenStore';
-import { LineLoginServices } from './vscode/services';
+import { WindowServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { renderIdTokenComparison } from './vscode/verificationReport';
@@ -26,7 +26,7 @@ import { messageOf } from './core/messageOf';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
-  services: LineLoginServices;
+  services: WindowServices;
   explorer: TokenExplorer;
   treeView: vscode.TreeView<unknown>;
   statusBar: AccountStatusBar;
@@ -41,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const channels = new ChannelRegistry(context.secrets);
   const store = new SecretTokenStore(context.secrets);
   const selection = new AccountSelection(context.globalState);
-  const services = new LineLoginServices(logger, channels, store, selection);
+  const services = new WindowServices(logger, channels, store, selection);
   const explorer = new TokenExplorer(channels, store, selection, services.now);
   const treeView = vscode.window.createTreeView(TOKENS_VIEW_ID, { treeDataProvider: explorer, showCollapseAll: true });
   const statusBar = new AccountStatusBar(store, selection, channels, services.now);

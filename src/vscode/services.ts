@@ -103,6 +103,3 @@ export class WindowServices implements vscode.Disposable {
     this.#onSignInStage.dispose();
   }
 }
-
-// The old name, until the other importers are moved over (removed two commits later).
-export { WindowServices as LineLoginServices };
