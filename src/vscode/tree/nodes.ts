@@ -1,7 +1,7 @@
 /**
  * The token explorer's nodes. Each is a TreeItem built once from a snapshot of the store, so a test
  * can read `label`, `description`, `contextValue` and `tooltip` straight off what getChildren returns.
- * Nodes carry account keys and token previews, never a token itself (security checklist §12).
+ * Nodes carry account keys and token previews, never a token itself (docs/security.md §12).
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
