@@ -17,7 +17,7 @@ import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
 import { SecretTokenStore } from './vscode/secretTokenStore';
-import { LineLoginServices } from './vscode/services';
+import { WindowServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { TokenTreeView } from './vscode/tree/tokenTreeView';
@@ -25,7 +25,7 @@ import { renderIdTokenComparison } from './vscode/verificationReport';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
-  services: LineLoginServices;
+  services: WindowServices;
   explorer: TokenExplorer;
   treeView: vscode.TreeView<unknown>;
   statusBar: AccountStatusBar;
@@ -40,7 +40,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const channels = new ChannelRegistry(context.secrets);
   const store = new SecretTokenStore(context.secrets);
   const selection = new AccountSelection(context.globalState);
-  const services = new LineLoginServices(logger, channels, store, selection);
+  const services = new WindowServices(logger, channels, store, selection);
   const explorer = new TokenExplorer(channels, store, selection, services.now);
   const tokenTreeView = new TokenTreeView(explorer, logger);
   const statusBar = new AccountStatusBar(store, selection, channels, services.now);

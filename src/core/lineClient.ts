@@ -265,7 +265,7 @@ export class LineLoginClient {
       signal: options.signal,
     });
     const reader = new JsonReader(json, response);
-    return compact({
+    return withoutUndefinedFields({
       sub: reader.string('sub'),
       name: reader.optionalString('name'),
       picture: reader.optionalString('picture'),
@@ -280,7 +280,7 @@ export class LineLoginClient {
       signal: options.signal,
     });
     const reader = new JsonReader(json, response);
-    return compact({
+    return withoutUndefinedFields({
       userId: reader.string('userId'),
       // A user may have an empty display name in theory; LINE always sends the field.
       displayName: reader.optionalString('displayName') ?? '',
@@ -339,7 +339,7 @@ export class LineLoginClient {
 
 function readTokenResponse(json: JsonObject, response: LineResponse): LineTokenResponse {
   const reader = new JsonReader(json, response);
-  return compact({
+  return withoutUndefinedFields({
     accessToken: reader.string('access_token'),
     tokenType: reader.optionalString('token_type') ?? 'Bearer',
     expiresIn: reader.number('expires_in'),
@@ -352,7 +352,7 @@ function readTokenResponse(json: JsonObject, response: LineResponse): LineTokenR
 
 function readIdTokenClaims(json: JsonObject, response: LineResponse): IdTokenClaims {
   const reader = new JsonReader(json, response);
-  return compact({
+  return withoutUndefinedFields({
     iss: reader.string('iss'),
     sub: reader.string('sub'),
     aud: reader.audience('aud'),
@@ -367,11 +367,13 @@ function readIdTokenClaims(json: JsonObject, response: LineResponse): IdTokenCla
   });
 }
 
-type Compact<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
+type WithoutUndefinedFields<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {
   [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
 };
 
 /** Drops undefined fields so results satisfy exactOptionalPropertyTypes and serialize cleanly. */
-export function compact<T extends object>(value: T): Compact<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as Compact<T>;
+export function withoutUndefinedFields<T extends object>(value: T): WithoutUndefinedFields<T> {
+  return Object.fromEntries(
+    Object.entries(value).filter(([, item]) => item !== undefined),
+  ) as WithoutUndefinedFields<T>;
 }

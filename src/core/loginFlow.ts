@@ -6,7 +6,7 @@
 import { parseRedirectedUrl, type AuthorizationCallback } from './callback';
 import { AuthorizationError, isLineLoginError, type LineLoginErrorCode } from './errors';
 import { verifyIdToken, type LineJwks } from './idToken';
-import { compact, type LineLoginClient } from './lineClient';
+import { withoutUndefinedFields, type LineLoginClient } from './lineClient';
 import { startLoopbackServer, type LoopbackServerOptions } from './loopbackServer';
 import { createNonce, createPkcePair, createState } from './pkce';
 import type { TokenStore } from './tokenStore';
@@ -173,7 +173,7 @@ export async function completeAuthorization(
     );
   }
 
-  const tokenSet: TokenSet = compact({
+  const tokenSet: TokenSet = withoutUndefinedFields({
     channelId: channel.channelId,
     userId,
     accessToken: tokens.accessToken,

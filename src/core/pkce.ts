@@ -1,7 +1,7 @@
 /**
  * Per-attempt secrets of the authorize request: the PKCE pair (RFC 7636), `state` (RFC 6749 §10.12)
  * and the OIDC `nonce` (OIDC Core §3.1.2.1). All come from node:crypto's CSPRNG, never Math.random
- * (security checklist §8–10).
+ * (docs/security.md §8–10).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { InputError } from './errors';

@@ -1,5 +1,5 @@
 /**
- * Whether the browser can reach a loopback listener in this extension host (security checklist §7).
+ * Whether the browser can reach a loopback listener in this extension host (docs/security.md §7).
  * Declared as data and decided by one pure function, tested table-driven.
  */
 import { isLoopbackHost } from './loopback';

@@ -1,5 +1,5 @@
 /**
- * The "LINE Login" log. Every line goes through the Redactor (security checklist §13), so a token,
+ * The "LINE Login" log. Every line goes through the Redactor (docs/security.md §13), so a token,
  * code, verifier or secret that reaches a message is masked before VS Code ever sees it.
  */
 import vscode = require('vscode');

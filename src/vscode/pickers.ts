@@ -3,13 +3,10 @@ import vscode = require('vscode');
 import { accountLabel } from '../core/accountModel';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';
-import type { LineLoginServices } from './services';
+import type { WindowServices } from './services';
 import { messageOf } from '../core/messageOf';
 
-export async function pickChannel(
-  services: LineLoginServices,
-  placeHolder: string,
-): Promise<ChannelConfig | undefined> {
+export async function pickChannel(services: WindowServices, placeHolder: string): Promise<ChannelConfig | undefined> {
   const channels = services.channels.list();
   if (channels.length === 0) {
     const add = vscode.l10n.t('Add Channel…');
@@ -37,7 +34,7 @@ export async function pickChannel(
   return picked?.channel;
 }
 
-export async function pickAccount(services: LineLoginServices, placeHolder: string): Promise<AccountKey | undefined> {
+export async function pickAccount(services: WindowServices, placeHolder: string): Promise<AccountKey | undefined> {
   const accounts = await services.store.list();
   if (accounts.length === 0) {
     void vscode.window.showInformationMessage(

@@ -29,7 +29,7 @@ interface EndpointBound {
   accounts: LineAccounts;
 }
 
-export class LineLoginServices implements vscode.Disposable {
+export class WindowServices implements vscode.Disposable {
   #bound: EndpointBound | undefined;
   readonly #subscriptions: { dispose(): void }[];
   readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();

@@ -1,6 +1,6 @@
 // Installs and runs the VS Code 1.100.3 server that ships inside the npm package code-server@4.100.3.
 // @vscode/test-electron and @vscode/test-web download builds from Microsoft's update servers, which
-// these machines cannot reach; the npm registry they can. See /work/shared/vscode-test-host.md.
+// these machines cannot reach; the npm registry they can. See test/host/README.md.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { validateBaseUrl } from '../../src/core/endpoints';
 import { isLoopbackHost } from '../../src/core/loopback';
 
-describe('endpoint overrides (security checklist §14)', () => {
+describe('endpoint overrides (docs/security.md §14)', () => {
   test('https anywhere; http only on loopback and *.localhost', () => {
     assert.equal(validateBaseUrl('https://api.line.me/', 'lineLogin.apiBaseUrl'), 'https://api.line.me');
     assert.equal(validateBaseUrl('http://127.0.0.1:9400', 'x'), 'http://127.0.0.1:9400');

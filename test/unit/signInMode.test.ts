@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { recommendSignInMode, type ExtensionHostEnvironment, type SignInMode } from '../../src/core/signInMode';
 
-describe('sign-in mode (security checklist §7)', () => {
+describe('sign-in mode (docs/security.md §7)', () => {
   const cases: [string, ExtensionHostEnvironment, SignInMode][] = [
     ['desktop, local', { uiKind: 'desktop', remoteName: undefined }, 'loopback'],
     ['desktop, WSL', { uiKind: 'desktop', remoteName: 'wsl' }, 'pasteRedirectUrl'],

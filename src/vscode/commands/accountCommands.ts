@@ -5,12 +5,12 @@ import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
 import { pickAccount } from '../pickers';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
 
 /** The account a command acts on: from automation, the tree, or a quick pick. */
 export async function resolveAccount(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
   extraArgs: readonly string[] = [],
 ): Promise<AccountKey | undefined> {
@@ -27,7 +27,7 @@ function notify(invocation: Invocation, message: string): void {
 }
 
 export async function verifyAccessToken(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<(LineAccessTokenVerification & { valid: true }) | undefined> {
   const key = await resolveAccount(services, invocation);
@@ -49,7 +49,7 @@ export async function verifyAccessToken(
 }
 
 export async function refreshAccessToken(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<AccountSummary | undefined> {
   const key = await resolveAccount(services, invocation);
@@ -70,7 +70,7 @@ export async function refreshAccessToken(
 }
 
 export async function revokeAccessToken(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<RevokeResult | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
@@ -109,7 +109,7 @@ export async function revokeAccessToken(
 }
 
 export async function verifyIdToken(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
   show: (comparison: IdTokenComparison, key: AccountKey) => Promise<void>,
 ): Promise<IdTokenComparison | undefined> {
@@ -124,10 +124,7 @@ export async function verifyIdToken(
   return comparison;
 }
 
-export async function getProfile(
-  services: LineLoginServices,
-  invocation: Invocation,
-): Promise<LineProfile | undefined> {
+export async function getProfile(services: WindowServices, invocation: Invocation): Promise<LineProfile | undefined> {
   const key = await resolveAccount(services, invocation);
   if (key === undefined) {
     return undefined;
@@ -145,10 +142,7 @@ export async function getProfile(
   return profile;
 }
 
-export async function getUserInfo(
-  services: LineLoginServices,
-  invocation: Invocation,
-): Promise<LineUserInfo | undefined> {
+export async function getUserInfo(services: WindowServices, invocation: Invocation): Promise<LineUserInfo | undefined> {
   const key = await resolveAccount(services, invocation);
   if (key === undefined) {
     return undefined;
@@ -159,7 +153,7 @@ export async function getUserInfo(
 }
 
 export async function getFriendshipStatus(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<LineFriendshipStatus | undefined> {
   const key = await resolveAccount(services, invocation);
@@ -177,7 +171,7 @@ export async function getFriendshipStatus(
 }
 
 export async function deauthorize(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<{ deauthorizedOnServer: true; deletedLocally: boolean } | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
@@ -206,7 +200,7 @@ export async function deauthorize(
 }
 
 export async function signOut(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<{ signedOut: boolean } | undefined> {
   const key = await resolveAccount(services, invocation, ['confirmed']);
@@ -225,7 +219,7 @@ export async function signOut(
 }
 
 export async function selectAccount(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<AccountSummary | undefined> {
   const key = await resolveAccount(services, invocation);
@@ -244,7 +238,7 @@ export type CopyKind = 'accessToken' | 'authorizationHeader' | 'curl';
  * what was copied, never the value.
  */
 export async function copyToClipboard(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
   kind: CopyKind,
 ): Promise<{ copied: CopyKind } | undefined> {
@@ -268,7 +262,7 @@ export async function copyToClipboard(
   return { copied: kind };
 }
 
-async function clearSelectionIf(services: LineLoginServices, key: AccountKey): Promise<void> {
+async function clearSelectionIf(services: WindowServices, key: AccountKey): Promise<void> {
   if (services.selection.is(key)) {
     await services.selection.set(undefined);
   }

@@ -10,7 +10,7 @@ import {
 } from '../../core/channels';
 import { LINE_SCOPES } from '../../core/types';
 import { askChannelSecret, pickChannel } from '../pickers';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 import { messageOf } from '../../core/messageOf';
 
@@ -22,7 +22,7 @@ export interface ChannelSummary {
   hasSecret: boolean;
 }
 
-async function channelSummary(services: LineLoginServices, channel: ChannelConfig): Promise<ChannelSummary> {
+async function channelSummary(services: WindowServices, channel: ChannelConfig): Promise<ChannelSummary> {
   const summary: ChannelSummary = {
     channelId: channel.channelId,
     callbackUrl: channel.callbackUrl,
@@ -104,14 +104,13 @@ async function askChannelFields(
 }
 
 export async function addChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<ChannelSummary | undefined> {
   if (invocation.automated) {
     const channel = channelFromArgs(invocation.args, undefined);
     const secret = validateChannelSecret(stringArg(invocation.args, 'channelSecret'));
-    services.logger.redactor.add(secret);
-    await services.channels.save(channel, secret);
+    await saveChannel(services, channel, secret);
     services.logger.info(`Channel ${channel.channelId} added.`);
     return channelSummary(services, channel);
   }
@@ -133,18 +132,10 @@ export async function addChannel(
   }
   const channelId = validateChannelId(channelIdInput.trim());
   const existing = services.channels.get(channelId);
-  const secret = await askChannelSecret(channelId, existing === undefined);
-  if (secret === undefined) {
-    return undefined;
-  }
-  const channel = await askChannelFields(existing, channelId);
+  const channel = await askAndSaveChannel(services, channelId, existing, existing === undefined);
   if (channel === undefined) {
     return undefined;
   }
-  if (secret !== '') {
-    services.logger.redactor.add(secret);
-  }
-  await services.channels.save(channel, secret === '' ? undefined : secret);
   services.logger.info(`Channel ${channel.channelId} saved.`);
   void vscode.window.showInformationMessage(
     vscode.l10n.t(
@@ -157,7 +148,7 @@ export async function addChannel(
 }
 
 export async function editChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<ChannelSummary | undefined> {
   const channelId = channelFromInvocation(invocation) ?? (await pickChannelId(services));
@@ -169,11 +160,32 @@ export async function editChannel(
     const channel = channelFromArgs(invocation.args, existing);
     const secretArg = stringArg(invocation.args, 'channelSecret', 'optional');
     const secret = secretArg === undefined ? undefined : validateChannelSecret(secretArg);
-    services.logger.redactor.add(secret);
-    await services.channels.save(channel, secret);
+    await saveChannel(services, channel, secret);
     return channelSummary(services, channel);
   }
-  const secret = await askChannelSecret(channelId, !(await services.channels.hasSecret(channelId)));
+  const secretRequired = !(await services.channels.hasSecret(channelId));
+  const channel = await askAndSaveChannel(services, channelId, existing, secretRequired);
+  return channel === undefined ? undefined : channelSummary(services, channel);
+}
+
+/** The secret is known to the log's redactor before it is stored; undefined keeps the stored one. */
+async function saveChannel(
+  services: WindowServices,
+  channel: ChannelConfig,
+  secret: string | undefined,
+): Promise<void> {
+  services.logger.redactor.add(secret);
+  await services.channels.save(channel, secret);
+}
+
+/** Asks for the secret, then the other fields, then saves; an empty secret keeps the stored one. */
+async function askAndSaveChannel(
+  services: WindowServices,
+  channelId: string,
+  existing: ChannelConfig | undefined,
+  secretRequired: boolean,
+): Promise<ChannelConfig | undefined> {
+  const secret = await askChannelSecret(channelId, secretRequired);
   if (secret === undefined) {
     return undefined;
   }
@@ -181,15 +193,12 @@ export async function editChannel(
   if (channel === undefined) {
     return undefined;
   }
-  if (secret !== '') {
-    services.logger.redactor.add(secret);
-  }
-  await services.channels.save(channel, secret === '' ? undefined : secret);
-  return channelSummary(services, channel);
+  await saveChannel(services, channel, secret === '' ? undefined : secret);
+  return channel;
 }
 
 export async function removeChannel(
-  services: LineLoginServices,
+  services: WindowServices,
   invocation: Invocation,
 ): Promise<{ channelId: string; removedAccounts: number } | undefined> {
   const channelId = channelFromInvocation(invocation) ?? (await pickChannelId(services));
@@ -220,6 +229,6 @@ export async function removeChannel(
   return { channelId, removedAccounts };
 }
 
-async function pickChannelId(services: LineLoginServices): Promise<string | undefined> {
+async function pickChannelId(services: WindowServices): Promise<string | undefined> {
   return (await pickChannel(services, vscode.l10n.t('Which channel?')))?.channelId;
 }

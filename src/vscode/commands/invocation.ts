@@ -1,14 +1,14 @@
 /**
- * What a command is invoked with, and how every command is registered. A command called with a plain argument object is automation
- * (`vscode.commands.executeCommand(id, { … })`): it never prompts, returns a plain result and
- * rejects with a coded error. Called from the palette or the tree, it prompts as needed and shows
+ * What a command is invoked with, and how every command is registered. A command called with a
+ * plain argument object is automation (`vscode.commands.executeCommand(id, { … })`): it never
+ * prompts, returns a plain result and rejects with a coded error. Called from the palette or the tree, it prompts as needed and shows
  * errors as notifications with next steps.
  */
 import vscode = require('vscode');
 import { InputError, isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
 import type { AccountKey } from '../../core/tokenStore';
 import { actionLabel, presentError, type ErrorAction } from '../errorMessages';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { messageOf } from '../../core/messageOf';
 
 export interface Invocation {
@@ -50,7 +50,7 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 export function registerCommand(
   id: string,
   handler: CommandHandler,
-  services: LineLoginServices,
+  services: WindowServices,
   errorActions: ErrorActionHandlers,
 ): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg: unknown) => {

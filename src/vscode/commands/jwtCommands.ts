@@ -6,7 +6,7 @@ import { verifyJwtSignature } from '../../core/idToken';
 import { decodeJwt } from '../../core/jwtExplain';
 import { explainClaimsLocalized } from '../claimText';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { renderDecodedJwt, renderTokenDetails, type SignatureCheckResult } from '../tokenDocuments';
 import { resolveAccount } from './accountCommands';
 import { rejectUnknownArgs, stringArg, type Invocation } from './invocation';
@@ -42,7 +42,7 @@ async function findToken(invocation: Invocation): Promise<string | undefined> {
 
 /** HS256 needs a channel secret: the channel named by `aud`, the one given, or none (reported, not guessed). */
 async function checkSignature(
-  services: LineLoginServices,
+  services: WindowServices,
   token: string,
   header: Record<string, unknown>,
   claims: Record<string, unknown>,
@@ -93,7 +93,7 @@ async function checkSignature(
 }
 
 export async function decodeJwtCommand(
-  services: LineLoginServices,
+  services: WindowServices,
   documents: ReadOnlyDocuments,
   invocation: Invocation,
 ): Promise<DecodeJwtResult | undefined> {
@@ -124,7 +124,7 @@ export async function decodeJwtCommand(
 }
 
 export async function showTokenDetails(
-  services: LineLoginServices,
+  services: WindowServices,
   documents: ReadOnlyDocuments,
   invocation: Invocation,
 ): Promise<{ uri: string } | undefined> {

@@ -18,7 +18,7 @@ import type { AccountKey } from '../../core/tokenStore';
 import { LINE_SCOPES, type LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
 import { askChannelSecret, pickChannel } from '../pickers';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './invocation';
 
 const SIGN_IN_ARGS = [
@@ -68,7 +68,7 @@ function hostEnvironment(): Parameters<typeof recommendSignInMode>[0] {
 
 /** Automation: `{ channelId, scopes?, prompt?, … }` → a request, no prompts. */
 function requestFromArgs(
-  services: LineLoginServices,
+  services: WindowServices,
   args: Record<string, unknown>,
 ): { channel: ChannelConfig; scopes: string[]; options: LoginOptions } {
   rejectUnknownArgs(args, SIGN_IN_ARGS);
@@ -212,7 +212,7 @@ async function askScopesAndOptions(
 }
 
 async function ensureSecret(
-  services: LineLoginServices,
+  services: WindowServices,
   channel: ChannelConfig,
   invocation: Invocation,
 ): Promise<boolean> {
@@ -228,7 +228,7 @@ async function ensureSecret(
   return true;
 }
 
-async function askMode(services: LineLoginServices): Promise<SignInMode | undefined> {
+async function askMode(services: WindowServices): Promise<SignInMode | undefined> {
   const environment = hostEnvironment();
   const recommendation = recommendSignInMode(environment);
   services.logger.info(
@@ -256,7 +256,7 @@ async function askMode(services: LineLoginServices): Promise<SignInMode | undefi
 }
 
 export async function signIn(
-  services: LineLoginServices,
+  services: WindowServices,
   hooks: SignInHooks,
   invocation: Invocation,
   forcedMode?: SignInMode,
@@ -305,7 +305,7 @@ export async function signIn(
 }
 
 async function runSignIn(
-  services: LineLoginServices,
+  services: WindowServices,
   hooks: SignInHooks,
   chosen: { channel: ChannelConfig; scopes: string[]; options: LoginOptions },
   mode: SignInMode,

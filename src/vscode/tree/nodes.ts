@@ -1,7 +1,7 @@
 /**
  * The token explorer's nodes. Each is a TreeItem built once from a snapshot of the store, so a test
  * can read `label`, `description`, `contextValue` and `tooltip` straight off what getChildren returns.
- * Nodes carry account keys and token previews, never a token itself (security checklist §12).
+ * Nodes carry account keys and token previews, never a token itself (docs/security.md §12).
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
@@ -49,8 +49,8 @@ export type TokenExplorerNode =
 /** What the root of the tree holds. */
 export type RootNode = ChannelNode | UnknownChannelNode | MessageNode;
 
-/** The moment and selection every node of one snapshot is drawn for. */
-export interface NodeContext {
+/** The time and selection every node of one snapshot is drawn for (not VS Code's context keys or contextValue). */
+export interface TreeMoment {
   now: number;
   isSelected(key: AccountKey): boolean;
 }
@@ -100,7 +100,7 @@ export class ChannelNode extends ExplorerNode {
   readonly channelId: string;
   readonly channel: ChannelConfig;
 
-  constructor(channel: ChannelConfig, accounts: readonly TokenSet[], context: NodeContext) {
+  constructor(channel: ChannelConfig, accounts: readonly TokenSet[], moment: TreeMoment) {
     super(
       channelLabel(channel),
       accounts.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
@@ -121,7 +121,7 @@ export class ChannelNode extends ExplorerNode {
       .code(vscode.l10n.t('Callback URL'), channel.callbackUrl)
       .row(vscode.l10n.t('Default scopes'), channel.scopes.join(' '))
       .build();
-    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, context)));
+    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
   }
 }
 
@@ -130,7 +130,7 @@ export class UnknownChannelNode extends ExplorerNode {
   readonly kind = 'unknownChannel';
   readonly channelId: string;
 
-  constructor(channelId: string, accounts: readonly TokenSet[], context: NodeContext) {
+  constructor(channelId: string, accounts: readonly TokenSet[], moment: TreeMoment) {
     super(vscode.l10n.t('Unknown channel {0}', channelId), vscode.TreeItemCollapsibleState.Expanded, undefined);
     this.channelId = channelId;
     this.id = `unknownChannel/${channelId}`;
@@ -145,7 +145,7 @@ export class UnknownChannelNode extends ExplorerNode {
         ),
       )
       .build();
-    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, context)));
+    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
   }
 }
 
@@ -169,12 +169,12 @@ export class AccountNode extends ExplorerNode {
   readonly selected: boolean;
   readonly displayName: string;
 
-  constructor(tokenSet: TokenSet, parent: ChannelNode | UnknownChannelNode, context: NodeContext) {
+  constructor(tokenSet: TokenSet, parent: ChannelNode | UnknownChannelNode, moment: TreeMoment) {
     const displayName = accountLabel(tokenSet);
     super(displayName, vscode.TreeItemCollapsibleState.Collapsed, parent);
     this.displayName = displayName;
     this.account = accountKeyOf(tokenSet);
-    this.selected = context.isSelected(this.account);
+    this.selected = moment.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
     this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
     if (displayName !== tokenSet.userId) {
@@ -196,7 +196,7 @@ export class AccountNode extends ExplorerNode {
       .code(vscode.l10n.t('Channel ID'), tokenSet.channelId)
       .row(vscode.l10n.t('Scopes'), tokenSet.scopes.join(' '))
       .row(vscode.l10n.t('Signed in'), formatDateTimeBoth(tokenSet.originalIssuedAt))
-      .row(vscode.l10n.t('Access token'), formatExpiry(tokenSet.accessTokenExpiresAt, context.now));
+      .row(vscode.l10n.t('Access token'), formatExpiry(tokenSet.accessTokenExpiresAt, moment.now));
     if (this.selected) {
       tooltip.note(
         vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'),
@@ -204,13 +204,13 @@ export class AccountNode extends ExplorerNode {
     }
     this.tooltip = tooltip.build();
 
-    const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, context)];
+    const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, moment)];
     if (tokenSet.refreshToken !== undefined) {
-      children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, context));
+      children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, moment));
     }
     const idToken = decodeStoredIdToken(tokenSet);
     if (tokenSet.idToken !== undefined && idToken !== undefined) {
-      children.push(new IdTokenNode(tokenSet.idToken, idToken, this, context));
+      children.push(new IdTokenNode(tokenSet.idToken, idToken, this, moment));
     }
     if (tokenSet.profile !== undefined) {
       children.push(new ProfileNode(tokenSet.profile, this));
@@ -225,14 +225,14 @@ export class AccessTokenNode extends ExplorerNode {
   readonly status: AccessTokenStatus;
   readonly expiresAt: number;
 
-  constructor(tokenSet: TokenSet, parent: AccountNode, context: NodeContext) {
+  constructor(tokenSet: TokenSet, parent: AccountNode, moment: TreeMoment) {
     super(vscode.l10n.t('Access token'), vscode.TreeItemCollapsibleState.None, parent);
     this.account = parent.account;
     this.expiresAt = tokenSet.accessTokenExpiresAt;
-    this.status = accessTokenStatus(this.expiresAt, context.now);
+    this.status = accessTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/accessToken`;
     this.contextValue = accessTokenContextValue(this.status);
-    this.description = formatExpiry(this.expiresAt, context.now);
+    this.description = formatExpiry(this.expiresAt, moment.now);
     this.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor(ACCESS_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Access token'))
@@ -242,7 +242,7 @@ export class AccessTokenNode extends ExplorerNode {
       .row(vscode.l10n.t('Issued'), formatDateTimeBoth(tokenSet.accessTokenIssuedAt))
       .row(
         vscode.l10n.t('Expires'),
-        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`,
+        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, moment.now)}`,
       )
       .note(vscode.l10n.t('Only the first characters are shown. Copy the token with "Copy Access Token".'))
       .build();
@@ -256,11 +256,11 @@ export class RefreshTokenNode extends ExplorerNode {
   /** An estimate: LINE's documented 90 days after the original sign-in. */
   readonly expiresAt: number;
 
-  constructor(tokenSet: TokenSet, refreshToken: string, parent: AccountNode, context: NodeContext) {
+  constructor(tokenSet: TokenSet, refreshToken: string, parent: AccountNode, moment: TreeMoment) {
     super(vscode.l10n.t('Refresh token'), vscode.TreeItemCollapsibleState.None, parent);
     this.account = parent.account;
     this.expiresAt = refreshTokenExpiresAt(tokenSet) ?? tokenSet.originalIssuedAt;
-    this.status = refreshTokenStatus(this.expiresAt, context.now);
+    this.status = refreshTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/refreshToken`;
     this.contextValue = refreshTokenContextValue(this.status);
     this.description =
@@ -271,7 +271,7 @@ export class RefreshTokenNode extends ExplorerNode {
       .code(vscode.l10n.t('Token'), tokenPreview(refreshToken))
       .row(
         vscode.l10n.t('Valid until (estimated)'),
-        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, context.now)}`,
+        `${formatDateTimeBoth(this.expiresAt)} · ${formatExpiry(this.expiresAt, moment.now)}`,
       )
       .note(
         vscode.l10n.t(
@@ -289,15 +289,15 @@ export class IdTokenNode extends ExplorerNode {
   readonly expiresAt: number | undefined;
   readonly alg: string | undefined;
 
-  constructor(idToken: string, decoded: DecodedIdToken, parent: AccountNode, context: NodeContext) {
+  constructor(idToken: string, decoded: DecodedIdToken, parent: AccountNode, moment: TreeMoment) {
     super(vscode.l10n.t('ID token'), vscode.TreeItemCollapsibleState.Collapsed, parent);
     this.account = parent.account;
     this.expiresAt = decoded.expiresAt;
     this.alg = decoded.alg;
-    this.status = idTokenStatus(decoded.expiresAt, context.now);
+    this.status = idTokenStatus(decoded.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/idToken`;
     this.contextValue = idTokenContextValue(this.status);
-    const expiry = decoded.expiresAt === undefined ? undefined : formatExpiry(decoded.expiresAt, context.now);
+    const expiry = decoded.expiresAt === undefined ? undefined : formatExpiry(decoded.expiresAt, moment.now);
     this.description = [decoded.alg, expiry].filter((part) => part !== undefined).join(' · ');
     this.iconPath = new vscode.ThemeIcon('verified', new vscode.ThemeColor(ID_TOKEN_COLORS[this.status]));
 
@@ -318,7 +318,7 @@ export class IdTokenNode extends ExplorerNode {
       .build();
 
     this.setChildren(
-      explainClaimsLocalized(decoded.claims, context.now).map((explanation) => new ClaimNode(explanation, this)),
+      explainClaimsLocalized(decoded.claims, moment.now).map((explanation) => new ClaimNode(explanation, this)),
     );
   }
 }

@@ -16,7 +16,7 @@ import {
   ChannelNode,
   MessageNode,
   UnknownChannelNode,
-  type NodeContext,
+  type TreeMoment,
   type RootNode,
   type TokenExplorerNode,
 } from './nodes';
@@ -182,14 +182,14 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   #build(snapshot: StoreSnapshot): ExplorerModel {
     const selected = this.#selection.get();
-    const context: NodeContext = {
+    const moment: TreeMoment = {
       now: this.#now(),
       isSelected: (key) => selected !== undefined && sameAccount(selected, key),
     };
     const roots: RootNode[] = groupAccountsByChannel(this.#channels.list(), snapshot.tokenSets).map((group) =>
       group.channel === undefined
-        ? new UnknownChannelNode(group.channelId, group.accounts, context)
-        : new ChannelNode(group.channel, group.accounts, context),
+        ? new UnknownChannelNode(group.channelId, group.accounts, moment)
+        : new ChannelNode(group.channel, group.accounts, moment),
     );
     if (snapshot.problem !== undefined) {
       roots.unshift(
