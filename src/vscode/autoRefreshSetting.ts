@@ -8,14 +8,14 @@ import { AutoRefresher, type AutoRefreshEvent } from '../core/autoRefresh';
 import { accountId } from '../core/tokenStore';
 import { affectsLineLogin, readAutoRefresh } from './config';
 import { SETTINGS } from './constants';
-import type { LineLoginServices } from './services';
+import type { WindowServices } from './services';
 
 export class AutoRefreshSetting implements vscode.Disposable {
-  readonly #services: LineLoginServices;
+  readonly #services: WindowServices;
   readonly #subscription: vscode.Disposable;
   #refresher: AutoRefresher | undefined;
 
-  constructor(services: LineLoginServices) {
+  constructor(services: WindowServices) {
     this.#services = services;
     this.#subscription = vscode.workspace.onDidChangeConfiguration((event) => {
       if (

@@ -5,10 +5,10 @@
 import vscode = require('vscode');
 import { COMMANDS } from '../constants';
 import { presentError } from '../errorMessages';
-import type { LineLoginServices } from '../services';
+import type { WindowServices } from '../services';
 import type { ErrorActionHandlers } from './invocation';
 
-export function createErrorActions(services: LineLoginServices): ErrorActionHandlers {
+export function createErrorActions(services: WindowServices): ErrorActionHandlers {
   return {
     run: async (action, error, invocation) => {
       switch (action) {
