@@ -16,7 +16,7 @@ import { signIn } from './vscode/commands/signInCommands';
 import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
-import { SecretTokenStore } from './vscode/secretTokenStore';
+import { openTokenStore } from './vscode/secretTokenStore';
 import { LineLoginServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
@@ -38,9 +38,9 @@ export interface TestHooks {
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
   const logger = new Logger();
   const channels = new ChannelRegistry(context.secrets);
-  const store = new SecretTokenStore(context.secrets);
+  const { lock, store } = openTokenStore(context.secrets, context.globalStorageUri, logger);
   const selection = new AccountSelection(context.globalState);
-  const services = new LineLoginServices(logger, channels, store, selection);
+  const services = new LineLoginServices(logger, channels, store, selection, lock);
   const explorer = new TokenExplorer(channels, store, selection, services.now);
   const tokenTreeView = new TokenTreeView(explorer, logger);
   const statusBar = new AccountStatusBar(store, selection, channels, services.now);

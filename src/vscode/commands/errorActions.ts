@@ -7,6 +7,7 @@ import { COMMANDS } from '../constants';
 import { presentError } from '../errorMessages';
 import type { LineLoginServices } from '../services';
 import type { ErrorActionHandlers } from './commandKit';
+import { retrySavingTokens } from './storeCommands';
 
 export function createErrorActions(services: LineLoginServices): ErrorActionHandlers {
   return {
@@ -53,6 +54,9 @@ export function createErrorActions(services: LineLoginServices): ErrorActionHand
           return;
         case 'openSettings':
           await vscode.commands.executeCommand('workbench.action.openSettings', 'lineLogin');
+          return;
+        case 'retrySavingTokens':
+          await retrySavingTokens(services);
           return;
       }
     },
