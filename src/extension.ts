@@ -13,6 +13,7 @@ import { registerCommand, type CommandHandler } from './vscode/commands/commandK
 import { createErrorActions } from './vscode/commands/errorActions';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';
+import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
 import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     statusBar,
     documents,
     autoRefresh,
+    announceSetAside(services),
   );
   for (const problem of channels.problems()) {
     logger.warn(problem);
@@ -88,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     [COMMANDS.showTokenDetails]: (invocation) => showTokenDetails(services, documents, invocation),
     [COMMANDS.decodeJwt]: (invocation) => decodeJwtCommand(services, documents, invocation),
     [COMMANDS.selectAccount]: (invocation) => accountCommands.selectAccount(services, invocation),
+    [COMMANDS.resetStoredTokens]: (invocation) => resetStoredTokens(services, invocation),
     [COMMANDS.showLog]: () => {
       logger.show();
       return Promise.resolve(undefined);

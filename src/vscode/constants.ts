@@ -25,6 +25,7 @@ export const COMMANDS = {
   showTokenDetails: 'lineLogin.showTokenDetails',
   decodeJwt: 'lineLogin.decodeJwt',
   selectAccount: 'lineLogin.selectAccount',
+  resetStoredTokens: 'lineLogin.resetStoredTokens',
   showLog: 'lineLogin.showLog',
   refreshView: 'lineLogin.refreshView',
 } as const;

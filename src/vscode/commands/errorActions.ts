@@ -58,6 +58,10 @@ export function createErrorActions(services: LineLoginServices): ErrorActionHand
         case 'retrySavingTokens':
           await retrySavingTokens(services);
           return;
+        case 'resetStoredTokens':
+          // Asks for confirmation itself.
+          await vscode.commands.executeCommand(COMMANDS.resetStoredTokens);
+          return;
       }
     },
   };
