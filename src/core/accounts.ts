@@ -3,7 +3,7 @@
  * read the profile. The VS Code commands call these; every decision is made here so it is tested
  * under plain node against the emulator.
  */
-import { isLineLoginError, TokenError, type LineLoginError, type LineLoginErrorCode } from './errors';
+import { isLineLoginError, LineApiError, TokenError, type LineLoginError, type LineLoginErrorCode } from './errors';
 import { verifyIdToken, type LineJwks } from './idToken';
 import type { LineLoginClient } from './lineClient';
 import { InProcessLock, type MachineLock } from './machineLock';
@@ -38,11 +38,15 @@ export interface LineAccountsDependencies {
 const DEFAULT_SAVE_RETRY_DELAYS_MS = [1_000, 3_000, 10_000];
 
 export interface RevokeResult {
-  /** True when LINE answered 200; false when the call failed (the local copy is deleted either way). */
+  /** True when LINE answered 200. */
   revokedOnServer: boolean;
+  /**
+   * True when the account was removed from this machine: LINE answered (200, or a 4xx about the
+   * token), or the caller asked to delete it anyway. Otherwise it is kept and marked (revokeFailure).
+   */
+  deletedLocally: boolean;
   serverErrorCode?: LineLoginErrorCode;
   serverErrorMessage?: string;
-  deletedLocally: boolean;
 }
 
 export interface IdTokenCheck {
@@ -197,28 +201,47 @@ export class LineAccounts {
     }
   }
 
-  /** Security checklist §21: call LINE, then delete locally whatever LINE answered. */
-  async revoke(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<RevokeResult> {
+  /**
+   * Security checklist §21: call LINE; when LINE answered, delete locally. When LINE could not be
+   * reached or failed (5xx), the tokens may stay valid for up to 90 days and the local copy is the
+   * only way left to revoke them: keep the account, mark it, and let the person retry or delete it
+   * anyway (`deleteLocallyOnFailure`).
+   */
+  async revoke(
+    key: AccountKey,
+    options: { signal?: AbortSignal; deleteLocallyOnFailure?: boolean } = {},
+  ): Promise<RevokeResult> {
     const tokenSet = await this.require(key);
     let serverError: LineLoginError | undefined;
     try {
       const channel = await this.#deps.channelCredentials(key.channelId);
-      await this.#deps.client.revokeAccessToken({ channel, accessToken: tokenSet.accessToken }, options);
+      await this.#deps.client.revokeAccessToken(
+        { channel, accessToken: tokenSet.accessToken },
+        options.signal === undefined ? {} : { signal: options.signal },
+      );
     } catch (error) {
       if (!isLineLoginError(error)) {
         throw error;
       }
       serverError = error;
     }
-    const deletedLocally = await this.#deps.store.delete(key);
-    return serverError === undefined
-      ? { revokedOnServer: true, deletedLocally }
-      : {
-          revokedOnServer: false,
-          serverErrorCode: serverError.code,
-          serverErrorMessage: serverError.message,
-          deletedLocally,
-        };
+    if (serverError === undefined) {
+      return { revokedOnServer: true, deletedLocally: await this.#deps.store.delete(key) };
+    }
+    const failure = { serverErrorCode: serverError.code, serverErrorMessage: serverError.message };
+    if (lineJudgedToken(serverError) || options.deleteLocallyOnFailure === true) {
+      return { revokedOnServer: false, deletedLocally: await this.#deps.store.delete(key), ...failure };
+    }
+    const revokeFailure = { at: this.#now(), errorCode: serverError.code };
+    try {
+      await this.#deps.store.update(key, (latest) => (latest === undefined ? undefined : { ...latest, revokeFailure }));
+    } catch (error) {
+      // The mark is a reminder; the account itself is kept either way.
+      if (!isLineLoginError(error)) {
+        throw error;
+      }
+    }
+    return { revokedOnServer: false, deletedLocally: false, ...failure };
   }
 
   /** Removes the user's consent for the channel on LINE's side, then the local copy. */
@@ -302,6 +325,26 @@ export class LineAccounts {
     ]);
     return { local, server, differences: compareIdTokenChecks(local, server) };
   }
+}
+
+/**
+ * LINE answered about the token itself: a 4xx such as an unknown, expired or already revoked token
+ * (LINE's iOS SDK treats 400 invalid_request from revoke as done, "since the token itself is
+ * invalid"). Not so for a rejected client (wrong channel secret) or a 429: the token was not looked
+ * at and is still valid.
+ */
+function lineJudgedToken(error: LineLoginError): boolean {
+  if (!(error instanceof LineApiError)) {
+    return false;
+  }
+  const status = error.details.status;
+  return (
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    error.code !== 'ERR_LINE_INVALID_CLIENT' &&
+    error.code !== 'ERR_LINE_RATE_LIMITED'
+  );
 }
 
 function notSignedIn(key: AccountKey): TokenError {

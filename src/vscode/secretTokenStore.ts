@@ -212,6 +212,7 @@ function isTokenSet(value: unknown): value is TokenSet {
     optional('idToken', 'string') &&
     optional('idTokenClaims', 'object') &&
     optional('nonce', 'string') &&
-    optional('profile', 'object')
+    optional('profile', 'object') &&
+    optional('revokeFailure', 'object')
   );
 }

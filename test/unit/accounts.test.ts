@@ -313,12 +313,87 @@ describe('revoke', () => {
     await assert.rejects(client.verifyAccessToken(tokenSet.accessToken), { code: 'ERR_LINE_ACCESS_TOKEN_INVALID' });
   });
 
-  test('deletes locally even when LINE fails, and says so', async () => {
+  const unreachable: [string, Parameters<LineEmulator['setFault']>[1]][] = [
+    ['the connection drops', { kind: 'destroySocket' }],
+    ['LINE answers 500', { kind: 'status', status: 500, body: '{"error":"server_error"}' }],
+    ['a proxy answers 502 with an HTML page', { kind: 'html' }],
+  ];
+  for (const [what, fault] of unreachable) {
+    test(`${what}: the account is kept and marked, and a retry that reaches LINE deletes it`, async () => {
+      const tokenSet = await signIn();
+      emulator.setFault('revoke', fault, 1);
+      now += 1000;
+      const result = await accounts.revoke(KEY);
+      assert.equal(result.revokedOnServer, false);
+      assert.equal(result.deletedLocally, false);
+      assert.ok(result.serverErrorCode?.startsWith('ERR_'));
+      const kept = await store.get(KEY);
+      assert.equal(kept?.accessToken, tokenSet.accessToken, 'the only copy is kept');
+      assert.deepEqual(kept.revokeFailure, { at: now, errorCode: result.serverErrorCode });
+      // Still valid at LINE: that is why it was kept.
+      assert.equal((await client.verifyAccessToken(tokenSet.accessToken)).clientId, CHANNEL.channelId);
+
+      assert.deepEqual(await accounts.revoke(KEY), { revokedOnServer: true, deletedLocally: true });
+      assert.equal(await store.get(KEY), undefined);
+    });
+  }
+
+  test('LINE not answering in time: kept and marked', async () => {
     await signIn();
-    emulator.setFault('revoke', { kind: 'status', status: 500, body: '', contentType: 'text/plain' }, 1);
+    const impatient = new LineAccounts({
+      client: new LineLoginClient({
+        endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+        timeoutMs: 50,
+      }),
+      store,
+      jwks: createLineJwks(emulator.apiBaseUrl),
+      channelCredentials: () => Promise.resolve(CHANNEL),
+      now: () => now,
+    });
+    emulator.setFault('revoke', { kind: 'slow', delayMs: 5_000 }, 1);
+    const result = await impatient.revoke(KEY);
+    assert.deepEqual(
+      { ...result, serverErrorMessage: undefined },
+      {
+        revokedOnServer: false,
+        deletedLocally: false,
+        serverErrorCode: 'ERR_NETWORK_TIMEOUT',
+        serverErrorMessage: undefined,
+      },
+    );
+    assert.equal((await store.get(KEY))?.revokeFailure?.errorCode, 'ERR_NETWORK_TIMEOUT');
+  });
+
+  test('LINE answering 400 invalid_request (an already invalid token) counts as an answer: deleted locally', async () => {
+    await signIn();
+    emulator.setFault('revoke', { kind: 'status', status: 400, body: '{"error":"invalid_request"}' }, 1);
     const result = await accounts.revoke(KEY);
     assert.equal(result.revokedOnServer, false);
-    assert.equal(result.serverErrorCode, 'ERR_LINE_SERVER_ERROR');
+    assert.equal(result.deletedLocally, true);
+    assert.equal(result.serverErrorCode, 'ERR_LINE_BAD_REQUEST');
+    assert.equal(await store.get(KEY), undefined);
+  });
+
+  test('a rejected channel secret or a 429 did not judge the token: kept', async () => {
+    await signIn();
+    emulator.setFault(
+      'revoke',
+      { kind: 'status', status: 401, body: '{"error":"invalid_client","error_description":"bad secret"}' },
+      1,
+    );
+    assert.equal((await accounts.revoke(KEY)).deletedLocally, false);
+    emulator.setFault('revoke', { kind: 'status', status: 429, retryAfter: 30 }, 1);
+    const limited = await accounts.revoke(KEY);
+    assert.equal(limited.deletedLocally, false);
+    assert.equal(limited.serverErrorCode, 'ERR_LINE_RATE_LIMITED');
+    assert.ok(await store.get(KEY));
+  });
+
+  test('deleteLocallyOnFailure deletes even when LINE could not be reached, and says LINE did not revoke', async () => {
+    await signIn();
+    emulator.setFault('revoke', { kind: 'destroySocket' }, 1);
+    const result = await accounts.revoke(KEY, { deleteLocallyOnFailure: true });
+    assert.equal(result.revokedOnServer, false);
     assert.equal(result.deletedLocally, true);
     assert.equal(await store.get(KEY), undefined);
   });
