@@ -127,7 +127,8 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
 
 /**
  * The window's store and the lock it shares with every other window of this machine: a folder in
- * the extension's global storage, which all windows of a VS Code profile share.
+ * the extension's global storage, which every window and profile shares (microsoft/vscode#160466).
+ * A remote extension host has its own, so windows on different hosts are not coordinated.
  */
 export function openTokenStore(
   secrets: SecretStorageLike,
