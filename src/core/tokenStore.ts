@@ -324,42 +324,50 @@ export abstract class SnapshotTokenStore implements TokenStore {
     }
   }
 
-  #mutate<T>(
+  /**
+   * One read-modify-write under the lock. A change that carries tokens (`keep`) is never dropped:
+   * whatever fails (the lock, the read, the write), it is kept in memory and reported.
+   */
+  async #mutate<T>(
     apply: (accounts: Map<string, TokenSet>) => { changed: boolean; result: T },
     keep?: { key: AccountKey; change: AccountChange },
   ): Promise<T> {
-    return this.#lock.run(ACCOUNTS_LOCK, async () => {
-      const { accounts, generation } = await this.#readLocked();
-      const pending = this.#unsaved.size;
-      for (const [id, { change }] of this.#unsaved) {
-        setAccount(accounts, id, change(accounts.get(id)));
-      }
-      const { changed, result } = apply(accounts);
-      if (!changed && pending === 0) {
-        return result;
-      }
-      try {
-        await this.#write(accounts, generation + 1);
-      } catch (error) {
-        if (keep === undefined) {
-          throw unavailable('The change could not be saved; nothing was changed', error);
+    try {
+      return await this.#lock.run(ACCOUNTS_LOCK, async () => {
+        const { accounts, generation } = await this.#readLocked();
+        const applied = [...this.#unsaved];
+        for (const [id, { change }] of applied) {
+          setAccount(accounts, id, change(accounts.get(id)));
         }
-        const id = accountId(keep.key);
-        const earlier = this.#unsaved.get(id)?.change;
-        const change: AccountChange = earlier === undefined ? keep.change : (current) => keep.change(earlier(current));
-        this.#unsaved.set(id, { key: keep.key, change });
+        const { changed, result } = apply(accounts);
+        if (!changed && applied.length === 0) {
+          return result;
+        }
+        await this.#write(accounts, generation + 1);
+        for (const [id, entry] of applied) {
+          if (this.#unsaved.get(id) === entry) {
+            this.#unsaved.delete(id);
+          }
+        }
         this.fireChange();
-        throw new TokenError(
-          'ERR_STORE_WRITE_FAILED',
-          `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}). This window keeps them in memory and saves them with the next change; keep it open, or retry saving.`,
-          keep.key,
-          { cause: error },
-        );
+        return result;
+      });
+    } catch (error) {
+      if (keep === undefined) {
+        throw unavailable('The change could not be saved; nothing was changed', error);
       }
-      this.#unsaved.clear();
+      const id = accountId(keep.key);
+      const earlier = this.#unsaved.get(id)?.change;
+      const change: AccountChange = earlier === undefined ? keep.change : (current) => keep.change(earlier(current));
+      this.#unsaved.set(id, { key: keep.key, change });
       this.fireChange();
-      return result;
-    });
+      throw new TokenError(
+        'ERR_STORE_WRITE_FAILED',
+        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}). This window keeps them in memory and saves them with the next change; keep it open, or retry saving.`,
+        keep.key,
+        { cause: error },
+      );
+    }
   }
 
   /** Changes kept in memory are applied first, so an account that exists only there is deleted too. */

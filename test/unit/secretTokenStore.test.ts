@@ -3,6 +3,7 @@
 // moved aside instead of bricking the store, and a sign-in can check the store before it starts.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { TokenError } from '../../src/core/errors';
 import { InProcessLock, MemoryGenerationMark } from '../../src/core/machineLock';
 import type { AccountKey } from '../../src/core/tokenStore';
 import type { TokenSet } from '../../src/core/types';
@@ -136,6 +137,35 @@ describe('SecretTokenStore: reading and writing', () => {
     assert.deepEqual(store.unsavedAccounts(), []);
   });
 
+  test('new tokens are kept in memory whatever fails: the read before the write, or the lock', async () => {
+    const secrets = new MemorySecretStorage();
+    let lockFails = false;
+    const { store } = storeOver(secrets, {
+      lock: {
+        run: (_name, operation) =>
+          lockFails ? Promise.reject(new TokenError('ERR_STORE_BUSY', 'another window holds it')) : operation(),
+      },
+    });
+    await store.put(tokenSet('U1'));
+    secrets.fail('get', { key: ACCOUNTS, times: 1 });
+    await assert.rejects(store.put(tokenSet('U1', { accessToken: 'after-read-failure' })), {
+      code: 'ERR_STORE_WRITE_FAILED',
+    });
+    assert.equal((await store.get(key('U1')))?.accessToken, 'after-read-failure');
+    lockFails = true;
+    await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_WRITE_FAILED', message: /another window/ });
+    await assert.rejects(store.delete(key('U1')), { code: 'ERR_STORE_BUSY' });
+    lockFails = false;
+    assert.equal(await store.saveUnsaved(), true);
+    assert.deepEqual(
+      document(secrets).accounts.map((set) => [set.userId, set.accessToken]),
+      [
+        ['U1', 'after-read-failure'],
+        ['U2', 'access-U2-secret'],
+      ],
+    );
+  });
+
   test('changes kept in memory go out with the next successful write of any account', async () => {
     const secrets = new MemorySecretStorage();
     const { store } = storeOver(secrets);
@@ -159,14 +189,15 @@ describe('SecretTokenStore: reading and writing', () => {
     assert.equal((await store.get(key('U1')))?.userId, 'U1');
   });
 
-  test('a get() that throws is ERR_STORE_UNAVAILABLE, and nothing is written', async () => {
+  test('a get() that throws is ERR_STORE_UNAVAILABLE for readers, and nothing is written', async () => {
     const secrets = new MemorySecretStorage();
     const { store } = storeOver(secrets);
     await store.put(tokenSet('U1'));
     const before = secrets.values.get(ACCOUNTS);
     secrets.fail('get');
     await assert.rejects(store.list(), { code: 'ERR_STORE_UNAVAILABLE', message: /secret storage/ });
-    await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_UNAVAILABLE' });
+    // New tokens are not dropped: kept in memory (see below), and the document is untouched.
+    await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_WRITE_FAILED' });
     assert.equal(secrets.values.get(ACCOUNTS), before);
   });
 });
@@ -238,7 +269,8 @@ describe('SecretTokenStore: an unreadable document', () => {
     const { store } = storeOver(secrets);
     secrets.fail('store');
     await assert.rejects(store.list(), { code: 'ERR_STORE_CORRUPT', message: /Reset Stored Tokens/ });
-    await assert.rejects(store.put(tokenSet('U1')), { code: 'ERR_STORE_CORRUPT' });
+    await assert.rejects(store.delete(key('U1')), { code: 'ERR_STORE_CORRUPT' });
+    await assert.rejects(store.put(tokenSet('U1')), { code: 'ERR_STORE_WRITE_FAILED', message: /Reset Stored Tokens/ });
     assert.equal(secrets.values.get(ACCOUNTS), 'garbage');
   });
 });
