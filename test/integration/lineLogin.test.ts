@@ -813,6 +813,72 @@ describe('LINE Login DevTools in VS Code', function () {
       await vscode.commands.executeCommand('notifications.clearAll');
     });
 
+    /** Makes this window's SecretStorage refuse store() for one key, as a locked keychain would, while `work` runs. */
+    async function refusingStore<T>(
+      refusedKey: string,
+      work: () => Promise<T>,
+    ): Promise<{ result: T; refused: number }> {
+      const secrets = hooks.secrets as { store: (key: string, value: string) => Thenable<void> };
+      const original = secrets.store;
+      let refused = 0;
+      secrets.store = (key: string, value: string): Thenable<void> => {
+        if (key === refusedKey) {
+          refused += 1;
+          return Promise.reject(new Error('the keychain refused the write (test)'));
+        }
+        return original.call(hooks.secrets, key, value);
+      };
+      try {
+        return { result: await work(), refused };
+      } finally {
+        secrets.store = original;
+      }
+    }
+
+    it('a secret storage that refuses writes stops a sign-in before the browser opens: no code is redeemed', async () => {
+      const tabs = (await browserTabs()).length;
+      const requests = emulator.requests.length;
+      const { result, refused } = await refusingStore('lineLogin.storeProbe', () =>
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })).then(
+          () => undefined,
+          (error: unknown) => error as Error & { code?: string },
+        ),
+      );
+      assert.equal(result?.code, 'ERR_STORE_UNAVAILABLE');
+      assert.match(result.message, /nothing was sent to LINE/);
+      assert.equal(refused, 1);
+      assert.equal((await browserTabs()).length, tabs, 'no browser tab opened');
+      assert.equal(emulator.requests.length, requests, 'LINE was not asked for anything');
+      assert.deepEqual(await storedAccounts(), []);
+    });
+
+    it('new tokens that cannot be saved stay usable in memory, the person is told, and "Retry Saving" saves them', async function () {
+      // The store retries, then the refresh retries while holding its lock (about 20 s in all).
+      this.timeout(120_000);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const before = await signInAgain();
+      const node = await accountNode();
+      assert.ok(node);
+      const { result, refused } = await refusingStore(SECRETS_KEY, () =>
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', node)),
+      );
+      assert.equal(result, undefined, 'the command reported the failure to the person');
+      assert.ok(refused >= 4, 'saving was retried');
+      const inMemory = await hooks.services.store.get(accountKey);
+      assert.ok(inMemory);
+      assert.notEqual(inMemory.accessToken, before.accessToken, 'the new tokens are in use');
+      assert.equal((await storedAccounts())[0]?.accessToken, before.accessToken, 'not saved yet');
+      assert.deepEqual(hooks.services.store.unsavedAccounts(), [accountKey]);
+      seenTokens.add(inMemory.accessToken);
+      await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry Saving")', { click: true });
+      await eventually(
+        async () => (await storedAccounts())[0]?.accessToken === inMemory.accessToken,
+        'the kept tokens are saved',
+      );
+      assert.deepEqual(hooks.services.store.unsavedAccounts(), []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
     it('an unreadable accounts document is moved aside (not deleted), the person is told once, and the store works again', async () => {
       await signInAgain();
       const garbage = '{"version":1,"accounts":[{"channelId":"1690000001","userId":"U1"';
