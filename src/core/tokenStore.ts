@@ -1,7 +1,8 @@
 /**
- * Where token sets live. The core defines the interface and the rules every store follows; the VS
- * Code layer implements it over SecretStorage. Accounts are keyed by channel and `sub` (never by name
- * or email: LINE user IDs are stable per provider, names are not).
+ * Where token sets live. The core defines the interface and the rules every store follows (an
+ * in-memory store for tests is in inMemoryTokenStore.ts); the VS Code layer implements it over
+ * SecretStorage. Accounts are keyed by channel and `sub` (never by name or email: LINE user IDs are
+ * stable per provider, names are not).
  *
  * All accounts are one document, and several VS Code windows (each its own process) change it. Every
  * change is a read-modify-write under a machine-wide lock, so no window's write erases another's.
@@ -441,35 +442,4 @@ function unavailable(what: string, error: unknown): TokenError {
     return error;
   }
   return new TokenError('ERR_STORE_UNAVAILABLE', `${what}: ${describe(error)}.`, {}, { cause: error });
-}
-
-/** For tests and tools: the same rules over a document kept in this process. */
-export class InMemoryTokenStore extends SnapshotTokenStore {
-  #accounts = new Map<string, TokenSet>();
-  #generationWritten = 0;
-
-  protected readDocument(): Promise<StoredDocument> {
-    return Promise.resolve({
-      accounts: new Map([...this.#accounts].map(([id, set]) => [id, structuredClone(set)])),
-      generation: this.#generationWritten,
-    });
-  }
-
-  protected writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void> {
-    this.#accounts = new Map(accounts.map((tokenSet) => [accountId(tokenSet), structuredClone(tokenSet)]));
-    this.#generationWritten = generation;
-    return Promise.resolve();
-  }
-
-  protected setAside(): Promise<string> {
-    return Promise.reject(new Error('an in-memory document is never damaged'));
-  }
-
-  protected probeWrite(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  protected removeSetAside(): Promise<number> {
-    return Promise.resolve(0);
-  }
 }

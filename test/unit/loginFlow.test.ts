@@ -11,7 +11,7 @@ import {
   type LoginFlowDependencies,
   type SignInStage,
 } from '../../src/core/loginFlow';
-import { InMemoryTokenStore } from '../../src/core/tokenStore';
+import { InMemoryTokenStore } from '../../src/core/inMemoryTokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS } from '../../src/core/types';
 import { SecretTokenStore } from '../../src/vscode/secretTokenStore';
 import { freePort } from '../support/ports';

@@ -11,7 +11,7 @@ import { validateBaseUrl } from '../../src/core/endpoints';
 import { isLoopbackHost } from '../../src/core/loopback';
 import { Redactor, redactPatterns, tokenPreview } from '../../src/core/redact';
 import { recommendSignInMode, type ExtensionHostEnvironment, type SignInMode } from '../../src/core/signInMode';
-import { InMemoryTokenStore } from '../../src/core/tokenStore';
+import { InMemoryTokenStore } from '../../src/core/inMemoryTokenStore';
 import type { TokenSet } from '../../src/core/types';
 
 const DEFAULTS = { callbackUrl: 'http://localhost:33418/callback', scopes: ['profile', 'openid'] };
