@@ -13,10 +13,11 @@ import { registerCommand, type CommandHandler } from './vscode/commands/invocati
 import { createErrorActions } from './vscode/commands/errorActions';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { signIn } from './vscode/commands/signInCommands';
+import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
 import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
-import { SecretTokenStore } from './vscode/secretTokenStore';
+import { openTokenStore } from './vscode/secretTokenStore';
 import { WindowServices } from './vscode/services';
 import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
@@ -38,9 +39,9 @@ export interface TestHooks {
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
   const logger = new Logger();
   const channels = new ChannelRegistry(context.secrets);
-  const store = new SecretTokenStore(context.secrets);
+  const { lock, store } = openTokenStore(context.secrets, context.globalStorageUri, logger);
   const selection = new AccountSelection(context.globalState);
-  const services = new WindowServices(logger, channels, store, selection);
+  const services = new WindowServices(logger, channels, store, selection, lock);
   const explorer = new TokenExplorer(channels, store, selection, services.now);
   const tokenTreeView = new TokenTreeView(explorer, logger);
   const statusBar = new AccountStatusBar(store, selection, channels, services.now);
@@ -57,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     statusBar,
     documents,
     autoRefresh,
+    announceSetAside(services),
   );
   for (const problem of channels.problems()) {
     logger.warn(problem);
@@ -88,6 +90,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     [COMMANDS.showTokenDetails]: (invocation) => showTokenDetails(services, documents, invocation),
     [COMMANDS.decodeJwt]: (invocation) => decodeJwtCommand(services, documents, invocation),
     [COMMANDS.selectAccount]: (invocation) => accountCommands.selectAccount(services, invocation),
+    [COMMANDS.resetStoredTokens]: (invocation) => resetStoredTokens(services, invocation),
     [COMMANDS.showLog]: () => {
       logger.show();
       return Promise.resolve(undefined);

@@ -101,10 +101,12 @@ export interface AccountFlags {
   idToken: boolean;
   /** `openid` granted: the userinfo endpoint works. */
   openid: boolean;
+  /** A revoke did not reach LINE: the account was kept for a retry. */
+  revokeFailed: boolean;
 }
 
 export function accountFlags(
-  tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes'>,
+  tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes' | 'revokeFailure'>,
   selected: boolean,
 ): AccountFlags {
   return {
@@ -113,12 +115,13 @@ export function accountFlags(
     refreshable: tokenSet.refreshToken !== undefined,
     idToken: tokenSet.idToken !== undefined,
     openid: tokenSet.scopes.includes('openid'),
+    revokeFailed: tokenSet.revokeFailure !== undefined,
   };
 }
 
 /**
- * `account[:selected][:refreshable][:idToken][:openid]`, in this order, which is what the menus'
- * `/^account.*:refreshable/`-style patterns expect.
+ * `account[:selected][:refreshable][:idToken][:openid][:revokeFailed]`, in this order, which is what
+ * the menus' `/^account.*:refreshable/`-style patterns expect.
  */
 export function accountContextValue(flags: AccountFlags): string {
   let value = 'account';
@@ -133,6 +136,9 @@ export function accountContextValue(flags: AccountFlags): string {
   }
   if (flags.openid) {
     value += ':openid';
+  }
+  if (flags.revokeFailed) {
+    value += ':revokeFailed';
   }
   return value;
 }

@@ -3,10 +3,11 @@
  * read the profile. The VS Code commands call these; every decision is made here so it is tested
  * under plain node against the emulator.
  */
-import { isLineLoginError, TokenError, type LineLoginError, type LineLoginErrorCode } from './errors';
+import { isLineLoginError, LineApiError, TokenError, type LineLoginError, type LineLoginErrorCode } from './errors';
 import { verifyIdToken, type LineJwks } from './idToken';
 import type { LineLoginClient } from './lineClient';
-import { accountId, type AccountKey, type TokenStore } from './tokenStore';
+import { InProcessLock, type MachineLock } from './machineLock';
+import { accountId, type AccountChange, type AccountKey, type TokenStore } from './tokenStore';
 import type {
   IdTokenClaims,
   LineAccessTokenVerification,
@@ -23,15 +24,29 @@ export interface LineAccountsDependencies {
   jwks: LineJwks;
   /** The channel secret lives in secret storage; this looks it up (throws when it is missing). */
   channelCredentials: (channelId: string) => Promise<LineChannelCredentials>;
+  /** Shared by every window on the machine (the store's lock); the default orders this process only. */
+  lock?: MachineLock;
+  /**
+   * After a refresh whose tokens could not be saved: pauses between further attempts, made while
+   * this account's refresh lock is still held (see #saveOrKeep).
+   */
+  saveRetryDelaysMs?: readonly number[];
+  sleep?: (ms: number) => Promise<void>;
   now?: () => number;
 }
 
+const DEFAULT_SAVE_RETRY_DELAYS_MS = [1_000, 3_000, 10_000];
+
 export interface RevokeResult {
-  /** True when LINE answered 200; false when the call failed (the local copy is deleted either way). */
+  /** True when LINE answered 200. */
   revokedOnServer: boolean;
+  /**
+   * True when the account was removed from this machine: LINE answered (200, or a 4xx about the
+   * token), or the caller asked to delete it anyway. Otherwise it is kept and marked (revokeFailure).
+   */
+  deletedLocally: boolean;
   serverErrorCode?: LineLoginErrorCode;
   serverErrorMessage?: string;
-  deletedLocally: boolean;
 }
 
 export interface IdTokenCheck {
@@ -65,22 +80,29 @@ const COMPARED_CLAIMS: readonly (keyof IdTokenClaims)[] = [
 export class LineAccounts {
   readonly #deps: LineAccountsDependencies;
   readonly #now: () => number;
-  /** Security checklist §20: one refresh at a time per account; callers share the one in flight. */
+  readonly #lock: MachineLock;
+  readonly #saveRetryDelaysMs: readonly number[];
+  readonly #sleep: (ms: number) => Promise<void>;
+  /** Security checklist §20: one refresh at a time per account; callers in this window share it. */
   readonly #refreshing = new Map<string, Promise<TokenSet>>();
 
   constructor(deps: LineAccountsDependencies) {
     this.#deps = deps;
     this.#now = deps.now ?? Date.now;
+    this.#lock = deps.lock ?? new InProcessLock();
+    this.#saveRetryDelaysMs = deps.saveRetryDelaysMs ?? DEFAULT_SAVE_RETRY_DELAYS_MS;
+    this.#sleep =
+      deps.sleep ??
+      ((ms) =>
+        new Promise((resolve) => {
+          setTimeout(resolve, ms);
+        }));
   }
 
   async require(key: AccountKey): Promise<TokenSet> {
     const tokenSet = await this.#deps.store.get(key);
     if (tokenSet === undefined) {
-      throw new TokenError(
-        'ERR_ACCOUNT_NOT_FOUND',
-        `No signed-in account ${key.userId} on channel ${key.channelId}. Sign in first.`,
-        key,
-      );
+      throw notSignedIn(key);
     }
     return tokenSet;
   }
@@ -104,57 +126,122 @@ export class LineAccounts {
     return refresh;
   }
 
+  /**
+   * Across windows (security checklist §20): one refresh per account at a time on the whole
+   * machine. Whoever waited for the lock re-reads the account first: when its access token changed
+   * meanwhile, another window has refreshed it (or signed in again), and that result is the answer.
+   * Calling LINE again would spend a refresh token for nothing, or, where LINE rotates them, fail
+   * with invalid_grant and report a healthy account as "sign in again".
+   */
   async #refresh(key: AccountKey, options: { signal?: AbortSignal }): Promise<TokenSet> {
-    // Read the latest set right before calling LINE: another window may have refreshed already.
-    const current = await this.require(key);
-    if (current.refreshToken === undefined) {
-      throw new TokenError('ERR_NO_REFRESH_TOKEN', 'This account has no refresh token: sign in again.', key);
-    }
-    const channel = await this.#deps.channelCredentials(key.channelId);
-    const issuedAt = this.#now();
-    // On any failure nothing below runs: the stored tokens stay exactly as they were.
-    const tokens = await this.#deps.client.refreshAccessToken({ channel, refreshToken: current.refreshToken }, options);
-    const refreshed: TokenSet = {
-      ...current,
-      accessToken: tokens.accessToken,
-      tokenType: tokens.tokenType,
-      scopes: tokens.scope.length > 0 ? mergeEmailScope(tokens.scope, current.scopes) : current.scopes,
-      accessTokenIssuedAt: issuedAt,
-      accessTokenExpiresAt: issuedAt + tokens.expiresIn * 1000,
-      // LINE returns a new refresh token; keep the old one if it ever does not. Its expiry is
-      // counted from the original sign-in and is not extended by refreshing.
-      refreshToken: tokens.refreshToken ?? current.refreshToken,
-    };
-    if ((await this.#deps.store.get(key)) === undefined) {
-      // Signed out while the request was in flight: do not bring the account back.
-      return refreshed;
-    }
-    await this.#deps.store.put(refreshed);
-    return refreshed;
+    const seen = await this.require(key);
+    return this.#lock.run(`refresh:${accountId(key)}`, async () => {
+      const current = await this.#deps.store.getLatest(key);
+      if (current === undefined) {
+        throw notSignedIn(key);
+      }
+      if (current.accessToken !== seen.accessToken) {
+        return current;
+      }
+      if (current.refreshToken === undefined) {
+        throw new TokenError('ERR_NO_REFRESH_TOKEN', 'This account has no refresh token: sign in again.', key);
+      }
+      const channel = await this.#deps.channelCredentials(key.channelId);
+      const issuedAt = this.#now();
+      // On any failure nothing below runs: the stored tokens stay exactly as they were.
+      const tokens = await this.#deps.client.refreshAccessToken(
+        { channel, refreshToken: current.refreshToken },
+        options,
+      );
+      const renewed: Partial<TokenSet> = {
+        accessToken: tokens.accessToken,
+        tokenType: tokens.tokenType,
+        scopes: tokens.scope.length > 0 ? mergeEmailScope(tokens.scope, current.scopes) : current.scopes,
+        accessTokenIssuedAt: issuedAt,
+        accessTokenExpiresAt: issuedAt + tokens.expiresIn * 1000,
+        // LINE documents that the response carries the refresh token that was sent; keep the old
+        // one if it ever carries none. Its expiry is counted from the original sign-in and is not
+        // extended by refreshing, so refreshTokenExpiresAt is left as it is.
+        refreshToken: tokens.refreshToken ?? current.refreshToken,
+      };
+      const stored = await this.#saveOrKeep(key, (latest) => {
+        if (latest === undefined) {
+          // Signed out while the request was in flight: do not bring the account back.
+          return undefined;
+        }
+        if (latest.accessToken !== current.accessToken) {
+          // Signed in again meanwhile (a sign-in does not take this lock): the newer grant stays.
+          return latest;
+        }
+        return { ...latest, ...renewed };
+      });
+      return stored ?? { ...current, ...renewed };
+    });
   }
 
-  /** Security checklist §21: call LINE, then delete locally whatever LINE answered. */
-  async revoke(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<RevokeResult> {
+  /**
+   * The store retries a failed write and then keeps the change in this window's memory. The old
+   * refresh token may be spent by now, so saving is tried again while the refresh lock is still
+   * held: meanwhile no other window refreshes this account from the tokens the store still has.
+   */
+  async #saveOrKeep(key: AccountKey, change: AccountChange): Promise<TokenSet | undefined> {
+    try {
+      return await this.#deps.store.update(key, change);
+    } catch (error) {
+      if (!isLineLoginError(error) || error.code !== 'ERR_STORE_WRITE_FAILED') {
+        throw error;
+      }
+      for (const pause of this.#saveRetryDelaysMs) {
+        await this.#sleep(pause);
+        if (await this.#deps.store.saveUnsaved().catch(() => false)) {
+          return this.#deps.store.get(key);
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Security checklist §21: call LINE; when LINE answered, delete locally. When LINE could not be
+   * reached or failed (5xx), the tokens may stay valid for up to 90 days and the local copy is the
+   * only way left to revoke them: keep the account, mark it, and let the person retry or delete it
+   * anyway (`deleteLocallyOnFailure`).
+   */
+  async revoke(
+    key: AccountKey,
+    options: { signal?: AbortSignal; deleteLocallyOnFailure?: boolean } = {},
+  ): Promise<RevokeResult> {
     const tokenSet = await this.require(key);
     let serverError: LineLoginError | undefined;
     try {
       const channel = await this.#deps.channelCredentials(key.channelId);
-      await this.#deps.client.revokeAccessToken({ channel, accessToken: tokenSet.accessToken }, options);
+      await this.#deps.client.revokeAccessToken(
+        { channel, accessToken: tokenSet.accessToken },
+        options.signal === undefined ? {} : { signal: options.signal },
+      );
     } catch (error) {
       if (!isLineLoginError(error)) {
         throw error;
       }
       serverError = error;
     }
-    const deletedLocally = await this.#deps.store.delete(key);
-    return serverError === undefined
-      ? { revokedOnServer: true, deletedLocally }
-      : {
-          revokedOnServer: false,
-          serverErrorCode: serverError.code,
-          serverErrorMessage: serverError.message,
-          deletedLocally,
-        };
+    if (serverError === undefined) {
+      return { revokedOnServer: true, deletedLocally: await this.#deps.store.delete(key) };
+    }
+    const failure = { serverErrorCode: serverError.code, serverErrorMessage: serverError.message };
+    if (lineJudgedToken(serverError) || options.deleteLocallyOnFailure === true) {
+      return { revokedOnServer: false, deletedLocally: await this.#deps.store.delete(key), ...failure };
+    }
+    const revokeFailure = { at: this.#now(), errorCode: serverError.code };
+    try {
+      await this.#deps.store.update(key, (latest) => (latest === undefined ? undefined : { ...latest, revokeFailure }));
+    } catch (error) {
+      // The mark is a reminder; the account itself is kept either way.
+      if (!isLineLoginError(error)) {
+        throw error;
+      }
+    }
+    return { revokedOnServer: false, deletedLocally: false, ...failure };
   }
 
   /** Removes the user's consent for the channel on LINE's side, then the local copy. */
@@ -176,9 +263,14 @@ export class LineAccounts {
   async getProfile(key: AccountKey, options: { signal?: AbortSignal } = {}): Promise<LineProfile> {
     const tokenSet = await this.require(key);
     const profile = await this.#deps.client.getProfile(tokenSet.accessToken, options);
-    const latest = await this.#deps.store.get(key);
-    if (latest !== undefined) {
-      await this.#deps.store.put({ ...latest, profile });
+    try {
+      await this.#deps.store.update(key, (latest) => (latest === undefined ? undefined : { ...latest, profile }));
+    } catch (error) {
+      // The profile is LINE's answer either way; a copy that could not be saved yet is kept in
+      // memory and saved with the next change.
+      if (!isLineLoginError(error) || error.code !== 'ERR_STORE_WRITE_FAILED') {
+        throw error;
+      }
     }
     return profile;
   }
@@ -233,6 +325,34 @@ export class LineAccounts {
     ]);
     return { local, server, differences: compareIdTokenChecks(local, server) };
   }
+}
+
+/**
+ * LINE answered about the token itself: a 4xx such as an unknown, expired or already revoked token
+ * (LINE's iOS SDK treats 400 invalid_request from revoke as done, "since the token itself is
+ * invalid"). Not so for a rejected client (wrong channel secret) or a 429: the token was not looked
+ * at and is still valid.
+ */
+function lineJudgedToken(error: LineLoginError): boolean {
+  if (!(error instanceof LineApiError)) {
+    return false;
+  }
+  const status = error.details.status;
+  return (
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    error.code !== 'ERR_LINE_INVALID_CLIENT' &&
+    error.code !== 'ERR_LINE_RATE_LIMITED'
+  );
+}
+
+function notSignedIn(key: AccountKey): TokenError {
+  return new TokenError(
+    'ERR_ACCOUNT_NOT_FOUND',
+    `No signed-in account ${key.userId} on channel ${key.channelId}. Sign in first.`,
+    key,
+  );
 }
 
 async function settle(check: () => Promise<IdTokenClaims>): Promise<IdTokenCheck> {

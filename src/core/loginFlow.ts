@@ -76,12 +76,29 @@ export function prepareAuthorization(client: LineLoginClient, request: SignInReq
   return { request, state, nonce, codeVerifier: pkce.codeVerifier, authorizeUrl };
 }
 
-/** The whole loopback flow (security checklist §1–5): listener up just before the browser, down after. */
+/**
+ * The paste-the-redirected-URL variant's first step: the store is checked before the browser
+ * opens (see signInWithLoopback), then the attempt's secrets are made.
+ */
+export async function beginAuthorization(
+  request: SignInRequest,
+  deps: LoginFlowDependencies,
+): Promise<PendingAuthorization> {
+  await deps.store.checkWritable();
+  return prepareAuthorization(deps.client, request);
+}
+
+/**
+ * The whole loopback flow (security checklist §1–5): listener up just before the browser, down after.
+ * Before anything else the store must prove it can keep tokens: once LINE has redeemed the code,
+ * tokens that cannot be stored are lost, and the code cannot be used again.
+ */
 export async function signInWithLoopback(
   request: SignInRequest,
   deps: LoginFlowDependencies,
   options: LoopbackSignInOptions,
 ): Promise<SignInResult> {
+  await deps.store.checkWritable();
   const pending = prepareAuthorization(deps.client, request);
   const server = await startLoopbackServer({
     callbackUrl: request.callbackUrl,

@@ -1,8 +1,17 @@
 /**
- * Where token sets live. The core defines the interface and an in-memory implementation for tests;
- * the VS Code layer implements it over SecretStorage. Accounts are keyed by channel and `sub`
- * (never by name or email: LINE user IDs are stable per provider, names are not).
+ * Where token sets live. The core defines the interface and the rules every store follows (an
+ * in-memory store for tests is in inMemoryTokenStore.ts); the VS Code layer implements it over
+ * SecretStorage. Accounts are keyed by channel and `sub` (never by name or email: LINE user IDs are
+ * stable per provider, names are not).
+ *
+ * All accounts are one document, and several VS Code windows (each its own process) change it. Every
+ * change is a read-modify-write under a machine-wide lock, so no window's write erases another's.
+ * A write that fails is retried; a change carrying new tokens that still cannot be written is kept
+ * in this window's memory (reads see it) and written with the next successful write, because LINE
+ * has already spent the refresh token or code it replaced.
  */
+import { TokenError } from './errors';
+import { InProcessLock, MemoryGenerationMark, type GenerationMark, type MachineLock } from './machineLock';
 import type { TokenSet } from './types';
 
 export interface AccountKey {
@@ -14,15 +23,47 @@ export interface Disposable {
   dispose(): void;
 }
 
+/** What to make of an account, given what is stored for it; `undefined` in and out means absent. */
+export type AccountChange = (current: TokenSet | undefined) => TokenSet | undefined;
+
+/** A document that could not be read whole was moved aside (nothing is destroyed). */
+export interface SetAsideReport {
+  /** Where the unreadable text now is. */
+  backupKey: string;
+  /** Why it could not be read (never its content). */
+  reason: string;
+  /** Accounts that were readable and kept in the new document. */
+  salvaged: number;
+}
+
 export interface TokenStore {
   list(): Promise<TokenSet[]>;
   get(key: AccountKey): Promise<TokenSet | undefined>;
+  /** The account as last written by any window: waits for another window's write to arrive. */
+  getLatest(key: AccountKey): Promise<TokenSet | undefined>;
   /** Replaces the whole set for the account in one write. */
   put(tokenSet: TokenSet): Promise<void>;
+  /** Changes one account from its latest stored state; resolves to what is now stored (or kept). */
+  update(key: AccountKey, change: AccountChange): Promise<TokenSet | undefined>;
   delete(key: AccountKey): Promise<boolean>;
   deleteChannel(channelId: string): Promise<number>;
+  /** Throws ERR_STORE_UNAVAILABLE unless the store can be read and written right now. */
+  checkWritable(): Promise<void>;
+  /** Writes changes kept in memory after a failed write; resolves to true when none are left. */
+  saveUnsaved(): Promise<boolean>;
+  /** Accounts whose latest tokens exist only in this window's memory. */
+  unsavedAccounts(): AccountKey[];
+  /** Deletes every account (and any moved-aside copy), readable or not. LINE is not told. */
+  reset(): Promise<ResetReport>;
   /** Fires after any change, including changes made by another VS Code window. */
   onDidChange(listener: () => void): Disposable;
+  onDidSetAside(listener: (report: SetAsideReport) => void): Disposable;
+}
+
+export interface ResetReport {
+  /** Accounts the document held; undefined when it could not be read. */
+  removedAccounts: number | undefined;
+  removedBackups: number;
 }
 
 export function accountId(key: AccountKey): string {
@@ -33,62 +74,173 @@ export function sameAccount(a: AccountKey, b: AccountKey): boolean {
   return a.channelId === b.channelId && a.userId === b.userId;
 }
 
-/** Shared by every store: a snapshot map of accounts with change listeners. */
+/** One read of the stored document. */
+export interface StoredDocument {
+  accounts: Map<string, TokenSet>;
+  /** Absent in documents written before generations existed, or by hand: taken as current. */
+  generation: number | undefined;
+  /** The text could not be read whole: why, and the text itself; `accounts` holds what was readable. */
+  damage?: { reason: string; raw: string };
+}
+
+export interface TokenStoreOptions {
+  /** Shared with every window on the machine (FileLock); the default only orders this process. */
+  lock?: MachineLock;
+  generation?: GenerationMark;
+  /** Pauses before the second, third… attempt of a failed write. */
+  writeRetryDelaysMs?: readonly number[];
+  /** How long a read under the lock waits for another window's write to reach this window. */
+  freshReadBudgetMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Worth a line in the log (never a token). */
+  onWarning?: (message: string) => void;
+}
+
+/** The lock every change of the accounts document takes. */
+export const ACCOUNTS_LOCK = 'accounts';
+const DEFAULT_WRITE_RETRY_DELAYS_MS = [100, 500, 2_000];
+/** VS Code flushes a window's storage after about 100 ms and then tells the others: 5 s is plenty. */
+const DEFAULT_FRESH_READ_BUDGET_MS = 5_000;
+const FRESH_READ_STEP_MS = 25;
+
+const realSleep = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
 export abstract class SnapshotTokenStore implements TokenStore {
   readonly #listeners = new Set<() => void>();
-  /** Read-modify-write steps run one after another, so concurrent puts never lose an account. */
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #setAsideListeners = new Set<(report: SetAsideReport) => void>();
+  readonly #lock: MachineLock;
+  readonly #generation: GenerationMark;
+  readonly #writeRetryDelaysMs: readonly number[];
+  readonly #freshReadBudgetMs: number;
+  readonly #sleep: (ms: number) => Promise<void>;
+  readonly #warn: (message: string) => void;
+  /** Changes whose write failed, by account ID, in the order they were made. */
+  readonly #unsaved = new Map<string, { key: AccountKey; change: AccountChange }>();
 
-  protected serialize<T>(operation: () => Promise<T>): Promise<T> {
-    const result = this.#queue.then(operation, operation);
-    this.#queue = result.catch(() => undefined);
-    return result;
+  constructor(options: TokenStoreOptions = {}) {
+    this.#lock = options.lock ?? new InProcessLock();
+    this.#generation = options.generation ?? new MemoryGenerationMark();
+    this.#writeRetryDelaysMs = options.writeRetryDelaysMs ?? DEFAULT_WRITE_RETRY_DELAYS_MS;
+    this.#freshReadBudgetMs = options.freshReadBudgetMs ?? DEFAULT_FRESH_READ_BUDGET_MS;
+    this.#sleep = options.sleep ?? realSleep;
+    this.#warn = options.onWarning ?? (() => undefined);
   }
 
-  protected abstract readAll(): Promise<Map<string, TokenSet>>;
-  protected abstract writeAll(accounts: Map<string, TokenSet>): Promise<void>;
+  protected abstract readDocument(): Promise<StoredDocument>;
+  protected abstract writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void>;
+  /** Keeps a damaged document's text under a key of its own and returns that key. */
+  protected abstract setAside(raw: string): Promise<string>;
+  /** Proves a write and a read-back work, without touching the accounts. */
+  protected abstract probeWrite(): Promise<void>;
+  /** Deletes every copy setAside made; resolves to how many. */
+  protected abstract removeSetAside(): Promise<number>;
+
+  protected get lock(): MachineLock {
+    return this.#lock;
+  }
 
   async list(): Promise<TokenSet[]> {
-    return [...(await this.readAll()).values()];
+    return [...(await this.#snapshot()).values()];
   }
 
   async get(key: AccountKey): Promise<TokenSet | undefined> {
-    return (await this.readAll()).get(accountId(key));
+    return (await this.#snapshot()).get(accountId(key));
   }
 
-  put(tokenSet: TokenSet): Promise<void> {
-    return this.serialize(async () => {
-      const accounts = await this.readAll();
-      accounts.set(accountId(tokenSet), structuredClone(tokenSet));
-      await this.writeAll(accounts);
-      this.fireChange();
-    });
+  async getLatest(key: AccountKey): Promise<TokenSet | undefined> {
+    const { accounts } = await this.#lock.run(ACCOUNTS_LOCK, () => this.#readLocked());
+    return this.#withUnsaved(accounts).get(accountId(key));
+  }
+
+  async put(tokenSet: TokenSet): Promise<void> {
+    const stored = structuredClone(tokenSet);
+    await this.update(tokenSet, () => stored);
+  }
+
+  update(key: AccountKey, change: AccountChange): Promise<TokenSet | undefined> {
+    const id = accountId(key);
+    return this.#mutate(
+      (accounts) => {
+        const before = accounts.get(id);
+        const after = change(before === undefined ? undefined : structuredClone(before));
+        setAccount(accounts, id, after);
+        return {
+          changed: JSON.stringify(before) !== JSON.stringify(after),
+          result: after === undefined ? undefined : structuredClone(after),
+        };
+      },
+      { key, change },
+    );
   }
 
   delete(key: AccountKey): Promise<boolean> {
-    return this.#removeWhere((tokenSet) => sameAccount(tokenSet, key)).then((count) => count > 0);
+    return this.#removeWhere((candidate) => sameAccount(candidate, key)).then((count) => count > 0);
   }
 
   deleteChannel(channelId: string): Promise<number> {
-    return this.#removeWhere((tokenSet) => tokenSet.channelId === channelId);
+    return this.#removeWhere((candidate) => candidate.channelId === channelId);
   }
 
-  #removeWhere(predicate: (tokenSet: TokenSet) => boolean): Promise<number> {
-    return this.serialize(async () => {
-      const accounts = await this.readAll();
-      let count = 0;
-      for (const [id, tokenSet] of accounts) {
-        if (predicate(tokenSet)) {
-          accounts.delete(id);
-          count += 1;
-        }
+  async checkWritable(): Promise<void> {
+    await this.#lock.run(ACCOUNTS_LOCK, async () => {
+      await this.#readLocked();
+      try {
+        await this.probeWrite();
+      } catch (error) {
+        throw new TokenError(
+          'ERR_STORE_UNAVAILABLE',
+          `Secret storage cannot save tokens right now (${describe(error)}), so sign-in did not start and nothing was sent to LINE.`,
+          {},
+          { cause: error },
+        );
       }
-      if (count > 0) {
-        await this.writeAll(accounts);
-        this.fireChange();
-      }
-      return count;
     });
+    // Tokens still waiting in memory go first: a store that cannot take them cannot take new ones.
+    if (!(await this.saveUnsaved())) {
+      throw new TokenError('ERR_STORE_UNAVAILABLE', 'Tokens kept in memory could not be saved yet.');
+    }
+  }
+
+  async saveUnsaved(): Promise<boolean> {
+    if (this.#unsaved.size > 0) {
+      await this.#mutate(() => ({ changed: false, result: undefined }));
+    }
+    return this.#unsaved.size === 0;
+  }
+
+  /**
+   * Writes an empty document rather than deleting it: a window that has not yet seen this write
+   * must find itself behind (see GenerationMark), not bring the old accounts back.
+   */
+  reset(): Promise<ResetReport> {
+    return this.#lock.run(ACCOUNTS_LOCK, async () => {
+      let generation = await this.#generation.read();
+      let removedAccounts: number | undefined;
+      try {
+        const document = await this.readDocument();
+        generation = Math.max(generation, document.generation ?? 0);
+        removedAccounts = document.damage === undefined ? document.accounts.size : undefined;
+      } catch {
+        // Unreadable is what a reset is for.
+      }
+      await this.#write(new Map(), generation + 1).catch((error: unknown) => {
+        throw unavailable('The stored tokens could not be reset', error);
+      });
+      this.#unsaved.clear();
+      const removedBackups = await this.removeSetAside().catch((error: unknown) => {
+        this.#warn(`Copies of unreadable documents could not all be deleted (${describe(error)}).`);
+        return 0;
+      });
+      this.fireChange();
+      return { removedAccounts, removedBackups };
+    });
+  }
+
+  unsavedAccounts(): AccountKey[] {
+    return [...this.#unsaved.values()].map(({ key }) => ({ channelId: key.channelId, userId: key.userId }));
   }
 
   onDidChange(listener: () => void): Disposable {
@@ -96,22 +248,198 @@ export abstract class SnapshotTokenStore implements TokenStore {
     return { dispose: () => this.#listeners.delete(listener) };
   }
 
+  onDidSetAside(listener: (report: SetAsideReport) => void): Disposable {
+    this.#setAsideListeners.add(listener);
+    return { dispose: () => this.#setAsideListeners.delete(listener) };
+  }
+
   protected fireChange(): void {
     for (const listener of [...this.#listeners]) {
       listener();
     }
   }
+
+  async #snapshot(): Promise<Map<string, TokenSet>> {
+    const document = await this.#read();
+    if (document.damage === undefined) {
+      return this.#withUnsaved(document.accounts);
+    }
+    const { accounts } = await this.#lock.run(ACCOUNTS_LOCK, () => this.#readLocked());
+    return this.#withUnsaved(accounts);
+  }
+
+  /**
+   * Under the lock: the document as the last writer on this machine left it (waiting for its write
+   * to arrive, see GenerationMark), with a damaged document moved aside first.
+   */
+  async #readLocked(): Promise<{ accounts: Map<string, TokenSet>; generation: number }> {
+    const announced = await this.#generation.read();
+    let document = await this.#read();
+    for (let waited = 0; isBehind(document, announced) && waited < this.#freshReadBudgetMs;) {
+      await this.#sleep(FRESH_READ_STEP_MS);
+      waited += FRESH_READ_STEP_MS;
+      document = await this.#read();
+    }
+    if (isBehind(document, announced)) {
+      // The write the counter announces never arrived (its window closed mid-write): what is
+      // stored is all there is, and waiting longer cannot change that.
+      this.#warn(
+        `The stored accounts are at generation ${document.generation ?? 0}, but generation ${announced} was announced by a write that never arrived; continuing from what is stored.`,
+      );
+    }
+    let generation = Math.max(document.generation ?? 0, announced);
+    const damage = document.damage;
+    if (damage !== undefined) {
+      let backupKey: string;
+      try {
+        backupKey = await this.setAside(damage.raw);
+      } catch (error) {
+        throw new TokenError(
+          'ERR_STORE_CORRUPT',
+          `The stored LINE Login tokens could not be read (${damage.reason}) and could not be set aside (${describe(error)}). Nothing was overwritten. Run "LINE Login: Reset Stored Tokens…" to start again.`,
+          {},
+          { cause: error },
+        );
+      }
+      generation += 1;
+      await this.#write(document.accounts, generation).catch((error: unknown) => {
+        throw unavailable('The unreadable document was set aside, but the repaired one could not be saved', error);
+      });
+      this.#warn(
+        `The stored accounts could not be read (${damage.reason}); the document was moved to ${backupKey} and ${document.accounts.size} readable account(s) kept.`,
+      );
+      const report: SetAsideReport = { backupKey, reason: damage.reason, salvaged: document.accounts.size };
+      for (const listener of [...this.#setAsideListeners]) {
+        listener(report);
+      }
+      this.fireChange();
+    }
+    return { accounts: document.accounts, generation };
+  }
+
+  async #read(): Promise<StoredDocument> {
+    try {
+      return await this.readDocument();
+    } catch (error) {
+      throw unavailable('The stored LINE Login tokens could not be read from secret storage', error);
+    }
+  }
+
+  /**
+   * One read-modify-write under the lock. A change that carries tokens (`keep`) is never dropped:
+   * whatever fails (the lock, the read, the write), it is kept in memory and reported.
+   */
+  async #mutate<T>(
+    apply: (accounts: Map<string, TokenSet>) => { changed: boolean; result: T },
+    keep?: { key: AccountKey; change: AccountChange },
+  ): Promise<T> {
+    try {
+      return await this.#lock.run(ACCOUNTS_LOCK, async () => {
+        const { accounts, generation } = await this.#readLocked();
+        const applied = [...this.#unsaved];
+        for (const [id, { change }] of applied) {
+          setAccount(accounts, id, change(accounts.get(id)));
+        }
+        const { changed, result } = apply(accounts);
+        if (!changed && applied.length === 0) {
+          return result;
+        }
+        await this.#write(accounts, generation + 1);
+        for (const [id, entry] of applied) {
+          if (this.#unsaved.get(id) === entry) {
+            this.#unsaved.delete(id);
+          }
+        }
+        this.fireChange();
+        return result;
+      });
+    } catch (error) {
+      if (keep === undefined) {
+        throw unavailable('The change could not be saved; nothing was changed', error);
+      }
+      const id = accountId(keep.key);
+      const earlier = this.#unsaved.get(id)?.change;
+      const change: AccountChange = earlier === undefined ? keep.change : (current) => keep.change(earlier(current));
+      this.#unsaved.set(id, { key: keep.key, change });
+      this.fireChange();
+      throw new TokenError(
+        'ERR_STORE_WRITE_FAILED',
+        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}). This window keeps them in memory and saves them with the next change; keep it open, or retry saving.`,
+        keep.key,
+        { cause: error },
+      );
+    }
+  }
+
+  /** Changes kept in memory are applied first, so an account that exists only there is deleted too. */
+  #removeWhere(predicate: (key: AccountKey) => boolean): Promise<number> {
+    return this.#mutate((accounts) => {
+      let count = 0;
+      for (const [id, tokenSet] of accounts) {
+        if (predicate(tokenSet)) {
+          accounts.delete(id);
+          count += 1;
+        }
+      }
+      return { changed: count > 0, result: count };
+    });
+  }
+
+  async #write(accounts: Map<string, TokenSet>, generation: number): Promise<void> {
+    const tokenSets = [...accounts.values()];
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        await this.writeDocument(tokenSets, generation);
+        break;
+      } catch (error) {
+        const pause = this.#writeRetryDelaysMs[attempt];
+        if (pause === undefined) {
+          throw error;
+        }
+        this.#warn(`Saving the accounts failed (${describe(error)}); trying again.`);
+        await this.#sleep(pause);
+      }
+    }
+    try {
+      await this.#generation.write(generation);
+    } catch (error) {
+      // The document is saved; other windows only lose the hint to wait for it.
+      this.#warn(`The store generation could not be recorded (${describe(error)}).`);
+    }
+  }
+
+  #withUnsaved(accounts: Map<string, TokenSet>): Map<string, TokenSet> {
+    if (this.#unsaved.size === 0) {
+      return accounts;
+    }
+    const overlaid = new Map(accounts);
+    for (const [id, { change }] of this.#unsaved) {
+      const current = overlaid.get(id);
+      setAccount(overlaid, id, change(current === undefined ? undefined : structuredClone(current)));
+    }
+    return overlaid;
+  }
 }
 
-export class InMemoryTokenStore extends SnapshotTokenStore {
-  #accounts = new Map<string, TokenSet>();
-
-  protected readAll(): Promise<Map<string, TokenSet>> {
-    return Promise.resolve(new Map([...this.#accounts].map(([id, set]) => [id, structuredClone(set)])));
+function setAccount(accounts: Map<string, TokenSet>, id: string, tokenSet: TokenSet | undefined): void {
+  if (tokenSet === undefined) {
+    accounts.delete(id);
+  } else {
+    accounts.set(id, tokenSet);
   }
+}
 
-  protected writeAll(accounts: Map<string, TokenSet>): Promise<void> {
-    this.#accounts = new Map(accounts);
-    return Promise.resolve();
+function isBehind(document: StoredDocument, announced: number): boolean {
+  return document.generation !== undefined && document.generation < announced;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function unavailable(what: string, error: unknown): TokenError {
+  if (error instanceof TokenError) {
+    return error;
   }
+  return new TokenError('ERR_STORE_UNAVAILABLE', `${what}: ${describe(error)}.`, {}, { cause: error });
 }

@@ -129,6 +129,11 @@ export interface TokenSet {
   /** The nonce sent with the authorize request, kept so LINE's verify endpoint can be asked about it. */
   nonce?: string;
   profile?: LineProfile;
+  /**
+   * Set when a revoke did not reach LINE (no answer, or a 5xx): the tokens may still be valid
+   * there, so the account is kept, marked, until a revoke gets an answer or the person deletes it.
+   */
+  revokeFailure?: { at: number; errorCode: string };
 }
 
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;

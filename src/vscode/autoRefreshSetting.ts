@@ -8,6 +8,7 @@ import { AutoRefresher, type AutoRefreshEvent } from '../core/autoRefresh';
 import { accountId } from '../core/tokenStore';
 import { affectsLineLogin, readAutoRefresh } from './config';
 import { SETTINGS } from './constants';
+import { offerRetrySaving } from './commands/storeCommands';
 import type { WindowServices } from './services';
 
 export class AutoRefreshSetting implements vscode.Disposable {
@@ -60,6 +61,10 @@ export class AutoRefreshSetting implements vscode.Disposable {
       logger.warn(
         `Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`,
       );
+      if (event.errorCode === 'ERR_STORE_WRITE_FAILED') {
+        // LINE issued new tokens that exist only in this window: the person must know to keep it open.
+        offerRetrySaving(this.#services);
+      }
     }
   }
 

@@ -24,6 +24,7 @@ export const COMMANDS = {
   showTokenDetails: 'lineLogin.showTokenDetails',
   decodeJwt: 'lineLogin.decodeJwt',
   selectAccount: 'lineLogin.selectAccount',
+  resetStoredTokens: 'lineLogin.resetStoredTokens',
   showLog: 'lineLogin.showLog',
   refreshView: 'lineLogin.refreshView',
 } as const;
@@ -45,6 +46,12 @@ export const SETTINGS = {
 /** SecretStorage keys. Token sets are one JSON document so a refresh replaces them in one write. */
 export const SECRET_KEYS = {
   accounts: 'lineLogin.accounts.v1',
+  /** An unreadable accounts document is moved under this prefix plus the time, never deleted. */
+  accountsSetAsidePrefix: 'lineLogin.accounts.v1.unreadable.',
+  /** The list of those keys (SecretStorage cannot list keys), so a reset can find them. */
+  accountsSetAsideIndex: 'lineLogin.accounts.v1.unreadable',
+  /** Written, read back and deleted before a sign-in opens the browser. */
+  storeProbe: 'lineLogin.storeProbe',
   channelSecretPrefix: 'lineLogin.channelSecret.',
 } as const;
 

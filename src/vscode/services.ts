@@ -7,6 +7,7 @@ import vscode = require('vscode');
 import { LineAccounts } from '../core/accounts';
 import { createLineJwks, type LineJwks } from '../core/idToken';
 import { LineLoginClient } from '../core/lineClient';
+import type { MachineLock } from '../core/machineLock';
 import type { LoginFlowDependencies, SignInStage } from '../core/loginFlow';
 import type { TokenSet } from '../core/types';
 import type { AccountSelection } from './accountSelection';
@@ -40,6 +41,8 @@ export class WindowServices implements vscode.Disposable {
     readonly channels: ChannelRegistry,
     readonly store: SecretTokenStore,
     readonly selection: AccountSelection,
+    /** The lock every window on this machine shares (the store uses the same one). */
+    readonly lock: MachineLock,
     /** The one clock of this window (epoch ms): commands, the tree and the status bar read it. */
     readonly now: () => number = Date.now,
   ) {
@@ -86,6 +89,7 @@ export class WindowServices implements vscode.Disposable {
         store: this.store,
         jwks,
         channelCredentials: (channelId) => this.credentials(channelId),
+        lock: this.lock,
         now: this.now,
       });
       this.#bound = { client, jwks, accounts };

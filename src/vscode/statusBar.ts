@@ -145,6 +145,9 @@ export class AccountStatusBar implements vscode.Disposable {
       vscode.l10n.t('Access token: {0}', formatExpiry(tokenSet.accessTokenExpiresAt, now)),
       vscode.l10n.t('Expiry: {0}', formatDateTimeBoth(tokenSet.accessTokenExpiresAt)),
     ];
+    if (tokenSet.revokeFailure !== undefined) {
+      lines.push(vscode.l10n.t('Revoking failed: the tokens may still be valid at LINE. Revoke again.'));
+    }
     if (!selected) {
       lines.push(vscode.l10n.t('No account is selected; this is the first one.'));
     }
@@ -153,7 +156,8 @@ export class AccountStatusBar implements vscode.Disposable {
       visible: true,
       text: `$(account) ${escapeIcons(name)} · ${remaining}`,
       tooltip: lines.join('\n'),
-      warning: statusLevel(status),
+      // A failed revoke is worth the same attention as an expiring token.
+      warning: tokenSet.revokeFailure !== undefined && status === 'valid' ? 'warning' : statusLevel(status),
       account: accountKeyOf(tokenSet),
       selected,
     };

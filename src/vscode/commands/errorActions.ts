@@ -7,6 +7,7 @@ import { COMMANDS } from '../constants';
 import { presentError } from '../errorMessages';
 import type { WindowServices } from '../services';
 import type { ErrorActionHandlers } from './invocation';
+import { retrySavingTokens } from './storeCommands';
 
 export function createErrorActions(services: WindowServices): ErrorActionHandlers {
   return {
@@ -53,6 +54,13 @@ export function createErrorActions(services: WindowServices): ErrorActionHandler
           return;
         case 'openSettings':
           await vscode.commands.executeCommand('workbench.action.openSettings', 'lineLogin');
+          return;
+        case 'retrySavingTokens':
+          await retrySavingTokens(services);
+          return;
+        case 'resetStoredTokens':
+          // Asks for confirmation itself.
+          await vscode.commands.executeCommand(COMMANDS.resetStoredTokens);
           return;
       }
     },

@@ -95,6 +95,18 @@ export function stringArg(args: Record<string, unknown>, field: string, optional
   return value;
 }
 
+/** Reads an optional boolean argument: absent is false, anything but true/false is a clear error. */
+export function booleanArg(args: Record<string, unknown>, field: string): boolean {
+  const value = args[field];
+  if (value === undefined) {
+    return false;
+  }
+  if (typeof value !== 'boolean') {
+    throw new InputError('ERR_INVALID_INPUT', `The argument "${field}" must be true or false.`, field);
+  }
+  return value;
+}
+
 export function rejectUnknownArgs(args: Record<string, unknown>, allowed: readonly string[]): void {
   const unknown = Object.keys(args).filter((key) => !allowed.includes(key));
   if (unknown.length > 0) {

@@ -6,8 +6,8 @@ import { channelLabel, parseLoginOptions, type ChannelConfig } from '../../core/
 import { InputError } from '../../core/errors';
 import { validateScopes } from '../../core/lineClient';
 import {
+  beginAuthorization,
   completeWithRedirectedUrl,
-  prepareAuthorization,
   signInWithLoopback,
   type SignInRequest,
   type SignInResult,
@@ -357,7 +357,7 @@ async function runSignIn(
       },
     );
   } else {
-    const pending = prepareAuthorization(deps.client, request);
+    const pending = await beginAuthorization(request, deps);
     await vscode.env.openExternal(vscode.Uri.parse(pending.authorizeUrl, true));
     const pasted = await vscode.window.showInputBox({
       title: vscode.l10n.t('Paste the redirected URL'),

@@ -177,18 +177,28 @@ export class AccountNode extends ExplorerNode {
     this.selected = moment.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
     this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
+    let description: string | undefined;
     if (displayName !== tokenSet.userId) {
       const userId = shortUserId(tokenSet.userId);
-      this.description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
+      description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
     } else if (this.selected) {
       // The label already is the user ID.
-      this.description = vscode.l10n.t('selected');
+      description = vscode.l10n.t('selected');
+    }
+    if (tokenSet.revokeFailure !== undefined) {
+      const mark = vscode.l10n.t('revoke failed');
+      description = description === undefined ? mark : `${mark} · ${description}`;
+    }
+    if (description !== undefined) {
+      this.description = description;
     }
     const picture = httpsUrl(tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture);
     this.iconPath =
-      picture === undefined
-        ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account')
-        : vscode.Uri.parse(picture, true);
+      tokenSet.revokeFailure !== undefined
+        ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
+        : picture === undefined
+          ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account')
+          : vscode.Uri.parse(picture, true);
 
     const tooltip = new Tooltip()
       .heading(displayName)
@@ -200,6 +210,15 @@ export class AccountNode extends ExplorerNode {
     if (this.selected) {
       tooltip.note(
         vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'),
+      );
+    }
+    if (tokenSet.revokeFailure !== undefined) {
+      tooltip.note(
+        vscode.l10n.t(
+          'Revoking failed at {0} ({1}): LINE was not reached, so the tokens may still be valid there. Run "Revoke Access Token" again, or sign out to delete them from this VS Code only.',
+          formatDateTimeBoth(tokenSet.revokeFailure.at),
+          tokenSet.revokeFailure.errorCode,
+        ),
       );
     }
     this.tooltip = tooltip.build();
