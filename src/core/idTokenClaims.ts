@@ -1,0 +1,131 @@
+/**
+ * LINE's profile of the OIDC ID token claims (OIDC Core §3.1.3.7), checked after jose has verified
+ * the signature, iss, aud and exp: steps 9–13 of the order documented in idToken.ts.
+ */
+import type { JWTPayload } from 'jose';
+
+import { constantTimeEqual } from './constantTime';
+import { IdTokenError } from './errors';
+import { claimTypeInvalid, isoSeconds, type VerificationContext } from './idTokenErrors';
+import type { IdTokenClaims } from './types';
+
+/** What the authorize request sent that the ID token must answer. */
+export interface SentWithAuthorize {
+  nonce?: string;
+  maxAge?: number;
+}
+
+export function checkLineClaims(
+  payload: JWTPayload,
+  options: SentWithAuthorize,
+  ctx: VerificationContext,
+): IdTokenClaims {
+  // jose has already checked iss, aud, exp, and that iat is a number.
+  const iat = payload.iat;
+  const exp = payload.exp;
+  const iss = payload.iss;
+  if (typeof iat !== 'number' || typeof exp !== 'number' || typeof iss !== 'string') {
+    throw new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', 'The ID token lacks a required claim (iss, exp or iat).');
+  }
+
+  // 9. iat: jose only checks it against maxTokenAge, which LINE gives no value for.
+  if (iat > ctx.nowSeconds + ctx.toleranceSeconds) {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_IAT_INVALID',
+      `The ID token claims to be issued in the future (${isoSeconds(iat)}; now ${isoSeconds(ctx.nowSeconds)}, ` +
+        `clock tolerance ${ctx.toleranceSeconds} s). Check this computer's clock.`,
+      { claim: 'iat' },
+    );
+  }
+
+  // 10. nonce (OIDC Core §3.1.3.7 step 11)
+  const nonce = payload['nonce'];
+  if (options.nonce !== undefined) {
+    if (typeof nonce !== 'string') {
+      throw new IdTokenError(
+        'ERR_ID_TOKEN_NONCE_INVALID',
+        'The ID token has no nonce, but one was sent with the authorize request: the token does not belong to this sign-in attempt.',
+        { claim: 'nonce' },
+      );
+    }
+    if (!constantTimeEqual(nonce, options.nonce)) {
+      throw new IdTokenError(
+        'ERR_ID_TOKEN_NONCE_INVALID',
+        "The ID token's nonce differs from the one sent with the authorize request: the token belongs to another sign-in attempt (or is replayed).",
+        { claim: 'nonce' },
+      );
+    }
+  } else if (nonce !== undefined && typeof nonce !== 'string') {
+    throw claimTypeInvalid('nonce', 'a string');
+  }
+
+  // 11. auth_time (OIDC Core §3.1.3.7 step 13)
+  const authTime = payload['auth_time'];
+  if (options.maxAge !== undefined) {
+    if (authTime === undefined) {
+      throw new IdTokenError(
+        'ERR_ID_TOKEN_AUTH_TIME_MISSING',
+        `The ID token has no "auth_time" claim, although max_age=${options.maxAge} was sent with the authorize request; LINE includes it whenever max_age is sent.`,
+        { claim: 'auth_time' },
+      );
+    }
+    if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+      throw claimTypeInvalid('auth_time', 'a number of seconds');
+    }
+    if (authTime + options.maxAge < ctx.nowSeconds - ctx.toleranceSeconds) {
+      throw new IdTokenError(
+        'ERR_ID_TOKEN_CLAIM_INVALID',
+        `The user last authenticated at ${isoSeconds(authTime)}, more than max_age=${options.maxAge} s ago ` +
+          `(now ${isoSeconds(ctx.nowSeconds)}, clock tolerance ${ctx.toleranceSeconds} s). Sign in again, e.g. with prompt=login.`,
+        { claim: 'auth_time' },
+      );
+    }
+  } else if (authTime !== undefined && (typeof authTime !== 'number' || !Number.isFinite(authTime))) {
+    throw claimTypeInvalid('auth_time', 'a number of seconds');
+  }
+
+  // 12. sub. LINE user IDs are 'U' + 32 hex today, but subject_types is "pairwise": never hard-fail on the format.
+  const sub = payload.sub;
+  if (typeof sub !== 'string' || sub === '') {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_CLAIM_INVALID',
+      sub === undefined
+        ? 'The ID token has no "sub" (user ID) claim.'
+        : 'The ID token\'s "sub" (user ID) claim is not a non-empty string.',
+      { claim: 'sub' },
+    );
+  }
+
+  // 13. typed optional claims
+  const amr = payload['amr'];
+  if (
+    amr !== undefined &&
+    (!Array.isArray(amr) || !amr.every((method): method is string => typeof method === 'string'))
+  ) {
+    throw claimTypeInvalid('amr', 'an array of strings');
+  }
+  const strings: Partial<Record<'name' | 'picture' | 'email', string>> = {};
+  for (const claim of ['name', 'picture', 'email'] as const) {
+    const value = payload[claim];
+    if (value === undefined) {
+      continue;
+    }
+    if (typeof value !== 'string') {
+      throw claimTypeInvalid(claim, 'a string');
+    }
+    strings[claim] = value;
+  }
+
+  return {
+    iss,
+    sub,
+    // LINE sends a string; an array was accepted above only because it contains the channel ID.
+    aud: typeof payload.aud === 'string' ? payload.aud : ctx.channelId,
+    exp,
+    iat,
+    ...(typeof authTime === 'number' ? { auth_time: authTime } : {}),
+    ...(typeof nonce === 'string' ? { nonce } : {}),
+    ...(amr !== undefined ? { amr: [...amr] } : {}),
+    ...strings,
+  };
+}

@@ -1,0 +1,150 @@
+/**
+ * LINE's JSON Web Key Set for ES256 ID tokens (`<apiBaseUrl>/oauth2/v2.1/certs`): one cache per API
+ * base URL, jose's remote key set behind an opaque handle, and the mapping of its failures to codes.
+ */
+import {
+  createRemoteJWKSet,
+  customFetch,
+  errors,
+  type CryptoKey,
+  type ProtectedHeaderParameters,
+  type RemoteJWKSet,
+} from 'jose';
+
+import { IdTokenError, InputError } from './errors';
+import { isJoseError, quote } from './idTokenErrors';
+import { isLoopbackHost } from './loopback';
+
+/** LINE's JWKS for ES256 ID tokens. Opaque: create it with {@link createLineJwks} and reuse it (it caches keys). */
+export interface LineJwks {
+  /** `<apiBaseUrl>/oauth2/v2.1/certs`. */
+  readonly url: string;
+}
+
+export interface LineJwksOptions {
+  /** Injectable for tests and proxies; defaults to the platform `fetch`. */
+  fetch?: typeof fetch;
+  /** Per request. Default 5000 ms. */
+  timeoutMs?: number;
+  /**
+   * After a successful fetch, how long an unknown `kid` does NOT trigger another fetch. Default 30000 ms:
+   * a forged `kid` must not turn every verification into a request to LINE.
+   */
+  cooldownMs?: number;
+}
+
+export interface LineJwksState {
+  readonly url: string;
+  readonly resolver: RemoteJWKSet;
+  readonly timeoutMs: number;
+  readonly cooldownMs: number;
+}
+
+const DEFAULT_JWKS_TIMEOUT_MS = 5_000;
+const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
+
+// The LineJwks handed out is a plain frozen object; the jose resolver stays private so callers cannot
+// substitute their own key source through the type.
+const jwksStates = new WeakMap<LineJwks, LineJwksState>();
+
+export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}): LineJwks {
+  let base: URL;
+  try {
+    base = new URL(apiBaseUrl);
+  } catch {
+    throw new InputError('ERR_INVALID_ENDPOINT', 'The LINE API base URL is not a valid URL.', 'lineLogin.apiBaseUrl');
+  }
+  // Security checklist §14: a key set fetched over plain http from a non-loopback host could be
+  // swapped in transit, and whoever controls it can mint ES256 ID tokens we would accept.
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname))) {
+    throw new InputError(
+      'ERR_INVALID_ENDPOINT',
+      `The LINE API base URL must use https (plain http is allowed only for a loopback emulator), got ${base.protocol}//${base.host}.`,
+      'lineLogin.apiBaseUrl',
+    );
+  }
+  const timeoutMs = options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
+  const cooldownMs = options.cooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS;
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'timeoutMs must be a non-negative integer number of milliseconds.',
+      'timeoutMs',
+    );
+  }
+  if (!Number.isFinite(cooldownMs) || cooldownMs < 0) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'cooldownMs must be a non-negative number of milliseconds.',
+      'cooldownMs',
+    );
+  }
+
+  const url = new URL(`${base.href.replace(/\/+$/, '')}/oauth2/v2.1/certs`);
+  const fetchImpl = options.fetch;
+  const resolver = createRemoteJWKSet(url, {
+    timeoutDuration: timeoutMs,
+    cooldownDuration: cooldownMs,
+    ...(fetchImpl ? { [customFetch]: (input: string, init: RequestInit) => fetchImpl(input, init) } : {}),
+  });
+  const jwks: LineJwks = Object.freeze({ url: url.href });
+  jwksStates.set(jwks, { url: url.href, resolver, timeoutMs, cooldownMs });
+  return jwks;
+}
+
+/** The private state behind a handle from {@link createLineJwks}; undefined for anything else. */
+export function lineJwksState(jwks: LineJwks): LineJwksState | undefined {
+  return jwksStates.get(jwks);
+}
+
+export async function resolveJwksKey(state: LineJwksState, header: ProtectedHeaderParameters): Promise<CryptoKey> {
+  try {
+    return await state.resolver(header);
+  } catch (error) {
+    // Left for verifyIdToken, which tries each matching key as jose documents.
+    if (error instanceof errors.JWKSMultipleMatchingKeys) {
+      throw error;
+    }
+    if (isJoseError(error, 'ERR_JWKS_NO_MATCHING_KEY')) {
+      const kid = typeof header.kid === 'string' ? header.kid : undefined;
+      throw new IdTokenError(
+        'ERR_ID_TOKEN_KEY_NOT_FOUND',
+        `LINE's key set (${state.url}) has no ES256 key ${kid === undefined ? 'for this token, which names no "kid"' : `with kid ${quote(kid)}`}, even after reloading it ` +
+          `(reloads happen at most every ${Math.round(state.cooldownMs / 1000)} s). The token was not signed by this LINE API (check lineLogin.apiBaseUrl), or LINE rotated its keys a moment ago: retry shortly.`,
+        { alg: 'ES256', ...(kid === undefined ? {} : { kid }) },
+      );
+    }
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_JWKS_UNAVAILABLE',
+      `Could not load LINE's signing keys from ${state.url}: ${describeJwksFailure(error, state)}. ` +
+        'Check the network and the lineLogin.apiBaseUrl setting; ES256 ID tokens cannot be verified without them.',
+      { alg: 'ES256' },
+      { cause: error },
+    );
+  }
+}
+
+function describeJwksFailure(error: unknown, state: LineJwksState): string {
+  if (isJoseError(error, 'ERR_JWKS_TIMEOUT')) {
+    return `no answer within ${state.timeoutMs} ms`;
+  }
+  if (isJoseError(error, 'ERR_JWKS_INVALID')) {
+    return 'the answer is JSON but not a JSON Web Key Set';
+  }
+  if (error instanceof errors.JOSEError) {
+    // jose: "Expected 200 OK …" or "Failed to parse … as JSON" (an HTML proxy or error page, typically).
+    return error.message.replace(/\.$/, '');
+  }
+  if (error instanceof Error) {
+    const cause: unknown = error.cause;
+    // undici's "fetch failed" hides the reason (ECONNREFUSED, ENOTFOUND, "bad port") in its cause.
+    let reason = '';
+    if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') {
+      reason = ` (${cause.code})`;
+    } else if (cause instanceof Error && cause.message !== '') {
+      reason = ` (${cause.message})`;
+    }
+    return `${error.message}${reason}`;
+  }
+  return 'unknown failure';
+}
