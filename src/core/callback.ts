@@ -26,12 +26,7 @@ export interface AuthorizationCallback {
 }
 
 function invalidCallbackUrl(reason: string, callbackUrl: string): AuthorizationError {
-  return new AuthorizationError(
-    'ERR_CALLBACK_URL_INVALID',
-    `${reason} The callback URL must be a plain http URL on this machine's loopback interface, ` +
-      `with a fixed port, registered exactly on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
-    { callbackUrl },
-  );
+  return new AuthorizationError('ERR_CALLBACK_URL_INVALID', reason, { callbackUrl });
 }
 
 /**
@@ -83,12 +78,7 @@ function sanitizeLineText(text: string): string {
 }
 
 function stateMismatch(): AuthorizationError {
-  return new AuthorizationError(
-    'ERR_STATE_MISMATCH',
-    'The sign-in response does not belong to this sign-in attempt (its state does not match), so it was rejected. ' +
-      "This happens when LINE's auto login fails silently, or when a sign-in was started from somewhere else. " +
-      'Try again with auto login disabled (disable_auto_login).',
-  );
+  return new AuthorizationError('ERR_STATE_MISMATCH', 'A sign-in started somewhere else ends here the same way.');
 }
 
 /**
@@ -123,24 +113,17 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
     const suffix =
       lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;
     if (lineError.toLowerCase() === 'access_denied') {
-      throw new AuthorizationError(
-        'ERR_ACCESS_DENIED',
-        `The sign-in was declined or cancelled on LINE's side: ${lineError}${suffix}.`,
-        details,
-      );
+      throw new AuthorizationError('ERR_ACCESS_DENIED', `LINE redirected with error ${lineError}${suffix}.`, details);
     }
     throw new AuthorizationError(
       'ERR_AUTHORIZE_FAILED',
-      `LINE returned an error instead of an authorization code: ${lineError === '' ? '(empty error)' : lineError}${suffix}.`,
+      `LINE redirected with error ${lineError === '' ? '(empty)' : lineError}${suffix} instead of an authorization code.`,
       details,
     );
   }
 
   if (state === null || state === '') {
-    throw new AuthorizationError(
-      'ERR_STATE_MISSING',
-      'The sign-in response carries no state, so it cannot be tied to this sign-in attempt and was rejected.',
-    );
+    throw new AuthorizationError('ERR_STATE_MISSING', '');
   }
   if (!constantTimeEqual(state, expectedState)) {
     throw stateMismatch();
@@ -148,7 +131,7 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
 
   const code = params.get('code');
   if (code === null || code === '') {
-    throw new AuthorizationError('ERR_CODE_MISSING', 'The sign-in response carries no authorization code.');
+    throw new AuthorizationError('ERR_CODE_MISSING', '');
   }
 
   const friendship = params.get('friendship_status_changed');
@@ -162,12 +145,9 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
 }
 
 function invalidRedirectUrl(reason: string, callbackUrl: string): AuthorizationError {
-  return new AuthorizationError(
-    'ERR_REDIRECT_URL_INVALID',
-    `${reason} After signing in, copy the whole URL from the browser's address bar (it starts with ${callbackUrl} ` +
-      'and carries code= and state=, even if the page itself failed to load) and paste it here.',
-    { callbackUrl },
-  );
+  return new AuthorizationError('ERR_REDIRECT_URL_INVALID', `${reason} The callback URL is ${callbackUrl}.`, {
+    callbackUrl,
+  });
 }
 
 /**
@@ -182,16 +162,14 @@ export function parseRedirectedUrl(pasted: string, callbackUrl: string, expected
   try {
     callback = new URL(callbackText);
   } catch {
-    throw new AuthorizationError(
-      'ERR_CALLBACK_URL_INVALID',
-      `"${callbackText}" is not a valid callback URL; use the one registered on the channel's LINE Login tab, for example ${CALLBACK_URL_EXAMPLE}.`,
-      { callbackUrl: callbackText },
-    );
+    throw new AuthorizationError('ERR_CALLBACK_URL_INVALID', `"${callbackText}" is not a URL.`, {
+      callbackUrl: callbackText,
+    });
   }
   if (callback.protocol !== 'http:' && callback.protocol !== 'https:') {
     throw new AuthorizationError(
       'ERR_CALLBACK_URL_INVALID',
-      `The callback URL must be an http or https URL, for example ${CALLBACK_URL_EXAMPLE}.`,
+      `The callback URL uses ${callback.protocol.replace(/:$/, '')}, not http or https.`,
       { callbackUrl: callbackText },
     );
   }
@@ -211,7 +189,7 @@ export function parseRedirectedUrl(pasted: string, callbackUrl: string, expected
     throw invalidRedirectUrl('The pasted text is not a URL.', callbackText);
   }
   if (redirected.origin !== callback.origin || redirected.pathname !== callback.pathname) {
-    throw invalidRedirectUrl(`The pasted URL does not lead to the callback URL ${callbackText}.`, callbackText);
+    throw invalidRedirectUrl('The pasted URL does not lead to the callback URL.', callbackText);
   }
   if (!redirected.searchParams.has('code') && !redirected.searchParams.has('error')) {
     throw invalidRedirectUrl('The pasted URL carries no sign-in result.', callbackText);

@@ -241,32 +241,28 @@ function checkOptions(options: IdTokenVerificationOptions): {
 }
 
 function decodeStructure(token: string): ProtectedHeaderParameters {
-  const malformed = (reason: string): IdTokenError =>
-    new IdTokenError(
-      'ERR_ID_TOKEN_MALFORMED',
-      `The ID token is not a well-formed JWT: ${reason} An ID token is three base64url parts separated by dots; check that it was copied whole.`,
-    );
+  const malformed = (reason: string): IdTokenError => new IdTokenError('ERR_ID_TOKEN_MALFORMED', reason);
   if (token === '') {
-    throw malformed('it is empty.');
+    throw malformed('It is empty.');
   }
   if (!token.includes('.')) {
     throw new IdTokenError(
       'ERR_ID_TOKEN_MALFORMED',
-      'This is not a JWT: it has no dots. It looks like an opaque token (a LINE refresh token, for instance), not an ID token; ' +
-        'the ID token is the `id_token` field of the token response, present only when the `openid` scope was requested.',
+      'It has no dots: an opaque token (a LINE refresh token, for instance), not an ID token. ' +
+        'The ID token is the `id_token` field of the token response, present only when the `openid` scope was requested.',
     );
   }
   let header: ProtectedHeaderParameters;
   try {
     header = decodeProtectedHeader(token);
   } catch {
-    throw malformed('its header is not base64url-encoded JSON.');
+    throw malformed('Its header is not base64url-encoded JSON.');
   }
   try {
     decodeJwt(token);
   } catch (error) {
     // jose's messages are fixed strings (never token content), unlike the SyntaxError in its cause.
-    throw malformed(error instanceof Error ? `${error.message}.` : 'its payload cannot be decoded.');
+    throw malformed(error instanceof Error ? `${error.message}.` : 'Its payload cannot be decoded.');
   }
   return header;
 }

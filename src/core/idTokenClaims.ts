@@ -25,15 +25,15 @@ export function checkLineClaims(
   const exp = payload.exp;
   const iss = payload.iss;
   if (typeof iat !== 'number' || typeof exp !== 'number' || typeof iss !== 'string') {
-    throw new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', 'The ID token lacks a required claim (iss, exp or iat).');
+    throw new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', 'It lacks a required claim (iss, exp or iat).');
   }
 
   // 9. iat: jose only checks it against maxTokenAge, which LINE gives no value for.
   if (iat > ctx.nowSeconds + ctx.toleranceSeconds) {
     throw new IdTokenError(
       'ERR_ID_TOKEN_IAT_INVALID',
-      `The ID token claims to be issued in the future (${isoSeconds(iat)}; now ${isoSeconds(ctx.nowSeconds)}, ` +
-        `clock tolerance ${ctx.toleranceSeconds} s). Check this computer's clock.`,
+      `It claims to be issued in the future (${isoSeconds(iat)}; now ${isoSeconds(ctx.nowSeconds)}, ` +
+        `clock tolerance ${ctx.toleranceSeconds} s).`,
       { claim: 'iat' },
     );
   }
@@ -44,14 +44,14 @@ export function checkLineClaims(
     if (typeof nonce !== 'string') {
       throw new IdTokenError(
         'ERR_ID_TOKEN_NONCE_INVALID',
-        'The ID token has no nonce, but one was sent with the authorize request: the token does not belong to this sign-in attempt.',
+        'It has no nonce, but one was sent with the authorize request.',
         { claim: 'nonce' },
       );
     }
     if (!constantTimeEqual(nonce, options.nonce)) {
       throw new IdTokenError(
         'ERR_ID_TOKEN_NONCE_INVALID',
-        "The ID token's nonce differs from the one sent with the authorize request: the token belongs to another sign-in attempt (or is replayed).",
+        'Its nonce differs from the one sent with the authorize request.',
         { claim: 'nonce' },
       );
     }
@@ -63,11 +63,9 @@ export function checkLineClaims(
   const authTime = payload['auth_time'];
   if (options.maxAge !== undefined) {
     if (authTime === undefined) {
-      throw new IdTokenError(
-        'ERR_ID_TOKEN_AUTH_TIME_MISSING',
-        `The ID token has no "auth_time" claim, although max_age=${options.maxAge} was sent with the authorize request; LINE includes it whenever max_age is sent.`,
-        { claim: 'auth_time' },
-      );
+      throw new IdTokenError('ERR_ID_TOKEN_AUTH_TIME_MISSING', `max_age=${options.maxAge} was sent.`, {
+        claim: 'auth_time',
+      });
     }
     if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
       throw claimTypeInvalid('auth_time', 'a number of seconds');
@@ -76,7 +74,7 @@ export function checkLineClaims(
       throw new IdTokenError(
         'ERR_ID_TOKEN_CLAIM_INVALID',
         `The user last authenticated at ${isoSeconds(authTime)}, more than max_age=${options.maxAge} s ago ` +
-          `(now ${isoSeconds(ctx.nowSeconds)}, clock tolerance ${ctx.toleranceSeconds} s). Sign in again, e.g. with prompt=login.`,
+          `(now ${isoSeconds(ctx.nowSeconds)}, clock tolerance ${ctx.toleranceSeconds} s): sign in again, e.g. with prompt=login.`,
         { claim: 'auth_time' },
       );
     }
@@ -89,9 +87,7 @@ export function checkLineClaims(
   if (typeof sub !== 'string' || sub === '') {
     throw new IdTokenError(
       'ERR_ID_TOKEN_CLAIM_INVALID',
-      sub === undefined
-        ? 'The ID token has no "sub" (user ID) claim.'
-        : 'The ID token\'s "sub" (user ID) claim is not a non-empty string.',
+      sub === undefined ? 'It has no "sub" (user ID) claim.' : 'Its "sub" (user ID) claim is not a non-empty string.',
       { claim: 'sub' },
     );
   }

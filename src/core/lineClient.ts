@@ -211,14 +211,14 @@ export class LineLoginClient {
     if (verification.clientId !== channelId) {
       throw new TokenError(
         'ERR_ACCESS_TOKEN_CHANNEL_MISMATCH',
-        `LINE says this access token was issued to channel ${verification.clientId}, not ${channelId}. Do not accept it for this channel.`,
+        `LINE's verify endpoint names channel ${verification.clientId}, not ${channelId}.`,
         { channelId },
       );
     }
     if (verification.expiresIn <= 0) {
       throw new TokenError(
         'ERR_ACCESS_TOKEN_EXPIRED',
-        'LINE says this access token has no lifetime left: refresh it or sign in again.',
+        `LINE's verify endpoint says expires_in=${verification.expiresIn}.`,
         { channelId },
       );
     }

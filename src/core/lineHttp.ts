@@ -110,7 +110,7 @@ export class LineHttp {
         ? networkError(error, endpoint, this.#timeoutMs, request.signal)
         : new LineApiError(
             'ERR_LINE_MALFORMED_RESPONSE',
-            `LINE's answer to ${endpoint} was cut off before it was complete. Try again.`,
+            `LINE's answer to ${endpoint} was cut off before it was complete.`,
             withRequestId({ endpoint, status: response.status }, requestId),
             { cause: error },
           );
@@ -168,36 +168,27 @@ function networkError(
 ): LineApiError {
   const details = { endpoint };
   if (callerSignal?.aborted === true) {
-    return new LineApiError('ERR_NETWORK_ABORTED', `The request ${endpoint} was cancelled.`, details, { cause: error });
+    return new LineApiError('ERR_NETWORK_ABORTED', `${endpoint} was cancelled.`, details, { cause: error });
   }
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new LineApiError(
-      'ERR_NETWORK_TIMEOUT',
-      `LINE did not answer ${endpoint} within ${timeoutMs / 1000} s. Check your network or proxy, then try again.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_TIMEOUT', `No answer to ${endpoint} within ${timeoutMs / 1000} s.`, details, {
+      cause: error,
+    });
   }
   const causeCode = systemErrorCode(error);
   if (causeCode === 'ECONNREFUSED') {
-    return new LineApiError(
-      'ERR_NETWORK_REFUSED',
-      `The connection for ${endpoint} was refused. If you use an emulator, check that it is running and that lineLogin.apiBaseUrl points at it.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_REFUSED', `The connection for ${endpoint} was refused.`, details, {
+      cause: error,
+    });
   }
   if (causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN') {
-    return new LineApiError(
-      'ERR_NETWORK_DNS',
-      `The host name for ${endpoint} could not be resolved. Check your network, proxy, or the lineLogin.apiBaseUrl setting.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_DNS', `The host name for ${endpoint} could not be resolved.`, details, {
+      cause: error,
+    });
   }
   return new LineApiError(
     'ERR_NETWORK',
-    `The request ${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}. Check your network or proxy, then try again.`,
+    `${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}.`,
     details,
     { cause: error },
   );
@@ -277,12 +268,9 @@ function statusError(
 
   const said =
     body === undefined ? 'a body that is not JSON (a proxy or captive portal page?)' : describeErrorBody(body);
-  const suffix = requestIdSuffix(requestId);
-  const code = statusErrorCode(status, body);
-  const advice = ADVICE[code];
   return new LineApiError(
-    code,
-    `LINE answered ${endpoint} with ${status}: ${said}.${advice ? ` ${advice}` : ''}${suffix}`,
+    statusErrorCode(status, body),
+    `LINE answered ${endpoint} with ${status}: ${said}.${requestIdSuffix(requestId)}`,
     details,
   );
 }
@@ -330,20 +318,6 @@ function statusErrorCode(status: number, body: LineErrorBody | undefined): LineA
   }
   return 'ERR_LINE_UNEXPECTED_STATUS';
 }
-
-const ADVICE: Partial<Record<LineApiErrorCode, string>> = {
-  ERR_LINE_INVALID_GRANT:
-    'The authorization code or refresh token is no longer valid (used, expired or revoked), or the redirect_uri differs from the authorize request: sign in again.',
-  ERR_LINE_INVALID_CLIENT:
-    'Check the channel ID and the channel secret (LINE Developers Console → your channel → Basic settings).',
-  ERR_LINE_ACCESS_TOKEN_INVALID:
-    'The access token is expired, revoked or not valid for this API: refresh it or sign in again.',
-  ERR_LINE_FORBIDDEN:
-    'The token lacks the scope or permission this API needs (e.g. profile, openid, or the email permission).',
-  ERR_LINE_RATE_LIMITED:
-    'LINE is rate limiting this channel: wait a while before trying again. This tool never retries automatically.',
-  ERR_LINE_SERVER_ERROR: 'LINE had a server error: try again later.',
-};
 
 export function malformed(response: LineResponse, what: string): LineApiError {
   return new LineApiError(

@@ -109,15 +109,14 @@ export async function resolveJwksKey(state: LineJwksState, header: ProtectedHead
       const kid = typeof header.kid === 'string' ? header.kid : undefined;
       throw new IdTokenError(
         'ERR_ID_TOKEN_KEY_NOT_FOUND',
-        `LINE's key set (${state.url}) has no ES256 key ${kid === undefined ? 'for this token, which names no "kid"' : `with kid ${quote(kid)}`}, even after reloading it ` +
-          `(reloads happen at most every ${Math.round(state.cooldownMs / 1000)} s). The token was not signed by this LINE API (check lineLogin.apiBaseUrl), or LINE rotated its keys a moment ago: retry shortly.`,
+        `${state.url} has no ES256 key ${kid === undefined ? 'for this token, which names no "kid"' : `with kid ${quote(kid)}`}, even after reloading it ` +
+          `(reloads happen at most every ${Math.round(state.cooldownMs / 1000)} s).`,
         { alg: 'ES256', ...(kid === undefined ? {} : { kid }) },
       );
     }
     throw new IdTokenError(
       'ERR_ID_TOKEN_JWKS_UNAVAILABLE',
-      `Could not load LINE's signing keys from ${state.url}: ${describeJwksFailure(error, state)}. ` +
-        'Check the network and the lineLogin.apiBaseUrl setting; ES256 ID tokens cannot be verified without them.',
+      `Loading ${state.url} failed: ${describeJwksFailure(error, state)}.`,
       { alg: 'ES256' },
       { cause: error },
     );
