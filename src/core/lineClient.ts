@@ -37,6 +37,9 @@ export interface LineLoginClientOptions extends LineHttpOptions {
   endpoints: LineEndpoints;
 }
 
+/** LINE's access tokens live 30 days; anything from 1 s to a year is stored, anything else refused. */
+export const TOKEN_LIFETIME_RANGE_SECONDS = { min: 1, max: 365 * 24 * 60 * 60 } as const;
+
 const PATHS = {
   authorize: '/oauth2/v2.1/authorize',
   token: '/oauth2/v2.1/token',
@@ -197,7 +200,11 @@ export class LineLoginClient {
     return {
       scope: splitScope(reader.optionalString('scope')),
       clientId: reader.string('client_id'),
-      expiresIn: reader.number('expires_in'),
+      // Seconds left: 0 or less is LINE saying "expired", which checkAccessToken reports as such.
+      expiresIn: reader.seconds('expires_in', {
+        min: -TOKEN_LIFETIME_RANGE_SECONDS.max,
+        max: TOKEN_LIFETIME_RANGE_SECONDS.max,
+      }),
     };
   }
 
@@ -314,7 +321,7 @@ export class LineLoginClient {
     return {
       accessToken: reader.string('access_token'),
       tokenType: reader.optionalString('token_type') ?? 'Bearer',
-      expiresIn: reader.number('expires_in'),
+      expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
     };
   }
 
@@ -342,7 +349,7 @@ function readTokenResponse(json: JsonObject, response: LineResponse): LineTokenR
   return compact({
     accessToken: reader.string('access_token'),
     tokenType: reader.optionalString('token_type') ?? 'Bearer',
-    expiresIn: reader.number('expires_in'),
+    expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
     refreshToken: reader.optionalString('refresh_token'),
     // Absent without the openid scope, and always on refresh: both valid.
     idToken: reader.optionalString('id_token'),

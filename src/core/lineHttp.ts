@@ -22,6 +22,8 @@ export interface LineHttpOptions {
   fetch?: FetchLike;
   /** Per-request timeout. LINE answers in well under a second; 15 s covers slow proxies. */
   timeoutMs?: number;
+  /** Epoch milliseconds; turns a Retry-After HTTP-date into seconds. Defaults to Date.now. */
+  now?: () => number;
   onRequest?: (entry: LineRequestLogEntry) => void;
 }
 
@@ -49,11 +51,13 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export class LineHttp {
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #now: () => number;
   readonly #onRequest: ((entry: LineRequestLogEntry) => void) | undefined;
 
   constructor(options: LineHttpOptions = {}) {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#now = options.now ?? Date.now;
     this.#onRequest = options.onRequest;
   }
 
@@ -119,7 +123,13 @@ export class LineHttp {
     }
 
     if (response.status < 200 || response.status > 299) {
-      const apiError = statusError(response.status, text, endpoint, requestId, response.headers.get('retry-after'));
+      const apiError = statusError(
+        response.status,
+        text,
+        endpoint,
+        requestId,
+        parseRetryAfter(response.headers.get('retry-after'), this.#now()),
+      );
       log({ status: response.status, ...optional('requestId', requestId), errorCode: apiError.code });
       throw apiError;
     }
@@ -213,6 +223,20 @@ interface LineErrorBody {
   message?: string;
 }
 
+/** RFC 9110 §10.2.3: `Retry-After` is delay-seconds or an HTTP-date; as seconds from now, or undefined. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  const text = value?.trim() ?? '';
+  if (/^\d{1,10}$/.test(text)) {
+    return Number(text);
+  }
+  // An HTTP-date always names a weekday or month, so a bare or signed number never gets here.
+  if (!/[A-Za-z]/.test(text)) {
+    return undefined;
+  }
+  const date = Date.parse(text);
+  return Number.isFinite(date) ? Math.max(Math.ceil((date - now) / 1000), 0) : undefined;
+}
+
 function readErrorBody(text: string): LineErrorBody | undefined {
   if (text.trim() === '') {
     return {};
@@ -245,7 +269,7 @@ function statusError(
   text: string,
   endpoint: string,
   requestId: string | undefined,
-  retryAfter: string | null,
+  retryAfterSeconds: number | undefined,
 ): LineApiError {
   const body = readErrorBody(text);
   const details: ConstructorParameters<typeof LineApiError>[2] = { endpoint, status };
@@ -261,8 +285,7 @@ function statusError(
   if (body?.message !== undefined) {
     details.lineMessage = body.message;
   }
-  const retryAfterSeconds = retryAfter === null ? NaN : Number(retryAfter);
-  if (Number.isFinite(retryAfterSeconds)) {
+  if (retryAfterSeconds !== undefined) {
     details.retryAfterSeconds = retryAfterSeconds;
   }
 
@@ -386,6 +409,18 @@ export class JsonReader {
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw malformed(this.response, `has a "${field}" that is not a number`);
+    }
+    return value;
+  }
+
+  /** A whole number of seconds within [min, max]: a duration outside it is a broken answer, not data to store. */
+  seconds(field: string, range: { min: number; max: number }): number {
+    const value = this.number(field);
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      throw malformed(
+        this.response,
+        `has an "${field}" of ${String(value)}, not a whole number of seconds from ${range.min} to ${range.max}`,
+      );
     }
     return value;
   }
