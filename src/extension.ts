@@ -4,7 +4,6 @@
  */
 import vscode = require('vscode');
 import { AutoRefresher } from './core/autoRefresh';
-import { accountId } from './core/tokenStore';
 import { AccountSelection } from './vscode/accountSelection';
 import { ChannelRegistry } from './vscode/channelRegistry';
 import * as accountCommands from './vscode/commands/accountCommands';
@@ -182,17 +181,8 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       autoRefresher = new AutoRefresher({
         accounts: services.accounts,
         store,
-        onEvent: (event) => {
-          const account = accountId(event.account);
-          if (event.ok) {
-            logger.info(`Auto refresh: ${account} refreshed.`);
-          } else if (event.stopped === true) {
-            logger.warn(`Auto refresh: ${account} stopped (${event.errorCode ?? ''}); sign in again.`);
-          } else {
-            logger.warn(
-              `Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`,
-            );
-          }
+        log: (level, message) => {
+          logger[level](message);
         },
       });
     } catch (error) {
