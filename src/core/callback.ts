@@ -77,18 +77,37 @@ function sanitizeLineText(text: string): string {
   return printable.length > MAX_LINE_TEXT_LENGTH ? `${printable.slice(0, MAX_LINE_TEXT_LENGTH)}…` : printable;
 }
 
-function stateMismatch(): AuthorizationError {
-  return new AuthorizationError('ERR_STATE_MISMATCH', 'A sign-in started somewhere else ends here the same way.');
+function stateMismatch(error: boolean): AuthorizationError {
+  return new AuthorizationError(
+    'ERR_STATE_MISMATCH',
+    error
+      ? 'It carries an error, whose text is not shown: it did not come from LINE for this attempt.'
+      : 'A sign-in started somewhere else ends here the same way.',
+  );
+}
+
+/** Whether the redirect carries this attempt's `state` (compared in constant time). */
+export function callbackStateMatches(params: URLSearchParams, expectedState: string): boolean {
+  const state = params.get('state');
+  return state !== null && state !== '' && expectedState !== '' && constantTimeEqual(state, expectedState);
+}
+
+/**
+ * An `error` redirect without this attempt's `state` was not sent by LINE for this attempt: LINE echoes
+ * the state it was given (security checklist §8). Any web page open in the browser can send one to the
+ * fixed callback port, so the loopback listener answers it 400 and keeps waiting for the real callback.
+ */
+export function isForgedErrorCallback(params: URLSearchParams, expectedState: string): boolean {
+  return params.has('error') && !callbackStateMatches(params, expectedState);
 }
 
 /**
  * Validates the query of LINE's authorize redirect, in this fixed order:
- * 1. `error` present: a wrong `state` makes the error untrusted → ERR_STATE_MISMATCH; otherwise
- *    ERR_ACCESS_DENIED for `access_denied` (any case) or ERR_AUTHORIZE_FAILED. LINE documents
- *    `state` as optional on error redirects, so a missing one still reports LINE's error: the attempt
- *    fails either way, and a forged error could not achieve more than a forged mismatch.
- * 2. `state` missing → ERR_STATE_MISSING; different → ERR_STATE_MISMATCH (RFC 6749 §10.12,
- *    RFC 9700 §4.7), compared in constant time.
+ * 1. `state` missing → ERR_STATE_MISSING; different → ERR_STATE_MISMATCH (RFC 6749 §10.12,
+ *    RFC 9700 §4.7), compared in constant time. This comes first for error redirects too: LINE's
+ *    `error` and `error_description` are read, and shown, only from a redirect of this attempt.
+ * 2. `error` present → ERR_ACCESS_DENIED for `access_denied` (LINE documents `ACCESS_DENIED`, its
+ *    SDKs and wire reports show lower case: compared case-insensitively), otherwise ERR_AUTHORIZE_FAILED.
  * 3. `code` missing → ERR_CODE_MISSING.
  */
 export function parseCallbackParams(params: URLSearchParams, expectedState: string): AuthorizationCallback {
@@ -102,10 +121,17 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
   const state = params.get('state');
   const error = params.get('error');
 
+  if (state === null || state === '') {
+    throw new AuthorizationError(
+      'ERR_STATE_MISSING',
+      error === null ? '' : 'It carries an error, whose text is not shown: LINE always returns the state it was sent.',
+    );
+  }
+  if (!constantTimeEqual(state, expectedState)) {
+    throw stateMismatch(error !== null);
+  }
+
   if (error !== null) {
-    if (state !== null && state !== '' && !constantTimeEqual(state, expectedState)) {
-      throw stateMismatch();
-    }
     const lineError = sanitizeLineText(error);
     const description = params.get('error_description');
     const lineErrorDescription = description === null ? undefined : sanitizeLineText(description);
@@ -120,13 +146,6 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
       `LINE redirected with error ${lineError === '' ? '(empty)' : lineError}${suffix} instead of an authorization code.`,
       details,
     );
-  }
-
-  if (state === null || state === '') {
-    throw new AuthorizationError('ERR_STATE_MISSING', '');
-  }
-  if (!constantTimeEqual(state, expectedState)) {
-    throw stateMismatch();
   }
 
   const code = params.get('code');

@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AuthorizationError, InputError, isLineLoginError } from './errors';
-import { parseCallbackParams, parseCallbackUrl, type AuthorizationCallback } from './callback';
+import { isForgedErrorCallback, parseCallbackParams, parseCallbackUrl, type AuthorizationCallback } from './callback';
 import { loopbackHostHeaders } from './loopback';
 import {
   RESULT_PAGE_HEADERS,
@@ -310,6 +310,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
     }
     if (outcome !== undefined) {
       sendPage(res, 409, { ok: false, title: strings.alreadyHandledTitle, detail: strings.alreadyHandledDetail });
+      return;
+    }
+    if (isForgedErrorCallback(params, options.expectedState)) {
+      // Not LINE's answer to this attempt (no or another state): it must not end the sign-in.
+      send(res, 400, 'This response does not belong to the sign-in in progress, so it was ignored.\n');
       return;
     }
 
