@@ -2,6 +2,7 @@
 import vscode = require('vscode');
 import { parseChannelConfig, validateChannelId, validateChannelSecret, type ChannelConfig } from '../../core/channels';
 import { DEFAULT_CALLBACK_URL, DEFAULT_SCOPES } from '../constants';
+import { notify } from '../notifications';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './commandKit';
@@ -141,7 +142,8 @@ export async function addChannel(
   }
   await services.channels.save(channel, secret === '' ? undefined : secret);
   services.logger.info(`Channel ${channel.channelId} saved.`);
-  void vscode.window.showInformationMessage(
+  notify(
+    'info',
     vscode.l10n.t(
       'Channel {0} saved. Make sure {1} is registered as a callback URL on its LINE Login tab.',
       channel.name ?? channel.channelId,

@@ -16,6 +16,7 @@ import { recommendSignInMode, type SignInMode } from '../../core/signInMode';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
+import { notify } from '../notifications';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './commandKit';
@@ -384,7 +385,8 @@ async function runSignIn(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
   );
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(
+    notify(
+      'info',
       vscode.l10n.t(
         'Signed in to {0} as {1}.',
         chosen.channel.name ?? chosen.channel.channelId,
