@@ -15,6 +15,7 @@ import { affectsLineLogin, readAutoRefresh } from './vscode/config';
 import { presentError } from './vscode/errorMessages';
 import { COMMANDS, SETTINGS, TOKENS_VIEW_ID } from './vscode/constants';
 import { Logger } from './vscode/logger';
+import { notify } from './vscode/notifications';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
 import { SecretTokenStore } from './vscode/secretTokenStore';
 import { LineLoginServices } from './vscode/services';
@@ -100,12 +101,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
               retry,
             );
             if (account !== undefined) {
-              void vscode.window.showInformationMessage(
-                vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId),
-              );
+              notify('info', vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId));
             }
           } catch (retryError) {
-            void vscode.window.showErrorMessage(logger.redactor.redact(presentError(retryError).message));
+            notify('error', logger.redactor.redact(presentError(retryError).message));
           }
           return;
         }

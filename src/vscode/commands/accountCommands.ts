@@ -4,6 +4,7 @@ import type { IdTokenComparison, RevokeResult } from '../../core/accounts';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
+import * as notifications from '../notifications';
 import { pickAccount } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './commandKit';
@@ -22,7 +23,7 @@ export async function resolveAccount(
 
 function notify(invocation: Invocation, message: string): void {
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(message);
+    notifications.notify('info', message);
   }
 }
 
@@ -93,11 +94,13 @@ export async function revokeAccessToken(
   await clearSelectionIf(services, key);
   if (!invocation.automated) {
     if (result.revokedOnServer) {
-      void vscode.window.showInformationMessage(
+      notifications.notify(
+        'info',
         vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'),
       );
     } else {
-      void vscode.window.showWarningMessage(
+      notifications.notify(
+        'warning',
         vscode.l10n.t(
           'LINE did not confirm the revocation ({0}): {1} The account was removed from this VS Code anyway.',
           result.serverErrorCode ?? '',
