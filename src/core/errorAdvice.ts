@@ -55,6 +55,8 @@ export const ERROR_ADVICE = {
   // ID tokens
   ERR_ID_TOKEN_MALFORMED:
     'The ID token is not a well-formed JWT (three base64url parts separated by dots). Check that it was copied whole.',
+  ERR_ID_TOKEN_MISSING:
+    'LINE returned no ID token although the openid scope was requested, so this sign-in could not be checked (its nonce) and nothing was stored. Try again; if it persists, check lineLogin.apiBaseUrl.',
   ERR_ID_TOKEN_ALG_NOT_ALLOWED:
     'The ID token is signed with an algorithm that is not accepted here. LINE signs ID tokens with HS256 (web login, verified with the channel secret) or ES256 (LINE SDK and LIFF, verified with LINE\'s public keys), never "none".',
   ERR_ID_TOKEN_SIGNATURE_INVALID:

@@ -41,6 +41,7 @@ export type AuthorizationErrorCode =
 /** Failures verifying an ID token locally (OIDC Core §3.1.3.7, LINE's profile of it). */
 export type IdTokenErrorCode =
   | 'ERR_ID_TOKEN_MALFORMED'
+  | 'ERR_ID_TOKEN_MISSING' // openid was requested, the token response has no id_token
   | 'ERR_ID_TOKEN_ALG_NOT_ALLOWED'
   | 'ERR_ID_TOKEN_SIGNATURE_INVALID'
   | 'ERR_ID_TOKEN_KEY_NOT_FOUND'

@@ -13,24 +13,26 @@
  *  1. structure: three base64url parts, a JSON object header and payload   → ERR_ID_TOKEN_MALFORMED
  *     (jose's decodeProtectedHeader/decodeJwt, before any key is fetched)
  *  2. `alg` is one the caller enabled (`none` never is)                     → ERR_ID_TOKEN_ALG_NOT_ALLOWED
- *  3. key: HS256 → the channel secret; ES256 → the JWKS key named by `kid`  → ERR_ID_TOKEN_KEY_NOT_FOUND,
- *     (an unknown `kid` refetches the JWKS once, outside the cooldown;      ERR_ID_TOKEN_JWKS_UNAVAILABLE
- *     a token without `kid` is tried against every ES256 key in the set)
+ *  3. key: HS256 → the channel secret; ES256 → the JWKS key(s) named by the → ERR_ID_TOKEN_KEY_NOT_FOUND,
+ *     token's `kid`, never a key chosen without one (no `kid` is an error;   ERR_ID_TOKEN_JWKS_UNAVAILABLE
+ *     an unknown `kid` refetches the JWKS once, outside the cooldown)
  *  4. signature                                                             → ERR_ID_TOKEN_SIGNATURE_INVALID
  *  5. `iss` present and equal to the expected issuer                        → ERR_ID_TOKEN_ISSUER_INVALID
  *  6. `aud` present and equal to (or, as an array, containing) the channel ID → ERR_ID_TOKEN_AUDIENCE_INVALID
  *  7. `exp` and `iat` present and numbers; `nbf`, if any, reached         → ERR_ID_TOKEN_CLAIM_INVALID (exp, nbf),
  *                                                                             ERR_ID_TOKEN_IAT_INVALID
  *  8. `exp` in the future, minus the clock tolerance                        → ERR_ID_TOKEN_EXPIRED
- *  9. `iat` not in the future, plus the clock tolerance                     → ERR_ID_TOKEN_IAT_INVALID
- * 10. `nonce` equals the one sent (only when one is expected)              → ERR_ID_TOKEN_NONCE_INVALID
- * 11. `auth_time` present, and recent enough, when `max_age` was sent        → ERR_ID_TOKEN_AUTH_TIME_MISSING,
+ *  9. `azp`: required with other audiences, and when present the channel ID → ERR_ID_TOKEN_AUDIENCE_INVALID (azp)
+ * 10. `iat` not in the future, plus the clock tolerance                     → ERR_ID_TOKEN_IAT_INVALID
+ * 11. `nonce` equals the one sent (only when one is expected)              → ERR_ID_TOKEN_NONCE_INVALID
+ * 12. `auth_time` present, and recent enough, when `max_age` was sent        → ERR_ID_TOKEN_AUTH_TIME_MISSING,
  *                                                                             ERR_ID_TOKEN_CLAIM_INVALID (auth_time)
- * 12. `sub` a non-empty string                                             → ERR_ID_TOKEN_CLAIM_INVALID (sub)
- * 13. optional claims of the right type: amr string[], name/picture/email/nonce strings, auth_time number
+ * 13. `sub` a non-empty string                                             → ERR_ID_TOKEN_CLAIM_INVALID (sub)
+ * 14. optional claims of the right type: amr string[], name/picture/email/nonce/azp strings, auth_time number
  *                                                                           → ERR_ID_TOKEN_CLAIM_INVALID
- * Steps 2–8 run inside jose's `jwtVerify` (step 3 through the resolver below); 9–13 are LINE's profile
- * of OIDC and run here.
+ * Steps 2–3 run here, 4–8 inside jose's `jwtVerify`, 9–14 are LINE's profile of OIDC (idTokenClaims.ts).
+ * When `openid` was requested and no ID token came back at all, the sign-in fails with
+ * ERR_ID_TOKEN_MISSING (loginFlow.ts): otherwise the nonce would never be checked.
  *
  * No message or detail carries the token, the channel secret or decoded token content beyond the
  * single claim value that failed (issuer, audience, times); only JWKS failures (the network error)
@@ -41,11 +43,8 @@ import {
   compactVerify,
   decodeJwt,
   decodeProtectedHeader,
-  errors,
   jwtVerify,
-  type JWSAlgorithm,
-  type JWTPayload,
-  type JWTVerifyGetKey,
+  type CryptoKey,
   type JWTVerifyOptions,
   type ProtectedHeaderParameters,
 } from 'jose';
@@ -54,7 +53,7 @@ import { IdTokenError, InputError } from './errors';
 import { checkLineClaims } from './idTokenClaims';
 import { algNotAllowed, isJoseError, mapJoseError, signatureInvalid, type VerificationContext } from './idTokenErrors';
 import type { IdTokenClaims } from './types';
-import { lineJwksState, resolveJwksKey, type LineJwks, type LineJwksState } from './lineJwks';
+import { lineJwksState, resolveJwksKeys, type LineJwks, type LineJwksState } from './lineJwks';
 
 export { createLineJwks, type LineJwks, type LineJwksOptions } from './lineJwks';
 
@@ -101,16 +100,10 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
     toleranceSeconds,
   };
 
-  // 2.–8. alg allow-list, key, signature, iss, aud, exp (jose)
-  const algorithms: JWSAlgorithm[] = [];
-  if (secretKey) {
-    algorithms.push('HS256');
-  }
-  if (jwksState) {
-    algorithms.push('ES256');
-  }
+  // 2.–3. alg allow-list and key; 4.–8. signature, iss, aud, exp (jose, which checks the allow-list again)
+  const keys = await keysFor(header, secretKey, jwksState);
   const joseOptions: JWTVerifyOptions = {
-    algorithms,
+    algorithms: header.alg === 'HS256' ? ['HS256'] : ['ES256'],
     issuer: options.issuer,
     audience: options.channelId,
     // Listed in reverse of the order jose checks presence, so a missing exp is reported before a missing iat.
@@ -118,29 +111,7 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
     clockTolerance: toleranceSeconds,
     currentDate: now,
   };
-  // One key source per algorithm: an HS256 token only ever meets the channel secret, so a JWKS public
-  // key can never be used as an HMAC secret (RFC 8725 §3.1).
-  const getKey: JWTVerifyGetKey = async (protectedHeader) => {
-    if (protectedHeader.alg === 'HS256' && secretKey) {
-      return secretKey;
-    }
-    if (protectedHeader.alg === 'ES256' && jwksState) {
-      return resolveJwksKey(jwksState, protectedHeader);
-    }
-    // Unreachable: jose enforces `algorithms` before asking for a key.
-    throw algNotAllowed(protectedHeader.alg);
-  };
-
-  let payload: JWTPayload;
-  try {
-    ({ payload } = await jwtVerify(token, getKey, joseOptions));
-  } catch (error) {
-    if (error instanceof errors.JWKSMultipleMatchingKeys) {
-      payload = await verifyWithEachKey(token, error, joseOptions, ctx);
-    } else {
-      throw mapJoseError(error, ctx);
-    }
-  }
+  const payload = await verifyWithKeys(keys, ctx, async (key) => (await jwtVerify(token, key, joseOptions)).payload);
 
   const claims = checkLineClaims(payload, options, ctx);
   return { header: verifiedHeader(header), claims };
@@ -148,12 +119,12 @@ export async function verifyIdToken(idToken: string, options: IdTokenVerificatio
 
 /**
  * The signature alone, for "decode any JWT": the same one-key-source-per-algorithm rule as
- * verifyIdToken (RFC 8725 §3.1), without claim checks, so an expired or foreign token can still be
- * told apart from a forged one.
+ * verifyIdToken (RFC 8725 §3.1) and the same key selection by `kid`, without claim checks, so an
+ * expired or foreign token can still be told apart from a forged one.
  */
 export async function verifyJwtSignature(
   token: string,
-  keys: { channelSecret?: string; jwks?: LineJwks },
+  keys: { channelSecret?: string; jwks?: LineJwks; now?: () => Date },
 ): Promise<{ alg: 'HS256' | 'ES256' }> {
   const trimmed = token.trim();
   const header = decodeStructure(trimmed);
@@ -162,27 +133,58 @@ export async function verifyJwtSignature(
     keys.channelSecret === undefined || keys.channelSecret === ''
       ? undefined
       : new TextEncoder().encode(keys.channelSecret);
+  const now = keys.now ? keys.now() : new Date();
   const ctx: VerificationContext = {
     channelId: '',
     issuer: '',
     header,
-    nowSeconds: Math.floor(Date.now() / 1000),
+    nowSeconds: Math.floor(now.getTime() / 1000),
     toleranceSeconds: 0,
   };
+  const candidates = await keysFor(header, secretKey, jwksState);
+  const alg = header.alg === 'HS256' ? 'HS256' : 'ES256';
+  await verifyWithKeys(candidates, ctx, (key) => compactVerify(trimmed, key, { algorithms: [alg] }));
+  return { alg };
+}
+
+/**
+ * One key source per algorithm: an HS256 token only ever meets the channel secret, so a JWKS public
+ * key can never be used as an HMAC secret (RFC 8725 §3.1); an ES256 token only the JWKS keys named by
+ * its `kid`, never every key of the set.
+ */
+async function keysFor(
+  header: ProtectedHeaderParameters,
+  secretKey: Uint8Array | undefined,
+  jwksState: LineJwksState | undefined,
+): Promise<readonly (Uint8Array | CryptoKey)[]> {
   if (header.alg === 'HS256' && secretKey) {
-    await compactVerify(trimmed, secretKey, { algorithms: ['HS256'] }).catch((error: unknown) => {
-      throw mapJoseError(error, ctx);
-    });
-    return { alg: 'HS256' };
+    return [secretKey];
   }
   if (header.alg === 'ES256' && jwksState) {
-    const key = await resolveJwksKey(jwksState, header);
-    await compactVerify(trimmed, key, { algorithms: ['ES256'] }).catch((error: unknown) => {
-      throw mapJoseError(error, ctx);
-    });
-    return { alg: 'ES256' };
+    return resolveJwksKeys(jwksState, header);
   }
   throw algNotAllowed(header.alg);
+}
+
+/**
+ * Tries the selected keys in turn: more than one only when LINE's key set lists the token's kid
+ * twice (jose's JWKSMultipleMatchingKeys). Any failure other than a signature mismatch decides.
+ */
+async function verifyWithKeys<T>(
+  keys: readonly (Uint8Array | CryptoKey)[],
+  ctx: VerificationContext,
+  verify: (key: Uint8Array | CryptoKey) => Promise<T>,
+): Promise<T> {
+  for (const key of keys) {
+    try {
+      return await verify(key);
+    } catch (error) {
+      if (!isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) {
+        throw mapJoseError(error, ctx);
+      }
+    }
+  }
+  throw signatureInvalid(ctx);
 }
 
 function checkOptions(options: IdTokenVerificationOptions): {
@@ -265,25 +267,6 @@ function decodeStructure(token: string): ProtectedHeaderParameters {
     throw malformed(error instanceof Error ? `${error.message}.` : 'Its payload cannot be decoded.');
   }
   return header;
-}
-async function verifyWithEachKey(
-  token: string,
-  multiple: InstanceType<typeof errors.JWKSMultipleMatchingKeys>,
-  joseOptions: JWTVerifyOptions,
-  ctx: VerificationContext,
-): Promise<JWTPayload> {
-  for await (const key of multiple) {
-    try {
-      const { payload } = await jwtVerify(token, key, joseOptions);
-      return payload;
-    } catch (error) {
-      if (isJoseError(error, 'ERR_JWS_SIGNATURE_VERIFICATION_FAILED')) {
-        continue;
-      }
-      throw mapJoseError(error, ctx);
-    }
-  }
-  throw signatureInvalid(ctx);
 }
 function verifiedHeader(header: ProtectedHeaderParameters): VerifiedIdToken['header'] {
   // Signature verification succeeded, so alg is one of the two enabled algorithms.

@@ -1,12 +1,12 @@
 /**
  * LINE's profile of the OIDC ID token claims (OIDC Core §3.1.3.7), checked after jose has verified
- * the signature, iss, aud and exp: steps 9–13 of the order documented in idToken.ts.
+ * the signature, iss, aud and exp: steps 9–14 of the order documented in idToken.ts.
  */
 import type { JWTPayload } from 'jose';
 
 import { constantTimeEqual } from './constantTime';
 import { IdTokenError } from './errors';
-import { claimTypeInvalid, isoSeconds, type VerificationContext } from './idTokenErrors';
+import { claimTypeInvalid, describeValue, isoSeconds, quote, type VerificationContext } from './idTokenErrors';
 import type { IdTokenClaims } from './types';
 
 /** What the authorize request sent that the ID token must answer. */
@@ -28,7 +28,30 @@ export function checkLineClaims(
     throw new IdTokenError('ERR_ID_TOKEN_CLAIM_INVALID', 'It lacks a required claim (iss, exp or iat).');
   }
 
-  // 9. iat: jose only checks it against maxTokenAge, which LINE gives no value for.
+  // 9. azp (OIDC Core §3.1.3.7 steps 3–5). jose has checked that aud contains the channel ID. Other
+  // audiences are accepted only when the token names this channel as its authorized party, and an
+  // azp, whenever present, must be this channel. LINE itself sends one audience and no azp.
+  const aud = payload.aud;
+  const azp = payload['azp'];
+  if (azp !== undefined && typeof azp !== 'string') {
+    throw claimTypeInvalid('azp', 'a string');
+  }
+  if (Array.isArray(aud) && aud.some((audience) => audience !== ctx.channelId) && azp === undefined) {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_AUDIENCE_INVALID',
+      `It names several audiences (${describeValue(aud)}) but no authorized party ("azp").`,
+      { claim: 'azp' },
+    );
+  }
+  if (azp !== undefined && azp !== ctx.channelId) {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_AUDIENCE_INVALID',
+      `Its authorized party ("azp") is ${quote(azp)}, not channel ${quote(ctx.channelId)}.`,
+      { claim: 'azp' },
+    );
+  }
+
+  // 10. iat: jose only checks it against maxTokenAge, which LINE gives no value for.
   if (iat > ctx.nowSeconds + ctx.toleranceSeconds) {
     throw new IdTokenError(
       'ERR_ID_TOKEN_IAT_INVALID',
@@ -38,7 +61,7 @@ export function checkLineClaims(
     );
   }
 
-  // 10. nonce (OIDC Core §3.1.3.7 step 11)
+  // 11. nonce (OIDC Core §3.1.3.7 step 11)
   const nonce = payload['nonce'];
   if (options.nonce !== undefined) {
     if (typeof nonce !== 'string') {
@@ -59,7 +82,7 @@ export function checkLineClaims(
     throw claimTypeInvalid('nonce', 'a string');
   }
 
-  // 11. auth_time (OIDC Core §3.1.3.7 step 13)
+  // 12. auth_time (OIDC Core §3.1.3.7 step 13)
   const authTime = payload['auth_time'];
   if (options.maxAge !== undefined) {
     if (authTime === undefined) {
@@ -82,7 +105,7 @@ export function checkLineClaims(
     throw claimTypeInvalid('auth_time', 'a number of seconds');
   }
 
-  // 12. sub. LINE user IDs are 'U' + 32 hex today, but subject_types is "pairwise": never hard-fail on the format.
+  // 13. sub. LINE user IDs are 'U' + 32 hex today, but subject_types is "pairwise": never hard-fail on the format.
   const sub = payload.sub;
   if (typeof sub !== 'string' || sub === '') {
     throw new IdTokenError(
@@ -92,7 +115,7 @@ export function checkLineClaims(
     );
   }
 
-  // 13. typed optional claims
+  // 14. typed optional claims
   const amr = payload['amr'];
   if (
     amr !== undefined &&

@@ -97,21 +97,36 @@ export function lineJwksState(jwks: LineJwks): LineJwksState | undefined {
   return jwksStates.get(jwks);
 }
 
-export async function resolveJwksKey(state: LineJwksState, header: ProtectedHeaderParameters): Promise<CryptoKey> {
+/**
+ * The keys of LINE's set named by the token's `kid`: one, or several when the set lists that kid more
+ * than once. Never a key chosen without a kid: LINE's ES256 ID tokens always name theirs, and trying
+ * every key of the set would let any key in it vouch for the token.
+ */
+export async function resolveJwksKeys(state: LineJwksState, header: ProtectedHeaderParameters): Promise<CryptoKey[]> {
+  const kid = typeof header.kid === 'string' && header.kid !== '' ? header.kid : undefined;
+  if (kid === undefined) {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_KEY_NOT_FOUND',
+      'It is signed with ES256 but names no "kid"; LINE\'s ES256 ID tokens always name their key.',
+      { alg: 'ES256' },
+    );
+  }
   try {
-    return await state.resolver(header);
+    return [await state.resolver({ ...header, kid })];
   } catch (error) {
-    // Left for verifyIdToken, which tries each matching key as jose documents.
     if (error instanceof errors.JWKSMultipleMatchingKeys) {
-      throw error;
+      const keys: CryptoKey[] = [];
+      for await (const key of error) {
+        keys.push(key);
+      }
+      return keys;
     }
     if (isJoseError(error, 'ERR_JWKS_NO_MATCHING_KEY')) {
-      const kid = typeof header.kid === 'string' ? header.kid : undefined;
       throw new IdTokenError(
         'ERR_ID_TOKEN_KEY_NOT_FOUND',
-        `${state.url} has no ES256 key ${kid === undefined ? 'for this token, which names no "kid"' : `with kid ${quote(kid)}`}, even after reloading it ` +
+        `${state.url} has no ES256 key with kid ${quote(kid)}, even after reloading it ` +
           `(reloads happen at most every ${Math.round(state.cooldownMs / 1000)} s).`,
-        { alg: 'ES256', ...(kid === undefined ? {} : { kid }) },
+        { alg: 'ES256', kid },
       );
     }
     throw new IdTokenError(

@@ -67,6 +67,8 @@ export const ERROR_ADVICE_JA = {
     'LINE のリダイレクト先の URL ではありません。ログイン後、ブラウザーのアドレスバーから URL 全体 (コールバック URL で始まり、code= と state= を含みます。ページ自体の読み込みに失敗していても構いません) をコピーして貼り付けてください。',
   ERR_ID_TOKEN_MALFORMED:
     'ID トークンが正しい形式の JWT (ドットで区切られた 3 つの base64url の部分) ではありません。全体がコピーされているか確認してください。',
+  ERR_ID_TOKEN_MISSING:
+    'openid スコープを要求したのに LINE が ID トークンを返さなかったため、このログインを確認 (nonce) できず、何も保存していません。やり直してください。続く場合は lineLogin.apiBaseUrl を確認してください。',
   ERR_ID_TOKEN_ALG_NOT_ALLOWED:
     'ID トークンが、ここでは受け入れない署名アルゴリズムで署名されています。LINE は ID トークンを HS256 (ウェブログイン、チャネルシークレットで検証) または ES256 (LINE SDK と LIFF、LINE の公開鍵で検証) で署名し、"none" は使いません。',
   ERR_ID_TOKEN_SIGNATURE_INVALID:
