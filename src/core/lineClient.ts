@@ -2,6 +2,7 @@
  * Every LINE Login v2.1 endpoint (../shared/line-login-api.md), one method each.
  * Request building is explicit per endpoint; transport and error mapping live in LineHttp.
  */
+import { validateApiBaseUrl, validateAuthorizeBaseUrl } from './endpoints';
 import { InputError, TokenError } from './errors';
 import { JsonReader, LineHttp, type JsonObject, type LineHttpOptions, type LineResponse } from './lineHttp';
 import {
@@ -137,7 +138,12 @@ export class LineLoginClient {
   readonly #http: LineHttp;
 
   constructor(options: LineLoginClientOptions) {
-    this.endpoints = options.endpoints;
+    // Checked here too, not only where settings are read: no caller can send the secret over plain
+    // http to a name that DNS decides.
+    this.endpoints = {
+      authorizeBaseUrl: validateAuthorizeBaseUrl(options.endpoints.authorizeBaseUrl),
+      apiBaseUrl: validateApiBaseUrl(options.endpoints.apiBaseUrl),
+    };
     this.#http = new LineHttp(options);
   }
 

@@ -13,7 +13,7 @@ import {
 
 import { IdTokenError, InputError } from './errors';
 import { isJoseError, quote } from './idTokenErrors';
-import { isLoopbackHost } from './loopback';
+import { validateApiBaseUrl } from './endpoints';
 
 /** LINE's JWKS for ES256 ID tokens. Opaque: create it with {@link createLineJwks} and reuse it (it caches keys). */
 export interface LineJwks {
@@ -48,21 +48,9 @@ const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 const jwksStates = new WeakMap<LineJwks, LineJwksState>();
 
 export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}): LineJwks {
-  let base: URL;
-  try {
-    base = new URL(apiBaseUrl);
-  } catch {
-    throw new InputError('ERR_INVALID_ENDPOINT', 'The LINE API base URL is not a valid URL.', 'lineLogin.apiBaseUrl');
-  }
-  // Security checklist §14: a key set fetched over plain http from a non-loopback host could be
+  // Security checklist §14: a key set fetched over plain http from anywhere but this machine could be
   // swapped in transit, and whoever controls it can mint ES256 ID tokens we would accept.
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && isLoopbackHost(base.hostname))) {
-    throw new InputError(
-      'ERR_INVALID_ENDPOINT',
-      `The LINE API base URL must use https (plain http is allowed only for a loopback emulator), got ${base.protocol}//${base.host}.`,
-      'lineLogin.apiBaseUrl',
-    );
-  }
+  const base = validateApiBaseUrl(apiBaseUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;
   const cooldownMs = options.cooldownMs ?? DEFAULT_JWKS_COOLDOWN_MS;
   if (!Number.isInteger(timeoutMs) || timeoutMs < 0) {
@@ -80,7 +68,7 @@ export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}
     );
   }
 
-  const url = new URL(`${base.href.replace(/\/+$/, '')}/oauth2/v2.1/certs`);
+  const url = new URL(`${base}/oauth2/v2.1/certs`);
   const fetchImpl = options.fetch;
   const resolver = createRemoteJWKSet(url, {
     timeoutDuration: timeoutMs,
