@@ -77,8 +77,7 @@ export function validateScopes(scopes: readonly string[]): void {
 
 export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRequest): string {
   validateScopes(request.scopes);
-  const url = new URL(PATHS.authorize, authorizeBaseUrl);
-  const params = url.searchParams;
+  const params = new Map<string, string>();
   params.set('response_type', 'code');
   params.set('client_id', request.channelId);
   params.set('redirect_uri', request.redirectUri);
@@ -126,7 +125,10 @@ export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRe
   if (options.disableIosAutoLogin === true) {
     params.set('disable_ios_auto_login', 'true');
   }
-  return url.toString();
+  // LINE's reference encodes the spaces of scope and ui_locales as %20; URLSearchParams would send
+  // `+` (form encoding), which only some servers read as a space.
+  const query = [...params].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+  return `${new URL(PATHS.authorize, authorizeBaseUrl).href}?${query}`;
 }
 
 function splitScope(scope: string | undefined): string[] {

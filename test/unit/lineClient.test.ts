@@ -128,6 +128,24 @@ describe('buildAuthorizeUrl', () => {
     });
   });
 
+  test("encodes spaces as %20 in the raw query, as LINE's reference does (never +)", () => {
+    const raw = buildAuthorizeUrl('https://access.line.me', {
+      channelId: '1234',
+      redirectUri: CALLBACK,
+      state: 'abc',
+      scopes: ['profile', 'openid', 'email'],
+      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      options: { uiLocales: ['ja', 'en-US'] },
+    });
+    // Read the string itself: URL/URLSearchParams would decode + and %20 alike.
+    const query = raw.slice(raw.indexOf('?') + 1).split('&');
+    assert.ok(query.includes('scope=profile%20openid%20email'), raw);
+    assert.ok(query.includes('ui_locales=ja%20en-US'), raw);
+    assert.ok(query.includes(`redirect_uri=${encodeURIComponent(CALLBACK)}`), raw);
+    assert.ok(!raw.includes('+'), raw);
+    assert.ok(raw.startsWith('https://access.line.me/oauth2/v2.1/authorize?response_type=code&client_id=1234&'), raw);
+  });
+
   test('omits options that were not chosen', () => {
     const url = new URL(
       buildAuthorizeUrl('https://access.line.me', {
