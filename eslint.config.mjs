@@ -3,6 +3,11 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettierConfig from 'eslint-config-prettier';
 
+const NO_MATH_RANDOM = {
+  selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
+  message: 'Use node:crypto for anything random.',
+};
+
 export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', '.vscode-test/**', 'bench-results/**', '**/*.d.ts'] },
   js.configs.recommended,
@@ -23,12 +28,20 @@ export default tseslint.config(
       '@typescript-eslint/no-require-imports': ['error', { allowAsImport: true }],
       'no-restricted-syntax': [
         'error',
+        NO_MATH_RANDOM,
         {
-          selector: "CallExpression[callee.object.name='Math'][callee.property.name='random']",
-          message: 'Use node:crypto for anything random.',
+          // VS Code renders [x](command:…) in notification text as a link that runs a command.
+          selector:
+            "MemberExpression[object.property.name='window'][property.name=/^show(Error|Warning|Information)Message$/]",
+          message:
+            'Use src/vscode/notifications.ts: it makes text from LINE or a redirect link-free before VS Code shows it.',
         },
       ],
     },
+  },
+  {
+    files: ['src/vscode/notifications.ts'],
+    rules: { 'no-restricted-syntax': ['error', NO_MATH_RANDOM] },
   },
   {
     // The core never imports vscode at run time: it is tested under plain node.

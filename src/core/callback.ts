@@ -27,12 +27,7 @@ export interface AuthorizationCallback {
 }
 
 function invalidCallbackUrl(reason: string, callbackUrl: string): AuthorizationError {
-  return new AuthorizationError(
-    'ERR_CALLBACK_URL_INVALID',
-    `${reason} The callback URL must be a plain http URL on this machine's loopback interface, ` +
-      `with a fixed port, registered exactly on the channel's LINE Login tab, for example ${DEFAULT_CALLBACK_URL}.`,
-    { callbackUrl },
-  );
+  return new AuthorizationError('ERR_CALLBACK_URL_INVALID', reason, { callbackUrl });
 }
 
 /**
@@ -83,23 +78,37 @@ function sanitizeLineText(text: string): string {
   return printable.length > MAX_LINE_TEXT_LENGTH ? `${printable.slice(0, MAX_LINE_TEXT_LENGTH)}…` : printable;
 }
 
-function stateMismatch(): AuthorizationError {
+function stateMismatch(error: boolean): AuthorizationError {
   return new AuthorizationError(
     'ERR_STATE_MISMATCH',
-    'The sign-in response does not belong to this sign-in attempt (its state does not match), so it was rejected. ' +
-      "This happens when LINE's auto login fails silently, or when a sign-in was started from somewhere else. " +
-      'Try again with auto login disabled (disable_auto_login).',
+    error
+      ? 'It carries an error, whose text is not shown: it did not come from LINE for this attempt.'
+      : 'A sign-in started somewhere else ends here the same way.',
   );
+}
+
+/** Whether the redirect carries this attempt's `state` (compared in constant time). */
+export function callbackStateMatches(params: URLSearchParams, expectedState: string): boolean {
+  const state = params.get('state');
+  return state !== null && state !== '' && expectedState !== '' && constantTimeEqual(state, expectedState);
+}
+
+/**
+ * An `error` redirect without this attempt's `state` was not sent by LINE for this attempt: LINE echoes
+ * the state it was given (security checklist §8). Any web page open in the browser can send one to the
+ * fixed callback port, so the loopback listener answers it 400 and keeps waiting for the real callback.
+ */
+export function isForgedErrorCallback(params: URLSearchParams, expectedState: string): boolean {
+  return params.has('error') && !callbackStateMatches(params, expectedState);
 }
 
 /**
  * Validates the query of LINE's authorize redirect, in this fixed order:
- * 1. `error` present: a wrong `state` makes the error untrusted → ERR_STATE_MISMATCH; otherwise
- *    ERR_ACCESS_DENIED for `access_denied` (any case) or ERR_AUTHORIZE_FAILED. LINE documents
- *    `state` as optional on error redirects, so a missing one still reports LINE's error: the attempt
- *    fails either way, and a forged error could not achieve more than a forged mismatch.
- * 2. `state` missing → ERR_STATE_MISSING; different → ERR_STATE_MISMATCH (RFC 6749 §10.12,
- *    RFC 9700 §4.7), compared in constant time.
+ * 1. `state` missing → ERR_STATE_MISSING; different → ERR_STATE_MISMATCH (RFC 6749 §10.12,
+ *    RFC 9700 §4.7), compared in constant time. This comes first for error redirects too: LINE's
+ *    `error` and `error_description` are read, and shown, only from a redirect of this attempt.
+ * 2. `error` present → ERR_ACCESS_DENIED for `access_denied` (LINE documents `ACCESS_DENIED`, its
+ *    SDKs and wire reports show lower case: compared case-insensitively), otherwise ERR_AUTHORIZE_FAILED.
  * 3. `code` missing → ERR_CODE_MISSING.
  */
 export function parseCallbackParams(params: URLSearchParams, expectedState: string): AuthorizationCallback {
@@ -113,10 +122,17 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
   const state = params.get('state');
   const error = params.get('error');
 
+  if (state === null || state === '') {
+    throw new AuthorizationError(
+      'ERR_STATE_MISSING',
+      error === null ? '' : 'It carries an error, whose text is not shown: LINE always returns the state it was sent.',
+    );
+  }
+  if (!constantTimeEqual(state, expectedState)) {
+    throw stateMismatch(error !== null);
+  }
+
   if (error !== null) {
-    if (state !== null && state !== '' && !constantTimeEqual(state, expectedState)) {
-      throw stateMismatch();
-    }
     const lineError = sanitizeLineText(error);
     const description = params.get('error_description');
     const lineErrorDescription = description === null ? undefined : sanitizeLineText(description);
@@ -124,32 +140,18 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
     const suffix =
       lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;
     if (lineError.toLowerCase() === 'access_denied') {
-      throw new AuthorizationError(
-        'ERR_ACCESS_DENIED',
-        `The sign-in was declined or cancelled on LINE's side: ${lineError}${suffix}.`,
-        details,
-      );
+      throw new AuthorizationError('ERR_ACCESS_DENIED', `LINE redirected with error ${lineError}${suffix}.`, details);
     }
     throw new AuthorizationError(
       'ERR_AUTHORIZE_FAILED',
-      `LINE returned an error instead of an authorization code: ${lineError === '' ? '(empty error)' : lineError}${suffix}.`,
+      `LINE redirected with error ${lineError === '' ? '(empty)' : lineError}${suffix} instead of an authorization code.`,
       details,
     );
   }
 
-  if (state === null || state === '') {
-    throw new AuthorizationError(
-      'ERR_STATE_MISSING',
-      'The sign-in response carries no state, so it cannot be tied to this sign-in attempt and was rejected.',
-    );
-  }
-  if (!constantTimeEqual(state, expectedState)) {
-    throw stateMismatch();
-  }
-
   const code = params.get('code');
   if (code === null || code === '') {
-    throw new AuthorizationError('ERR_CODE_MISSING', 'The sign-in response carries no authorization code.');
+    throw new AuthorizationError('ERR_CODE_MISSING', '');
   }
 
   const friendship = params.get('friendship_status_changed');
@@ -163,12 +165,9 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
 }
 
 function invalidRedirectUrl(reason: string, callbackUrl: string): AuthorizationError {
-  return new AuthorizationError(
-    'ERR_REDIRECT_URL_INVALID',
-    `${reason} After signing in, copy the whole URL from the browser's address bar (it starts with ${callbackUrl} ` +
-      'and carries code= and state=, even if the page itself failed to load) and paste it here.',
-    { callbackUrl },
-  );
+  return new AuthorizationError('ERR_REDIRECT_URL_INVALID', `${reason} The callback URL is ${callbackUrl}.`, {
+    callbackUrl,
+  });
 }
 
 /**
@@ -183,16 +182,14 @@ export function parseRedirectedUrl(pasted: string, callbackUrl: string, expected
   try {
     callback = new URL(callbackText);
   } catch {
-    throw new AuthorizationError(
-      'ERR_CALLBACK_URL_INVALID',
-      `"${callbackText}" is not a valid callback URL; use the one registered on the channel's LINE Login tab, for example ${DEFAULT_CALLBACK_URL}.`,
-      { callbackUrl: callbackText },
-    );
+    throw new AuthorizationError('ERR_CALLBACK_URL_INVALID', `"${callbackText}" is not a URL.`, {
+      callbackUrl: callbackText,
+    });
   }
   if (callback.protocol !== 'http:' && callback.protocol !== 'https:') {
     throw new AuthorizationError(
       'ERR_CALLBACK_URL_INVALID',
-      `The callback URL must be an http or https URL, for example ${DEFAULT_CALLBACK_URL}.`,
+      `The callback URL uses ${callback.protocol.replace(/:$/, '')}, not http or https.`,
       { callbackUrl: callbackText },
     );
   }
@@ -212,7 +209,7 @@ export function parseRedirectedUrl(pasted: string, callbackUrl: string, expected
     throw invalidRedirectUrl('The pasted text is not a URL.', callbackText);
   }
   if (redirected.origin !== callback.origin || redirected.pathname !== callback.pathname) {
-    throw invalidRedirectUrl(`The pasted URL does not lead to the callback URL ${callbackText}.`, callbackText);
+    throw invalidRedirectUrl('The pasted URL does not lead to the callback URL.', callbackText);
   }
   if (!redirected.searchParams.has('code') && !redirected.searchParams.has('error')) {
     throw invalidRedirectUrl('The pasted URL carries no sign-in result.', callbackText);

@@ -1,8 +1,10 @@
 /**
- * Every failure this project reports is a LineLoginError with a stable `code`.
- * The VS Code layer maps codes to localized messages; tests assert on codes.
+ * Every failure this project reports is a LineLoginError with a stable `code`. Its message is the
+ * code's advice (errorAdvice.ts, the one text per code) followed by the failure's particulars; the
+ * VS Code layer shows the same advice, translated. Tests assert on codes.
  * Messages and details never carry a token, code, verifier or channel secret.
  */
+import { composeErrorMessage } from './errorAdvice';
 
 /** Failures talking to LINE's HTTP API (or the emulator standing in for it). */
 export type LineApiErrorCode =
@@ -39,6 +41,7 @@ export type AuthorizationErrorCode =
 /** Failures verifying an ID token locally (OIDC Core §3.1.3.7, LINE's profile of it). */
 export type IdTokenErrorCode =
   | 'ERR_ID_TOKEN_MALFORMED'
+  | 'ERR_ID_TOKEN_MISSING' // openid was requested, the token response has no id_token
   | 'ERR_ID_TOKEN_ALG_NOT_ALLOWED'
   | 'ERR_ID_TOKEN_SIGNATURE_INVALID'
   | 'ERR_ID_TOKEN_KEY_NOT_FOUND'
@@ -72,10 +75,16 @@ export type LineLoginErrorCode =
 export abstract class LineLoginError extends Error {
   abstract override readonly name: string;
   readonly code: LineLoginErrorCode;
+  /**
+   * What happened this time, in English: values, the endpoint, LINE's own words. Never the code's
+   * advice, which the message already starts with.
+   */
+  readonly specifics: string;
 
-  protected constructor(code: LineLoginErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  protected constructor(code: LineLoginErrorCode, specifics: string, options?: { cause?: unknown }) {
+    super(composeErrorMessage(code, specifics), options);
     this.code = code;
+    this.specifics = specifics;
   }
 }
 
@@ -99,8 +108,8 @@ export class LineApiError extends LineLoginError {
   declare readonly code: LineApiErrorCode;
   readonly details: LineApiErrorDetails;
 
-  constructor(code: LineApiErrorCode, message: string, details: LineApiErrorDetails, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(code: LineApiErrorCode, specifics: string, details: LineApiErrorDetails, options?: { cause?: unknown }) {
+    super(code, specifics, options);
     this.details = details;
   }
 }
@@ -123,11 +132,11 @@ export class AuthorizationError extends LineLoginError {
 
   constructor(
     code: AuthorizationErrorCode,
-    message: string,
+    specifics: string,
     details: AuthorizationErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super(code, message, options);
+    super(code, specifics, options);
     this.details = details;
   }
 }
@@ -145,11 +154,11 @@ export class IdTokenError extends LineLoginError {
 
   constructor(
     code: IdTokenErrorCode,
-    message: string,
+    specifics: string,
     details: IdTokenErrorDetails = {},
     options?: { cause?: unknown },
   ) {
-    super(code, message, options);
+    super(code, specifics, options);
     this.details = details;
   }
 }
@@ -164,8 +173,8 @@ export class TokenError extends LineLoginError {
   declare readonly code: TokenErrorCode;
   readonly details: TokenErrorDetails;
 
-  constructor(code: TokenErrorCode, message: string, details: TokenErrorDetails = {}, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(code: TokenErrorCode, specifics: string, details: TokenErrorDetails = {}, options?: { cause?: unknown }) {
+    super(code, specifics, options);
     this.details = details;
   }
 }
@@ -176,8 +185,8 @@ export class InputError extends LineLoginError {
   /** The argument or setting at fault, e.g. `channelId` or `lineLogin.apiBaseUrl`. */
   readonly field: string | undefined;
 
-  constructor(code: InputErrorCode, message: string, field?: string, options?: { cause?: unknown }) {
-    super(code, message, options);
+  constructor(code: InputErrorCode, specifics: string, field?: string, options?: { cause?: unknown }) {
+    super(code, specifics, options);
     this.field = field;
   }
 }

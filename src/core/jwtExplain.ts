@@ -19,31 +19,29 @@ export function decodeJwt(token: string): DecodedJwt {
   const trimmed = token.trim();
   const invalid = (message: string): InputError => new InputError('ERR_INVALID_JWT', message, 'token');
   if (trimmed === '') {
-    throw invalid('Nothing to decode: the input is empty.');
+    throw invalid('The input is empty.');
   }
 
   // Only counted to choose a helpful message; jose does the decoding.
   const parts = trimmed.split('.');
   if (parts.length === 1) {
     throw invalid(
-      'This is not a JWT (a JWT has three parts separated by dots). It looks like an opaque token, such as a LINE ' +
+      'It has no dots (a JWT has three parts separated by dots): an opaque token, such as a LINE ' +
         "refresh token or access token, which is not a JWT: inspect an access token with LINE's verify endpoint instead.",
     );
   }
   if (parts.length === 5) {
-    throw invalid('This is an encrypted JWT (JWE, five parts): its claims cannot be read without the decryption key.');
+    throw invalid('It is an encrypted JWT (JWE, five parts): its claims cannot be read without the decryption key.');
   }
   if (parts.length !== 3) {
-    throw invalid(
-      `This is not a JWT: a JWT has three parts separated by dots, this has ${parts.length}. Check that it was copied whole.`,
-    );
+    throw invalid(`A JWT has three parts separated by dots, this has ${parts.length}. Check that it was copied whole.`);
   }
 
   let header: Record<string, unknown>;
   try {
     header = decodeProtectedHeader(trimmed);
   } catch {
-    throw invalid('This is not a JWT: its first part is not a base64url-encoded JSON header.');
+    throw invalid('Its first part is not a base64url-encoded JSON header.');
   }
   let claims: Record<string, unknown>;
   try {
@@ -52,7 +50,7 @@ export function decodeJwt(token: string): DecodedJwt {
     // LINE v2.1 access tokens are shaped like a JWT with a readable header, but their payload is not
     // readable JSON: they are opaque by design.
     throw invalid(
-      'This has a JWT header, but its payload is not base64url-encoded JSON, so it is not a readable JWT. ' +
+      'It has a JWT header, but its payload is not base64url-encoded JSON. ' +
         "LINE access tokens look like this: inspect them with LINE's verify endpoint instead.",
     );
   }

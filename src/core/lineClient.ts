@@ -2,6 +2,7 @@
  * Every LINE Login v2.1 endpoint (../shared/line-login-api.md), one method each.
  * Request building is explicit per endpoint; transport and error mapping live in LineHttp.
  */
+import { validateApiBaseUrl, validateAuthorizeBaseUrl } from './endpoints';
 import { InputError, TokenError } from './errors';
 import { JsonReader, LineHttp, type JsonObject, type LineHttpOptions, type LineResponse } from './lineHttp';
 import {
@@ -36,6 +37,9 @@ export interface RequestOptions {
 export interface LineLoginClientOptions extends LineHttpOptions {
   endpoints: LineEndpoints;
 }
+
+/** LINE's access tokens live 30 days; anything from 1 s to a year is stored, anything else refused. */
+export const TOKEN_LIFETIME_RANGE_SECONDS = { min: 1, max: 365 * 24 * 60 * 60 } as const;
 
 const PATHS = {
   authorize: '/oauth2/v2.1/authorize',
@@ -73,8 +77,7 @@ export function validateScopes(scopes: readonly string[]): void {
 
 export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRequest): string {
   validateScopes(request.scopes);
-  const url = new URL(PATHS.authorize, authorizeBaseUrl);
-  const params = url.searchParams;
+  const params = new Map<string, string>();
   params.set('response_type', 'code');
   params.set('client_id', request.channelId);
   params.set('redirect_uri', request.redirectUri);
@@ -122,7 +125,10 @@ export function buildAuthorizeUrl(authorizeBaseUrl: string, request: AuthorizeRe
   if (options.disableIosAutoLogin === true) {
     params.set('disable_ios_auto_login', 'true');
   }
-  return url.toString();
+  // LINE's reference encodes the spaces of scope and ui_locales as %20; URLSearchParams would send
+  // `+` (form encoding), which only some servers read as a space.
+  const query = [...params].map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('&');
+  return `${new URL(PATHS.authorize, authorizeBaseUrl).href}?${query}`;
 }
 
 function splitScope(scope: string | undefined): string[] {
@@ -134,7 +140,12 @@ export class LineLoginClient {
   readonly #http: LineHttp;
 
   constructor(options: LineLoginClientOptions) {
-    this.endpoints = options.endpoints;
+    // Checked here too, not only where settings are read: no caller can send the secret over plain
+    // http to a name that DNS decides.
+    this.endpoints = {
+      authorizeBaseUrl: validateAuthorizeBaseUrl(options.endpoints.authorizeBaseUrl),
+      apiBaseUrl: validateApiBaseUrl(options.endpoints.apiBaseUrl),
+    };
     this.#http = new LineHttp(options);
   }
 
@@ -197,7 +208,11 @@ export class LineLoginClient {
     return {
       scope: splitScope(reader.optionalString('scope')),
       clientId: reader.string('client_id'),
-      expiresIn: reader.number('expires_in'),
+      // Seconds left: 0 or less is LINE saying "expired", which checkAccessToken reports as such.
+      expiresIn: reader.seconds('expires_in', {
+        min: -TOKEN_LIFETIME_RANGE_SECONDS.max,
+        max: TOKEN_LIFETIME_RANGE_SECONDS.max,
+      }),
     };
   }
 
@@ -211,14 +226,14 @@ export class LineLoginClient {
     if (verification.clientId !== channelId) {
       throw new TokenError(
         'ERR_ACCESS_TOKEN_CHANNEL_MISMATCH',
-        `LINE says this access token was issued to channel ${verification.clientId}, not ${channelId}. Do not accept it for this channel.`,
+        `LINE's verify endpoint names channel ${verification.clientId}, not ${channelId}.`,
         { channelId },
       );
     }
     if (verification.expiresIn <= 0) {
       throw new TokenError(
         'ERR_ACCESS_TOKEN_EXPIRED',
-        'LINE says this access token has no lifetime left: refresh it or sign in again.',
+        `LINE's verify endpoint says expires_in=${verification.expiresIn}.`,
         { channelId },
       );
     }
@@ -314,7 +329,7 @@ export class LineLoginClient {
     return {
       accessToken: reader.string('access_token'),
       tokenType: reader.optionalString('token_type') ?? 'Bearer',
-      expiresIn: reader.number('expires_in'),
+      expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
     };
   }
 
@@ -342,7 +357,7 @@ function readTokenResponse(json: JsonObject, response: LineResponse): LineTokenR
   return withoutUndefinedFields({
     accessToken: reader.string('access_token'),
     tokenType: reader.optionalString('token_type') ?? 'Bearer',
-    expiresIn: reader.number('expires_in'),
+    expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
     refreshToken: reader.optionalString('refresh_token'),
     // Absent without the openid scope, and always on refresh: both valid.
     idToken: reader.optionalString('id_token'),

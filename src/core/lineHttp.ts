@@ -22,6 +22,8 @@ export interface LineHttpOptions {
   fetch?: FetchLike;
   /** Per-request timeout. LINE answers in well under a second; 15 s covers slow proxies. */
   timeoutMs?: number;
+  /** Epoch milliseconds; turns a Retry-After HTTP-date into seconds. Defaults to Date.now. */
+  now?: () => number;
   onRequest?: (entry: LineRequestLogEntry) => void;
 }
 
@@ -49,11 +51,13 @@ export const DEFAULT_TIMEOUT_MS = 15_000;
 export class LineHttp {
   readonly #fetch: FetchLike;
   readonly #timeoutMs: number;
+  readonly #now: () => number;
   readonly #onRequest: ((entry: LineRequestLogEntry) => void) | undefined;
 
   constructor(options: LineHttpOptions = {}) {
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#now = options.now ?? Date.now;
     this.#onRequest = options.onRequest;
   }
 
@@ -110,7 +114,7 @@ export class LineHttp {
         ? networkError(error, endpoint, this.#timeoutMs, request.signal)
         : new LineApiError(
             'ERR_LINE_MALFORMED_RESPONSE',
-            `LINE's answer to ${endpoint} was cut off before it was complete. Try again.`,
+            `LINE's answer to ${endpoint} was cut off before it was complete.`,
             withRequestId({ endpoint, status: response.status }, requestId),
             { cause: error },
           );
@@ -119,7 +123,13 @@ export class LineHttp {
     }
 
     if (response.status < 200 || response.status > 299) {
-      const apiError = statusError(response.status, text, endpoint, requestId, response.headers.get('retry-after'));
+      const apiError = statusError(
+        response.status,
+        text,
+        endpoint,
+        requestId,
+        parseRetryAfter(response.headers.get('retry-after'), this.#now()),
+      );
       log({ status: response.status, ...optional('requestId', requestId), errorCode: apiError.code });
       throw apiError;
     }
@@ -168,36 +178,27 @@ function networkError(
 ): LineApiError {
   const details = { endpoint };
   if (callerSignal?.aborted === true) {
-    return new LineApiError('ERR_NETWORK_ABORTED', `The request ${endpoint} was cancelled.`, details, { cause: error });
+    return new LineApiError('ERR_NETWORK_ABORTED', `${endpoint} was cancelled.`, details, { cause: error });
   }
   if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-    return new LineApiError(
-      'ERR_NETWORK_TIMEOUT',
-      `LINE did not answer ${endpoint} within ${timeoutMs / 1000} s. Check your network or proxy, then try again.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_TIMEOUT', `No answer to ${endpoint} within ${timeoutMs / 1000} s.`, details, {
+      cause: error,
+    });
   }
   const causeCode = systemErrorCode(error);
   if (causeCode === 'ECONNREFUSED') {
-    return new LineApiError(
-      'ERR_NETWORK_REFUSED',
-      `The connection for ${endpoint} was refused. If you use an emulator, check that it is running and that lineLogin.apiBaseUrl points at it.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_REFUSED', `The connection for ${endpoint} was refused.`, details, {
+      cause: error,
+    });
   }
   if (causeCode === 'ENOTFOUND' || causeCode === 'EAI_AGAIN') {
-    return new LineApiError(
-      'ERR_NETWORK_DNS',
-      `The host name for ${endpoint} could not be resolved. Check your network, proxy, or the lineLogin.apiBaseUrl setting.`,
-      details,
-      { cause: error },
-    );
+    return new LineApiError('ERR_NETWORK_DNS', `The host name for ${endpoint} could not be resolved.`, details, {
+      cause: error,
+    });
   }
   return new LineApiError(
     'ERR_NETWORK',
-    `The request ${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}. Check your network or proxy, then try again.`,
+    `${endpoint} failed before LINE answered${causeCode ? ` (${causeCode})` : ''}.`,
     details,
     { cause: error },
   );
@@ -220,6 +221,20 @@ interface LineErrorBody {
   error?: string;
   errorDescription?: string;
   message?: string;
+}
+
+/** RFC 9110 §10.2.3: `Retry-After` is delay-seconds or an HTTP-date; as seconds from now, or undefined. */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  const text = value?.trim() ?? '';
+  if (/^\d{1,10}$/.test(text)) {
+    return Number(text);
+  }
+  // An HTTP-date always names a weekday or month, so a bare or signed number never gets here.
+  if (!/[A-Za-z]/.test(text)) {
+    return undefined;
+  }
+  const date = Date.parse(text);
+  return Number.isFinite(date) ? Math.max(Math.ceil((date - now) / 1000), 0) : undefined;
 }
 
 function readErrorBody(text: string): LineErrorBody | undefined {
@@ -254,7 +269,7 @@ function statusError(
   text: string,
   endpoint: string,
   requestId: string | undefined,
-  retryAfter: string | null,
+  retryAfterSeconds: number | undefined,
 ): LineApiError {
   const body = readErrorBody(text);
   const details: ConstructorParameters<typeof LineApiError>[2] = { endpoint, status };
@@ -270,19 +285,15 @@ function statusError(
   if (body?.message !== undefined) {
     details.lineMessage = body.message;
   }
-  const retryAfterSeconds = retryAfter === null ? NaN : Number(retryAfter);
-  if (Number.isFinite(retryAfterSeconds)) {
+  if (retryAfterSeconds !== undefined) {
     details.retryAfterSeconds = retryAfterSeconds;
   }
 
   const said =
     body === undefined ? 'a body that is not JSON (a proxy or captive portal page?)' : describeErrorBody(body);
-  const suffix = requestIdSuffix(requestId);
-  const code = statusErrorCode(status, body);
-  const advice = ADVICE[code];
   return new LineApiError(
-    code,
-    `LINE answered ${endpoint} with ${status}: ${said}.${advice ? ` ${advice}` : ''}${suffix}`,
+    statusErrorCode(status, body),
+    `LINE answered ${endpoint} with ${status}: ${said}.${requestIdSuffix(requestId)}`,
     details,
   );
 }
@@ -332,20 +343,6 @@ function statusErrorCode(status: number, body: LineErrorBody | undefined): LineA
   }
   return 'ERR_LINE_UNEXPECTED_STATUS';
 }
-
-const ADVICE: Partial<Record<LineApiErrorCode, string>> = {
-  ERR_LINE_INVALID_GRANT:
-    'The authorization code or refresh token is no longer valid (used, expired or revoked), or the redirect_uri differs from the authorize request: sign in again.',
-  ERR_LINE_INVALID_CLIENT:
-    'Check the channel ID and the channel secret (LINE Developers Console → your channel → Basic settings).',
-  ERR_LINE_ACCESS_TOKEN_INVALID:
-    'The access token is expired, revoked or not valid for this API: refresh it or sign in again.',
-  ERR_LINE_FORBIDDEN:
-    'The token lacks the scope or permission this API needs (e.g. profile, openid, or the email permission).',
-  ERR_LINE_RATE_LIMITED:
-    'LINE is rate limiting this channel: wait a while before trying again. This tool never retries automatically.',
-  ERR_LINE_SERVER_ERROR: 'LINE had a server error: try again later.',
-};
 
 export function malformed(response: LineResponse, what: string): LineApiError {
   return new LineApiError(
@@ -414,6 +411,18 @@ export class JsonReader {
     }
     if (typeof value !== 'number' || !Number.isFinite(value)) {
       throw malformed(this.response, `has a "${field}" that is not a number`);
+    }
+    return value;
+  }
+
+  /** A whole number of seconds within [min, max]: a duration outside it is a broken answer, not data to store. */
+  seconds(field: string, range: { min: number; max: number }): number {
+    const value = this.number(field);
+    if (!Number.isInteger(value) || value < range.min || value > range.max) {
+      throw malformed(
+        this.response,
+        `has an "${field}" of ${String(value)}, not a whole number of seconds from ${range.min} to ${range.max}`,
+      );
     }
     return value;
   }

@@ -4,7 +4,7 @@
  * extension, a plain fetch in tests). The "paste the redirected URL" variant shares every check.
  */
 import { parseRedirectedUrl, type AuthorizationCallback } from './callback';
-import { AuthorizationError, isLineLoginError, type LineLoginErrorCode } from './errors';
+import { AuthorizationError, IdTokenError, isLineLoginError, type LineLoginErrorCode } from './errors';
 import { verifyIdToken, type LineJwks } from './idToken';
 import { withoutUndefinedFields, type LineLoginClient } from './lineClient';
 import { startLoopbackServer, type LoopbackServerOptions } from './loopbackServer';
@@ -153,6 +153,13 @@ export async function completeAuthorization(
     requestOptions,
   );
 
+  // OIDC Core §3.1.3.3: openid asked for an ID token; without one, this response is not this sign-in's.
+  if (scopes.includes('openid') && tokens.idToken === undefined) {
+    throw new IdTokenError(
+      'ERR_ID_TOKEN_MISSING',
+      `The token response of ${deps.client.endpoints.apiBaseUrl} has no id_token (scopes requested: ${scopes.join(' ')}).`,
+    );
+  }
   let idTokenClaims: IdTokenClaims | undefined;
   if (tokens.idToken !== undefined) {
     const maxAge = pending.request.options?.maxAge;

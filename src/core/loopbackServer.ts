@@ -6,7 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { AuthorizationError, InputError, isLineLoginError } from './errors';
-import { parseCallbackParams, parseCallbackUrl, type AuthorizationCallback } from './callback';
+import { isForgedErrorCallback, parseCallbackParams, parseCallbackUrl, type AuthorizationCallback } from './callback';
 import { loopbackHostHeaders } from './loopback';
 import {
   RESULT_PAGE_HEADERS,
@@ -109,17 +109,12 @@ function listenError(error: unknown, host: string, port: number, callbackUrl: st
   if (code === 'EADDRINUSE') {
     return new AuthorizationError(
       'ERR_PORT_IN_USE',
-      `Port ${port} (${where}) is already in use, so the sign-in callback cannot be received. ` +
-        'Close the other program using it (for example another sign-in still in progress), ' +
-        "or register a callback URL with a different port on the channel's LINE Login tab and use that one.",
+      `Port ${port} (${where}) is already in use, so the sign-in callback cannot be received.`,
       { port, callbackUrl },
       { cause: error },
     );
   }
-  const hint =
-    code === 'EACCES'
-      ? ` Listening on port ${port} is not permitted here (ports below 1024 usually need administrator rights); register a callback URL with a port above 1024.`
-      : '';
+  const hint = code === 'EACCES' ? ` Listening on port ${port} is not permitted here.` : '';
   return new AuthorizationError(
     'ERR_LISTEN_FAILED',
     `Could not listen on ${where} for the sign-in callback${code === undefined ? '' : ` (${code})`}.${hint}`,
@@ -165,8 +160,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
   const resultPath = callbackPath === RESULT_PAGE_PATH ? `${RESULT_PAGE_PATH}-page` : RESULT_PAGE_PATH;
   const { signal } = options;
 
-  const cancelled = (): AuthorizationError =>
-    new AuthorizationError('ERR_CANCELLED', 'The sign-in was cancelled.', { callbackUrl });
+  const cancelled = (): AuthorizationError => new AuthorizationError('ERR_CANCELLED', '', { callbackUrl });
   if (isAborted(signal)) {
     throw cancelled();
   }
@@ -318,6 +312,11 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       sendPage(res, 409, { ok: false, title: strings.alreadyHandledTitle, detail: strings.alreadyHandledDetail });
       return;
     }
+    if (isForgedErrorCallback(params, options.expectedState)) {
+      // Not LINE's answer to this attempt (no or another state): it must not end the sign-in.
+      send(res, 400, 'This response does not belong to the sign-in in progress, so it was ignored.\n');
+      return;
+    }
 
     let result: Outcome;
     try {
@@ -404,9 +403,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       ok: false,
       error: new AuthorizationError(
         'ERR_CALLBACK_TIMEOUT',
-        `The browser never came back to ${callbackUrl} within ${formatDuration(timeoutMs)}. ` +
-          `This usually means that exact callback URL is not registered on the channel's LINE Login tab ` +
-          `(LINE then shows its own "Invalid redirect_uri" page instead of redirecting). Register exactly ${callbackUrl} and try again.`,
+        `Nothing came back to ${callbackUrl} within ${formatDuration(timeoutMs)}: register exactly that URL and try again.`,
         { callbackUrl, timeoutMs },
       ),
     });

@@ -23,9 +23,46 @@ const SECRET_FIELDS = [
 ];
 
 const FIELD_PATTERN = new RegExp(
-  `((?:^|[?&\\s"'{,])"?(?:${SECRET_FIELDS.join('|')})"?\\s*[=:]\\s*"?)([^&\\s"',}]+)`,
+  // Quoted as in JSON ("…") or as Node's util.inspect prints objects ('…').
+  `((?:^|[?&\\s"'{,])["']?(?:${SECRET_FIELDS.join('|')})["']?\\s*[=:]\\s*["']?)([^&\\s"',}]+)`,
   'g',
 );
+/**
+ * Error codes from LINE and from the OAuth/OIDC specifications (RFC 6749 §4.1.2.1 and §5.2, RFC 6750
+ * §3.1, RFC 7009 §2.2.1, OIDC Core §3.1.2.6), and this project's own: words anyone may read, and
+ * what a person needs to read in a log. A secret-carrying field (`code: …`) holding one is left as is.
+ */
+const ERROR_CODES = new Set(
+  [
+    'invalid_request',
+    'invalid_client',
+    'invalid_grant',
+    'invalid_scope',
+    'invalid_token',
+    'unauthorized_client',
+    'unsupported_grant_type',
+    'unsupported_response_type',
+    'unsupported_token_type',
+    'access_denied',
+    'server_error',
+    'temporarily_unavailable',
+    'insufficient_scope',
+    'interaction_required',
+    'login_required',
+    'account_selection_required',
+    'consent_required',
+    'invalid_request_uri',
+    'invalid_request_object',
+    'request_not_supported',
+    'request_uri_not_supported',
+    'registration_not_supported',
+  ].map((code) => code.toLowerCase()),
+);
+
+function isErrorCode(value: string): boolean {
+  return ERROR_CODES.has(value.toLowerCase()) || /^ERR_[A-Z_]+$/.test(value);
+}
+
 const JWT_PATTERN = /\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g;
 const BEARER_PATTERN = /\b(Bearer\s+)[^\s"',]+/gi;
 
@@ -63,7 +100,12 @@ export class Redactor {
 
 /** Masks what looks like a secret without knowing any secret value. */
 export function redactPatterns(text: string): string {
-  return text.replace(JWT_PATTERN, MASK).replace(BEARER_PATTERN, `$1${MASK}`).replace(FIELD_PATTERN, `$1${MASK}`);
+  return text
+    .replace(JWT_PATTERN, MASK)
+    .replace(BEARER_PATTERN, `$1${MASK}`)
+    .replace(FIELD_PATTERN, (match: string, field: string, value: string) =>
+      isErrorCode(value) ? match : `${field}${MASK}`,
+    );
 }
 
 /**

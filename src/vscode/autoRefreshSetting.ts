@@ -5,7 +5,6 @@
 import { messageOf } from '../core/messageOf';
 import vscode = require('vscode');
 import { AutoRefresher, type AutoRefreshEvent } from '../core/autoRefresh';
-import { accountId } from '../core/tokenStore';
 import { affectsLineLogin, readAutoRefresh } from './config';
 import { SETTINGS } from './constants';
 import { offerRetrySaving } from './commands/storeCommands';
@@ -41,8 +40,12 @@ export class AutoRefreshSetting implements vscode.Disposable {
         accounts: this.#services.accounts,
         store: this.#services.store,
         now: this.#services.now,
+        // The refresher writes its own lines (refreshed, backing off, stopped); the logger redacts them.
+        log: (level, message) => {
+          this.#services.logger[level](message);
+        },
         onEvent: (event) => {
-          this.#log(event);
+          this.#onEvent(event);
         },
       });
     } catch (error) {
@@ -50,21 +53,10 @@ export class AutoRefreshSetting implements vscode.Disposable {
     }
   }
 
-  #log(event: AutoRefreshEvent): void {
-    const logger = this.#services.logger;
-    const account = accountId(event.account);
-    if (event.ok) {
-      logger.info(`Auto refresh: ${account} refreshed.`);
-    } else if (event.stopped === true) {
-      logger.warn(`Auto refresh: ${account} stopped (${event.errorCode ?? ''}); sign in again.`);
-    } else {
-      logger.warn(
-        `Auto refresh: ${account} failed (${event.errorCode ?? ''}); next try at ${new Date(event.retryAt ?? 0).toISOString()}.`,
-      );
-      if (event.errorCode === 'ERR_STORE_WRITE_FAILED') {
-        // LINE issued new tokens that exist only in this window: the person must know to keep it open.
-        offerRetrySaving(this.#services);
-      }
+  #onEvent(event: AutoRefreshEvent): void {
+    if (!event.ok && event.errorCode === 'ERR_STORE_WRITE_FAILED') {
+      // LINE issued new tokens that exist only in this window: the person must know to keep it open.
+      offerRetrySaving(this.#services);
     }
   }
 

@@ -1,7 +1,7 @@
 /** Typed access to the `lineLogin.*` settings. */
 import vscode = require('vscode');
 import { parseChannelConfig, type ChannelConfig } from '../core/channels';
-import { validateBaseUrl } from '../core/endpoints';
+import { validateApiBaseUrl, validateAuthorizeBaseUrl } from '../core/endpoints';
 import { isLineLoginError } from '../core/errors';
 import { LINE_API_BASE_URL, LINE_AUTHORIZE_BASE_URL, type LineEndpoints } from '../core/types';
 import { SETTINGS } from './constants';
@@ -67,11 +67,11 @@ export function readEndpoints(): LineEndpoints {
     return inspected?.globalValue ?? inspected?.defaultValue ?? fallback;
   };
   return {
-    authorizeBaseUrl: validateBaseUrl(
+    authorizeBaseUrl: validateAuthorizeBaseUrl(
       pick(SETTINGS.authorizeBaseUrl, LINE_AUTHORIZE_BASE_URL),
       `lineLogin.${SETTINGS.authorizeBaseUrl}`,
     ),
-    apiBaseUrl: validateBaseUrl(pick(SETTINGS.apiBaseUrl, LINE_API_BASE_URL), `lineLogin.${SETTINGS.apiBaseUrl}`),
+    apiBaseUrl: validateApiBaseUrl(pick(SETTINGS.apiBaseUrl, LINE_API_BASE_URL), `lineLogin.${SETTINGS.apiBaseUrl}`),
   };
 }
 

@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { accountLabel } from '../core/accountModel';
 import { channelLabel, validateChannelSecret, type ChannelConfig } from '../core/channels';
 import { sameAccount, type AccountKey } from '../core/tokenStore';
+import { notify, notifyWithActions } from './notifications';
 import type { WindowServices } from './services';
 import { messageOf } from '../core/messageOf';
 
@@ -10,11 +11,10 @@ export async function pickChannel(services: WindowServices, placeHolder: string)
   const channels = services.channels.list();
   if (channels.length === 0) {
     const add = vscode.l10n.t('Add Channel…');
-    const picked = await vscode.window.showInformationMessage(
-      vscode.l10n.t('No LINE Login channel is registered yet.'),
-      add,
-    );
-    if (picked === add) {
+    const picked = await notifyWithActions('info', vscode.l10n.t('No LINE Login channel is registered yet.'), [
+      { title: add },
+    ]);
+    if (picked?.title === add) {
       await vscode.commands.executeCommand('lineLogin.addChannel');
     }
     return undefined;
@@ -37,9 +37,7 @@ export async function pickChannel(services: WindowServices, placeHolder: string)
 export async function pickAccount(services: WindowServices, placeHolder: string): Promise<AccountKey | undefined> {
   const accounts = await services.store.list();
   if (accounts.length === 0) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('No account is signed in. Run "LINE Login: Sign In…" first.'),
-    );
+    notify('info', vscode.l10n.t('No account is signed in. Run "LINE Login: Sign In…" first.'));
     return undefined;
   }
   if (accounts.length === 1 && accounts[0] !== undefined) {

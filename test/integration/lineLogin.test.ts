@@ -541,9 +541,23 @@ describe('LINE Login DevTools in VS Code', function () {
       const parsed = JSON.parse(stored) as { version: number; accounts: TokenSet[] };
       const before = parsed.accounts[0];
       assert.ok(before);
+      // A 30-day token with an hour left, not refreshed since sign-in: auto refresh waits 10 minutes
+      // after any refresh (the refreshAccessToken test above made one), so the fixture says none happened.
+      const expiresAt = Date.now() + 3600_000;
+      const issuedAt = expiresAt - 30 * 24 * 3600_000;
       await hooks.secrets.store(
         SECRETS_KEY,
-        JSON.stringify({ ...parsed, accounts: [{ ...before, accessTokenExpiresAt: Date.now() + 3600_000 }] }),
+        JSON.stringify({
+          ...parsed,
+          accounts: [
+            {
+              ...before,
+              accessTokenIssuedAt: issuedAt,
+              accessTokenExpiresAt: expiresAt,
+              originalIssuedAt: issuedAt,
+            },
+          ],
+        }),
       );
       await vscode.workspace
         .getConfiguration('lineLogin')

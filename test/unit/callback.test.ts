@@ -1,7 +1,12 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AuthorizationError } from '../../src/core/errors';
-import { parseCallbackParams, parseCallbackUrl, parseRedirectedUrl } from '../../src/core/callback';
+import {
+  isForgedErrorCallback,
+  parseCallbackParams,
+  parseCallbackUrl,
+  parseRedirectedUrl,
+} from '../../src/core/callback';
 import { escapeHtml } from '../../src/core/html';
 import { RESULT_PAGE_HEADERS, renderResultPage } from '../../src/core/resultPage';
 
@@ -163,20 +168,29 @@ describe('parseCallbackParams', () => {
     );
   });
 
-  test('an error without state is still reported (LINE documents state as optional there)', () => {
+  test('an error without state is not trusted: ERR_STATE_MISSING, and none of its text is repeated', () => {
+    const forged = '[Open settings](command:workbench.action.openSettings?%22evil%22)';
     const error = expectAuthError(
-      () => parseCallbackParams(params({ error: 'INVALID_REQUEST' }), STATE),
-      'ERR_AUTHORIZE_FAILED',
+      () => parseCallbackParams(params({ error: 'INVALID_REQUEST', error_description: forged }), STATE),
+      'ERR_STATE_MISSING',
     );
-    assert.equal(error.details.lineError, 'INVALID_REQUEST');
-    assert.equal('lineErrorDescription' in error.details, false);
+    assert.deepEqual(error.details, {});
+    assert.ok(!error.message.includes('command:'), error.message);
+    assert.ok(!error.message.includes('INVALID_REQUEST'), error.message);
+    assert.equal(isForgedErrorCallback(params({ error: 'INVALID_REQUEST' }), STATE), true);
+    assert.equal(isForgedErrorCallback(params({ error: 'INVALID_REQUEST', state: '' }), STATE), true);
   });
 
-  test('an error with a wrong state is not trusted → ERR_STATE_MISMATCH', () => {
-    expectAuthError(
-      () => parseCallbackParams(params({ error: 'access_denied', state: 'forged' }), STATE),
+  test('an error with a wrong state is not trusted → ERR_STATE_MISMATCH, its text not repeated', () => {
+    const error = expectAuthError(
+      () =>
+        parseCallbackParams(params({ error: 'access_denied', error_description: 'evil text', state: 'forged' }), STATE),
       'ERR_STATE_MISMATCH',
     );
+    assert.ok(!error.message.includes('evil text'));
+    assert.equal(isForgedErrorCallback(params({ error: 'access_denied', state: 'forged' }), STATE), true);
+    assert.equal(isForgedErrorCallback(params({ error: 'access_denied', state: STATE }), STATE), false);
+    assert.equal(isForgedErrorCallback(params({ code: CODE }), STATE), false, 'only error redirects are ignored');
   });
 
   test('error_description is stripped of control characters and truncated', () => {

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -20,6 +21,7 @@ import {
   DEFAULT_CLOCK_TOLERANCE_SECONDS,
   createLineJwks,
   verifyIdToken,
+  verifyJwtSignature,
   type IdTokenVerificationOptions,
   type LineJwks,
 } from '../../src/core/idToken';
@@ -251,7 +253,8 @@ describe('verifyIdToken: signatures and algorithms', () => {
     const rs256 = await new SignJWT(lineClaims()).setProtectedHeader({ alg: 'RS256', kid: 'rsa' }).sign(rsa.privateKey);
     await expectIdTokenError(verifyIdToken(rs256, hsOptions()), 'ERR_ID_TOKEN_ALG_NOT_ALLOWED', rs256, (error) => {
       assert.equal(error.details.alg, 'RS256');
-      assert.match(error.message, /only with HS256 \(web login\) or ES256/);
+      assert.match(error.message, /HS256 \(web login.*or ES256 \(LINE SDK and LIFF/);
+      assert.match(error.message, /signed with "RS256"/);
     });
     const hs384 = await new SignJWT(lineClaims())
       .setProtectedHeader({ alg: 'HS384' })
@@ -262,7 +265,7 @@ describe('verifyIdToken: signatures and algorithms', () => {
   test('rejects HS256 signed with a wrong channel secret, saying the secret does not match', async () => {
     const token = await signHs256(lineClaims(), 'another-channel-secret-0000000000');
     await expectIdTokenError(verifyIdToken(token, hsOptions()), 'ERR_ID_TOKEN_SIGNATURE_INVALID', token, (error) => {
-      assert.match(error.message, /channel secret does not match the channel that issued this token/);
+      assert.match(error.message, /channel secret is not the one of the channel that issued the token/);
       assert.deepEqual(error.details, { alg: 'HS256' });
     });
   });
@@ -380,9 +383,37 @@ describe('verifyIdToken: claims', () => {
     await expectIdTokenError(verifyIdToken(arrayWithout, hsOptions()), 'ERR_ID_TOKEN_AUDIENCE_INVALID', arrayWithout);
   });
 
-  test('accepts an aud array that contains the channel ID', async () => {
-    const token = await signHs256(lineClaims({ aud: ['other', CHANNEL_ID] }));
-    assert.equal((await verifyIdToken(token, hsOptions())).claims.aud, CHANNEL_ID);
+  test('accepts an aud array of just the channel ID, or with others when azp names this channel', async () => {
+    const single = await signHs256(lineClaims({ aud: [CHANNEL_ID] }));
+    assert.equal((await verifyIdToken(single, hsOptions())).claims.aud, CHANNEL_ID);
+    const several = await signHs256(lineClaims({ aud: ['other', CHANNEL_ID], azp: CHANNEL_ID }));
+    assert.equal((await verifyIdToken(several, hsOptions())).claims.aud, CHANNEL_ID);
+  });
+
+  test('OIDC Core §3.1.3.7 steps 3–5: several audiences need azp, and an azp must be this channel', async () => {
+    const noAzp = await signHs256(lineClaims({ aud: ['other', CHANNEL_ID] }));
+    await expectIdTokenError(verifyIdToken(noAzp, hsOptions()), 'ERR_ID_TOKEN_AUDIENCE_INVALID', noAzp, (error) => {
+      assert.equal(error.details.claim, 'azp');
+      assert.match(error.message, /several audiences/);
+    });
+    const foreign = await signHs256(lineClaims({ aud: ['other', CHANNEL_ID], azp: 'other' }));
+    await expectIdTokenError(verifyIdToken(foreign, hsOptions()), 'ERR_ID_TOKEN_AUDIENCE_INVALID', foreign, (error) => {
+      assert.equal(error.details.claim, 'azp');
+      assert.match(error.message, /"other", not channel "1234567890"/);
+    });
+    const foreignSingle = await signHs256(lineClaims({ azp: '9999999999' }));
+    await expectIdTokenError(verifyIdToken(foreignSingle, hsOptions()), 'ERR_ID_TOKEN_AUDIENCE_INVALID', foreignSingle);
+    const wrongType = await signHs256(lineClaims({ azp: 1234567890 }));
+    await expectIdTokenError(
+      verifyIdToken(wrongType, hsOptions()),
+      'ERR_ID_TOKEN_CLAIM_INVALID',
+      wrongType,
+      (error) => {
+        assert.equal(error.details.claim, 'azp');
+      },
+    );
+    const own = await signHs256(lineClaims({ azp: CHANNEL_ID }));
+    assert.equal((await verifyIdToken(own, hsOptions())).claims.sub, USER_ID);
   });
 
   test('exp: expired beyond the tolerance is rejected, within it accepted (injected clock)', async () => {
@@ -620,6 +651,57 @@ describe('verifyIdToken: LINE JWKS', () => {
     await expectIdTokenError(verifyIdToken(token, esOptions(jwks)), 'ERR_ID_TOKEN_SIGNATURE_INVALID', token);
   });
 
+  test('ES256 as a native-style flow signs it: several keys served, 64-hex kids, the key picked by kid only', async () => {
+    const kids = ['a', 'b', 'c'].map((seed) => createHash('sha256').update(seed).digest('hex'));
+    const keys = await Promise.all(kids.map((kid) => ecKey(kid)));
+    const [first, second] = keys;
+    assert.ok(first && second);
+    const { base, state } = tenant(
+      'native-style',
+      keys.map((key) => key.publicJwk),
+    );
+    const jwks = createLineJwks(base);
+    const verified = await verifyIdToken(await signEs256(lineClaims(), second), esOptions(jwks));
+    assert.deepEqual(verified.header, { alg: 'ES256', kid: second.kid, typ: 'JWT' });
+    assert.equal((await verifyJwtSignature(await signEs256(lineClaims(), second), { jwks })).alg, 'ES256');
+    assert.equal(state.fetches, 1);
+
+    // Signed by the second key but naming the first: only the named key is tried.
+    const misnamed = await signEs256(lineClaims(), second, first.kid);
+    await expectIdTokenError(verifyIdToken(misnamed, esOptions(jwks)), 'ERR_ID_TOKEN_SIGNATURE_INVALID', misnamed);
+    await assert.rejects(verifyJwtSignature(misnamed, { jwks }), { code: 'ERR_ID_TOKEN_SIGNATURE_INVALID' });
+  });
+
+  test('ES256 without kid: a coded error from both checks, although a key of the set would match', async () => {
+    const [only, other] = [await ecKey('only-key'), await ecKey('other-key')];
+    for (const keySet of [[only.publicJwk], [only.publicJwk, other.publicJwk]]) {
+      const { base } = tenant(`no-kid-${keySet.length}`, keySet);
+      const jwks = createLineJwks(base);
+      const token = await new SignJWT(lineClaims()).setProtectedHeader({ alg: 'ES256' }).sign(only.privateKey);
+      await expectIdTokenError(verifyIdToken(token, esOptions(jwks)), 'ERR_ID_TOKEN_KEY_NOT_FOUND', token, (error) => {
+        assert.deepEqual(error.details, { alg: 'ES256' });
+        assert.match(error.message, /names no "kid"/);
+      });
+      await assert.rejects(verifyJwtSignature(token, { jwks }), (error: unknown) => {
+        assert.ok(error instanceof IdTokenError, `a coded error, not ${String(error)}`);
+        assert.equal(error.code, 'ERR_ID_TOKEN_KEY_NOT_FOUND');
+        return true;
+      });
+    }
+  });
+
+  test('verifyJwtSignature: a duplicated kid is a coded answer too, never a raw jose error', async () => {
+    const first = await ecKey('dup-sig');
+    const second = await ecKey('dup-sig');
+    const { base } = tenant('duplicate-kid-signature', [first.publicJwk, second.publicJwk]);
+    const jwks = createLineJwks(base);
+    assert.equal((await verifyJwtSignature(await signEs256(lineClaims(), second), { jwks })).alg, 'ES256');
+    const stranger = await ecKey('dup-sig');
+    await assert.rejects(verifyJwtSignature(await signEs256(lineClaims(), stranger), { jwks }), {
+      code: 'ERR_ID_TOKEN_SIGNATURE_INVALID',
+    });
+  });
+
   test('JWKS unavailable: server down, HTML, 500, not a key set, timeout', async () => {
     const key = await ecKey('down');
     const token = await signEs256(lineClaims(), key);
@@ -691,6 +773,22 @@ describe('verifyIdToken: LINE JWKS', () => {
     });
     const token = await signEs256(lineClaims(), key);
     await expectIdTokenError(verifyIdToken(token, esOptions(failing)), 'ERR_ID_TOKEN_JWKS_UNAVAILABLE', token);
+  });
+});
+
+describe('verifyJwtSignature', () => {
+  test('reads the injected clock, never Date.now()', async (t) => {
+    t.mock.method(Date, 'now', () => {
+      throw new Error('Date.now() was read');
+    });
+    const token = await signHs256(lineClaims({ exp: NOW_S - 86_400 }));
+    assert.deepEqual(await verifyJwtSignature(token, { channelSecret: CHANNEL_SECRET, now: () => NOW }), {
+      alg: 'HS256',
+    });
+    await assert.rejects(
+      verifyJwtSignature(token, { channelSecret: 'another-channel-secret-0000000000', now: () => NOW }),
+      { code: 'ERR_ID_TOKEN_SIGNATURE_INVALID' },
+    );
   });
 });
 

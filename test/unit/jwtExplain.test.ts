@@ -57,7 +57,7 @@ describe('decodeJwt', () => {
   test('an opaque token with no dots is recognised as not a JWT', () => {
     assertInvalidJwt(
       'Aa1Bb2Cc3Dd4Ee5Ff6Gg7Hh8Ii9Jj0',
-      /looks like an opaque token, such as a LINE refresh token or access token, which is not a JWT/,
+      /an opaque token, such as a LINE refresh token or access token, which is not a JWT/,
     );
   });
 

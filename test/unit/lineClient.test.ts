@@ -5,7 +5,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { LineApiError } from '../../src/core/errors';
 import { buildAuthorizeUrl, LineLoginClient, validateScopes } from '../../src/core/lineClient';
-import type { LineRequestLogEntry } from '../../src/core/lineHttp';
+import { parseRetryAfter, type LineRequestLogEntry } from '../../src/core/lineHttp';
 import { createPkcePair } from '../../src/core/pkce';
 
 const CHANNEL = { channelId: '1650000001', channelSecret: 'a3f1c9e2b7d84f0e9c1a2b3c4d5e6f70' };
@@ -126,6 +126,24 @@ describe('buildAuthorizeUrl', () => {
       switch_amr: 'false',
       disable_auto_login: 'true',
     });
+  });
+
+  test("encodes spaces as %20 in the raw query, as LINE's reference does (never +)", () => {
+    const raw = buildAuthorizeUrl('https://access.line.me', {
+      channelId: '1234',
+      redirectUri: CALLBACK,
+      state: 'abc',
+      scopes: ['profile', 'openid', 'email'],
+      codeChallenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      options: { uiLocales: ['ja', 'en-US'] },
+    });
+    // Read the string itself: URL/URLSearchParams would decode + and %20 alike.
+    const query = raw.slice(raw.indexOf('?') + 1).split('&');
+    assert.ok(query.includes('scope=profile%20openid%20email'), raw);
+    assert.ok(query.includes('ui_locales=ja%20en-US'), raw);
+    assert.ok(query.includes(`redirect_uri=${encodeURIComponent(CALLBACK)}`), raw);
+    assert.ok(!raw.includes('+'), raw);
+    assert.ok(raw.startsWith('https://access.line.me/oauth2/v2.1/authorize?response_type=code&client_id=1234&'), raw);
   });
 
   test('omits options that were not chosen', () => {
@@ -549,6 +567,46 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
       code: 'ERR_LINE_MALFORMED_RESPONSE',
       message: /"access_token".*req-1/,
     });
+  });
+
+  test('expires_in outside 1 s … 1 year is a malformed response, never a stored absurdity', async () => {
+    const answer = (expiresIn: unknown) => (): Promise<Response> =>
+      Promise.resolve(
+        new Response(
+          JSON.stringify({
+            access_token: 'at-0123456789',
+            token_type: 'Bearer',
+            expires_in: expiresIn,
+            scope: 'profile',
+          }),
+          { status: 200 },
+        ),
+      );
+    for (const expiresIn of [0, -1, 0.5, 1e300, 31_536_001, '3600', null]) {
+      await assert.rejects(
+        client({ fetch: answer(expiresIn) }).refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }),
+        { code: 'ERR_LINE_MALFORMED_RESPONSE', message: /"expires_in"/ },
+        `expires_in ${JSON.stringify(expiresIn)}`,
+      );
+    }
+    for (const expiresIn of [1, 2_592_000, 31_536_000]) {
+      const tokens = await client({ fetch: answer(expiresIn) }).refreshAccessToken({
+        channel: CHANNEL,
+        refreshToken: 'r',
+      });
+      assert.equal(tokens.expiresIn, expiresIn);
+    }
+  });
+
+  test('Retry-After is read as delay-seconds or as an HTTP-date, with the injected clock', () => {
+    const now = Date.UTC(2025, 0, 15, 9, 0, 0);
+    assert.equal(parseRetryAfter('120', now), 120);
+    assert.equal(parseRetryAfter(' 0 ', now), 0);
+    assert.equal(parseRetryAfter(new Date(now + 90_000).toUTCString(), now), 90);
+    assert.equal(parseRetryAfter('Wed, 15 Jan 2025 08:00:00 GMT', now), 0, 'a date in the past means now');
+    for (const unusable of [null, '', '-5', '1.5', '1e9', 'soon', '99999999999']) {
+      assert.equal(parseRetryAfter(unusable, now), undefined, String(unusable));
+    }
   });
 
   test('a slow answer times out', async () => {

@@ -117,6 +117,32 @@ describe('signInWithLoopback', () => {
     assert.equal(result.tokenSet.nonce, undefined);
   });
 
+  test('openid requested but no id_token returned: ERR_ID_TOKEN_MISSING and nothing stored', async () => {
+    const store = new InMemoryTokenStore();
+    // LINE (or a proxy in between) answering the token request without the ID token it owes.
+    const client = new LineLoginClient({
+      endpoints: { authorizeBaseUrl: emulator.authorizeBaseUrl, apiBaseUrl: emulator.apiBaseUrl },
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (!input.endsWith('/oauth2/v2.1/token')) {
+          return response;
+        }
+        const { id_token: _dropped, ...rest } = (await response.json()) as Record<string, unknown>;
+        assert.equal(typeof _dropped, 'string', 'the emulator did issue one');
+        return new Response(JSON.stringify(rest), { status: response.status, headers: response.headers });
+      },
+    });
+    await assert.rejects(
+      signInWithLoopback(
+        { channel: HS_CHANNEL, callbackUrl, scopes: ['profile', 'openid'] },
+        { client, store, jwks: createLineJwks(emulator.apiBaseUrl) },
+        { openBrowser: browser, timeoutMs: 10_000 },
+      ),
+      { code: 'ERR_ID_TOKEN_MISSING', message: /no id_token/ },
+    );
+    assert.deepEqual(await store.list(), []);
+  });
+
   test('consent denied: a coded error and nothing stored', async () => {
     const deps = dependencies();
     emulator.setFault('authorize', { kind: 'denyConsent' }, 1);

@@ -247,6 +247,37 @@ describe('startLoopbackServer', () => {
     await server.close();
   });
 
+  test('error=access_denied in lower case (as LINE SDKs see it) → ERR_ACCESS_DENIED', async () => {
+    const { server, base } = await start();
+    const callback = await get(`${base}/callback?error=access_denied&state=${STATE}`);
+    assert.equal(callback.status, 302);
+    await assert.rejects(server.waitForCallback(), { code: 'ERR_ACCESS_DENIED' });
+    await server.close();
+  });
+
+  test('a forged error callback (no state, or another one) is answered 400 and the real callback still wins', async () => {
+    const { server, base } = await start();
+    const link = encodeURIComponent(
+      '[Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%22%7D)',
+    );
+    for (const query of [
+      `error=access_denied&error_description=${link}`,
+      `error=INVALID_SCOPE&error_description=${link}&state=`,
+      `error=ACCESS_DENIED&error_description=${link}&state=not-the-state`,
+      `error=SERVER_ERROR&state=${STATE.slice(0, -1)}1`,
+    ]) {
+      const response = await get(`${base}/callback?${query}`);
+      assert.equal(response.status, 400, query);
+      const text = await response.text();
+      assert.ok(!text.includes('command:'), 'nothing of it is echoed');
+      await assertPending(server);
+    }
+    const callback = await get(`${base}/callback?code=${CODE}&state=${STATE}`);
+    assert.equal(callback.status, 302);
+    assert.deepEqual(await server.waitForCallback(), { code: CODE });
+    await server.close();
+  });
+
   test('another error: ERR_AUTHORIZE_FAILED, and a <script> in error_description is escaped on the page', async () => {
     const { server, base } = await start();
     const description = encodeURIComponent('<script>alert("pwned")</script>');

@@ -5,7 +5,9 @@ import { messageOf } from '../../src/core/messageOf';
 
 test('an Error gives its message (not its name or stack); anything else is stringified', () => {
   assert.equal(messageOf(new TypeError('bad input')), 'bad input');
-  assert.equal(messageOf(new InputError('ERR_INVALID_INPUT', 'say what to do', 'field')), 'say what to do');
+  const coded = new InputError('ERR_INVALID_INPUT', 'say what to do', 'field');
+  assert.equal(messageOf(coded), coded.message);
+  assert.match(messageOf(coded), /say what to do$/);
   assert.equal(messageOf('plain text'), 'plain text');
   assert.equal(messageOf(42), '42');
   assert.equal(messageOf(undefined), 'undefined');

@@ -4,6 +4,7 @@ import type { IdTokenComparison, RevokeResult } from '../../core/accounts';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
+import * as notifications from '../notifications';
 import { pickAccount } from '../pickers';
 import type { WindowServices } from '../services';
 import { presentError } from '../errorMessages';
@@ -29,7 +30,7 @@ export async function resolveAccount(
 
 function notify(invocation: Invocation, message: string): void {
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(message);
+    notifications.notify('info', message);
   }
 }
 
@@ -136,13 +137,15 @@ async function revokeAndReport(
 function reportRevoke(services: WindowServices, key: AccountKey, result: RevokeResult): void {
   const code = result.serverErrorCode ?? '';
   if (result.revokedOnServer) {
-    void vscode.window.showInformationMessage(
+    notifications.notify(
+      'info',
       vscode.l10n.t('LINE revoked the access token (200). The account was removed from this VS Code.'),
     );
     return;
   }
   if (result.deletedLocally) {
-    void vscode.window.showInformationMessage(
+    notifications.notify(
+      'info',
       vscode.l10n.t(
         'LINE refused the revocation ({0}), which means the token was no longer valid there. The account was removed from this VS Code.',
         code,
@@ -152,30 +155,31 @@ function reportRevoke(services: WindowServices, key: AccountKey, result: RevokeR
   }
   const retry = vscode.l10n.t('Retry');
   const deleteAnyway = vscode.l10n.t('Delete Locally Anyway');
-  void vscode.window
-    .showWarningMessage(
+  void notifications
+    .notifyWithActions(
+      'warning',
       vscode.l10n.t(
         'LINE could not be reached or failed ({0}), so the token may still be valid there. The account is kept and marked in the tree; retry when LINE is reachable.',
         code,
       ),
-      retry,
-      deleteAnyway,
+      [{ title: retry }, { title: deleteAnyway }],
     )
     .then(async (picked) => {
       try {
-        if (picked === retry) {
+        if (picked?.title === retry) {
           await revokeAndReport(services, key, false, false);
-        } else if (picked === deleteAnyway) {
+        } else if (picked?.title === deleteAnyway) {
           await services.accounts.signOut(key);
           await clearSelectionIf(services, key);
-          void vscode.window.showInformationMessage(
+          notifications.notify(
+            'info',
             vscode.l10n.t(
               'The account was removed from this VS Code. LINE did not revoke its tokens: they stay valid until they expire.',
             ),
           );
         }
       } catch (error) {
-        void vscode.window.showErrorMessage(services.logger.redactor.redact(presentError(error).message));
+        notifications.notify('error', services.logger.redactor.redact(presentError(error).message));
       }
     });
 }

@@ -13,6 +13,7 @@ import { askChannelSecret, pickChannel } from '../pickers';
 import type { WindowServices } from '../services';
 import { channelFromInvocation, confirmDestructive, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 import { messageOf } from '../../core/messageOf';
+import { notify } from '../notifications';
 
 export interface ChannelSummary {
   channelId: string;
@@ -137,7 +138,8 @@ export async function addChannel(
     return undefined;
   }
   services.logger.info(`Channel ${channel.channelId} saved.`);
-  void vscode.window.showInformationMessage(
+  notify(
+    'info',
     vscode.l10n.t(
       'Channel {0} saved. Make sure {1} is registered as a callback URL on its LINE Login tab.',
       channelLabel(channel),

@@ -5,6 +5,7 @@
 import vscode = require('vscode');
 import { COMMANDS } from '../constants';
 import { presentError } from '../errorMessages';
+import { notify } from '../notifications';
 import type { WindowServices } from '../services';
 import type { ErrorActionHandlers } from './invocation';
 import { retrySavingTokens } from './storeCommands';
@@ -28,12 +29,10 @@ export function createErrorActions(services: WindowServices): ErrorActionHandler
               retry,
             );
             if (account !== undefined) {
-              void vscode.window.showInformationMessage(
-                vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId),
-              );
+              notify('info', vscode.l10n.t('Signed in as {0}.', account.displayName ?? account.userId));
             }
           } catch (retryError) {
-            void vscode.window.showErrorMessage(services.logger.redactor.redact(presentError(retryError).message));
+            notify('error', services.logger.redactor.redact(presentError(retryError).message));
           }
           return;
         }

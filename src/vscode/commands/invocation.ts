@@ -8,6 +8,7 @@ import vscode = require('vscode');
 import { InputError, isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
 import type { AccountKey } from '../../core/tokenStore';
 import { actionLabel, presentError, type ErrorAction } from '../errorMessages';
+import { confirmModal, notifyWithActions } from '../notifications';
 import type { WindowServices } from '../services';
 import { messageOf } from '../../core/messageOf';
 
@@ -71,7 +72,7 @@ export function registerCommand(
       }
       const presented = presentError(error);
       const labels = presented.actions.map((action) => ({ action, title: actionLabel(action) }));
-      void vscode.window.showErrorMessage(redact(presented.message), ...labels).then(async (picked) => {
+      void notifyWithActions('error', redact(presented.message), labels).then(async (picked) => {
         if (picked !== undefined) {
           await errorActions.run(picked.action, error, invocation);
         }
@@ -168,6 +169,5 @@ export async function confirmDestructive(
     }
     return true;
   }
-  const picked = await vscode.window.showWarningMessage(question, { modal: true, detail }, confirmLabel);
-  return picked === confirmLabel;
+  return confirmModal(question, detail, confirmLabel);
 }

@@ -17,6 +17,7 @@ import { recommendSignInMode, type SignInMode } from '../../core/signInMode';
 import type { AccountKey } from '../../core/tokenStore';
 import { LINE_SCOPES, type LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
+import { notify } from '../notifications';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { WindowServices } from '../services';
 import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './invocation';
@@ -384,9 +385,7 @@ async function runSignIn(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
   );
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('Signed in to {0} as {1}.', channelLabel(chosen.channel), accountLabel(tokenSet)),
-    );
+    notify('info', vscode.l10n.t('Signed in to {0} as {1}.', channelLabel(chosen.channel), accountLabel(tokenSet)));
   }
   return summary;
 }

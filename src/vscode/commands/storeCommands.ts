@@ -1,6 +1,7 @@
 /** The token store itself: saving tokens kept in memory, and (for a store that cannot recover) a reset. */
 import vscode = require('vscode');
 import { presentError } from '../errorMessages';
+import { notify, notifyWithActions } from '../notifications';
 import type { WindowServices } from '../services';
 import { confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
 
@@ -39,9 +40,7 @@ export async function resetStoredTokens(
     `Stored tokens reset: ${report.removedAccounts === undefined ? 'an unreadable document' : `${String(report.removedAccounts)} account(s)`} and ${String(report.removedBackups)} set-aside copies removed.`,
   );
   if (!invocation.automated) {
-    void vscode.window.showInformationMessage(
-      vscode.l10n.t('The stored tokens were reset. Sign in again to use an account.'),
-    );
+    notify('info', vscode.l10n.t('The stored tokens were reset. Sign in again to use an account.'));
   }
   return { removedAccounts: report.removedAccounts ?? null, removedBackups: report.removedBackups };
 }
@@ -53,20 +52,19 @@ export async function resetStoredTokens(
 export function announceSetAside(services: WindowServices): { dispose(): void } {
   return services.store.onDidSetAside((report) => {
     const showLog = vscode.l10n.t('Show Log');
-    void vscode.window
-      .showWarningMessage(
-        vscode.l10n.t(
-          'The stored LINE Login tokens could not be read ({0}). They were moved aside in secret storage, not deleted, and {1} readable account(s) were kept. Sign in again for any other account.',
-          report.reason,
-          report.salvaged,
-        ),
-        showLog,
-      )
-      .then((picked) => {
-        if (picked === showLog) {
-          services.logger.show();
-        }
-      });
+    void notifyWithActions(
+      'warning',
+      vscode.l10n.t(
+        'The stored LINE Login tokens could not be read ({0}). They were moved aside in secret storage, not deleted, and {1} readable account(s) were kept. Sign in again for any other account.',
+        report.reason,
+        report.salvaged,
+      ),
+      [{ title: showLog }],
+    ).then((picked) => {
+      if (picked?.title === showLog) {
+        services.logger.show();
+      }
+    });
   });
 }
 
@@ -74,7 +72,7 @@ export function announceSetAside(services: WindowServices): { dispose(): void } 
 export async function retrySavingTokens(services: WindowServices): Promise<boolean> {
   try {
     if (await services.store.saveUnsaved()) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('The tokens kept in memory are saved.'));
+      notify('info', vscode.l10n.t('The tokens kept in memory are saved.'));
       return true;
     }
   } catch (error) {
@@ -91,17 +89,16 @@ export function offerRetrySaving(services: WindowServices): void {
     return;
   }
   const retry = vscode.l10n.t('Retry Saving');
-  void vscode.window
-    .showWarningMessage(
-      vscode.l10n.t(
-        'New tokens of {0} could not be saved to secret storage. This window keeps them in memory until they can be saved: keep it open.',
-        accounts.map((account) => account.userId).join(', '),
-      ),
-      retry,
-    )
-    .then(async (picked) => {
-      if (picked === retry) {
-        await retrySavingTokens(services);
-      }
-    });
+  void notifyWithActions(
+    'warning',
+    vscode.l10n.t(
+      'New tokens of {0} could not be saved to secret storage. This window keeps them in memory until they can be saved: keep it open.',
+      accounts.map((account) => account.userId).join(', '),
+    ),
+    [{ title: retry }],
+  ).then(async (picked) => {
+    if (picked?.title === retry) {
+      await retrySavingTokens(services);
+    }
+  });
 }

@@ -1,11 +1,30 @@
 /**
- * Putting untrusted text (display names, status messages, claim values of any pasted JWT) into
- * Markdown so that it shows as written and cannot add links, images or HTML. No `vscode` here.
+ * Putting untrusted text (display names, status messages, LINE's error descriptions, claim values of
+ * any pasted JWT) into Markdown, or into VS Code's notification text, so that it shows as written and
+ * cannot add links, images or HTML. No `vscode` here.
  */
 
-/** One line of inline Markdown showing `text` literally. */
+/**
+ * One line of inline Markdown showing `text` literally. Besides Markdown's own syntax, the characters
+ * that GFM autolinks (VS Code's hovers) and linkify (its Markdown preview) turn into links are escaped:
+ * `:` (`https:`, `mailto:`), `@` (e-mail addresses) and a `.` inside a word (`www.`, bare domains). A
+ * backslash escape survives both renderers as plain text (CommonMark §2.4).
+ */
 export function inlineMarkdown(text: string): string {
-  return text.replace(/\r\n|[\r\n]/g, ' ').replace(/[\\`*_[\]<>|~&!#]/g, '\\$&');
+  return text
+    .replace(/\r\n|[\r\n]/g, ' ')
+    .replace(/[\\`*_[\]<>|~&!#:@]/g, '\\$&')
+    .replace(/\.(?=[\p{L}\p{N}])/gu, '\\.');
+}
+
+/**
+ * Text for a notification or a modal dialog. VS Code renders `[label](https://…)` and
+ * `[label](command:…)` there as links (its linkedText parser), so text that came from LINE or from a
+ * browser redirect could add a link that opens a site or runs a command with the attacker's
+ * arguments. A space between `]` and `(` keeps every character readable and no longer forms a link.
+ */
+export function linkFreeText(text: string): string {
+  return text.replace(/\]\s*\(/g, '] (');
 }
 
 /** A code span that holds any text, backticks included (CommonMark §6.1). */

@@ -478,12 +478,17 @@ class Tooltip {
   }
 
   build(): vscode.MarkdownString {
-    return new vscode.MarkdownString(
+    const markdown = new vscode.MarkdownString(
       this.#blocks
         .filter((lines) => lines.length > 0)
         .map((lines) => lines.join('  \n'))
         .join('\n\n'),
+      false,
     );
+    // Said, not left to defaults: no command links, no HTML, no $(icon) syntax in user-written values.
+    markdown.isTrusted = false;
+    markdown.supportHtml = false;
+    return markdown;
   }
 
   #add(line: string, ownBlock = false): this {
