@@ -4,6 +4,7 @@ import type { IdTokenComparison, RevokeResult } from '../../core/accounts';
 import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
+import { formatDateTime } from '../format';
 import { pickAccount } from '../pickers';
 import type { LineLoginServices } from '../services';
 import { accountFromInvocation, confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
@@ -61,10 +62,7 @@ export async function refreshAccessToken(
   const summary = accountSummary(refreshed, services.now());
   notify(
     invocation,
-    vscode.l10n.t(
-      'Access token refreshed; it expires {0}.',
-      new Date(refreshed.accessTokenExpiresAt).toLocaleString(vscode.env.language),
-    ),
+    vscode.l10n.t('Access token refreshed; it expires {0}.', formatDateTime(refreshed.accessTokenExpiresAt).local),
   );
   return summary;
 }
