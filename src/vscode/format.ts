@@ -84,13 +84,14 @@ export function formatExpiry(expiresAt: number, now: number): string {
   return expiresAt > now ? vscode.l10n.t('expires {0}', relative) : vscode.l10n.t('expired {0}', relative);
 }
 
-/** A length of time without direction: "29 days", "3 hours" ("29日", "3時間"). */
+/** A length of time without direction: "29 days", "3 hours" ("29 日", "3 時間"). */
 export function formatDuration(ms: number): string {
   const { value, unit } = durationParts(Math.max(0, ms));
   if (unit === 'second') {
     return vscode.l10n.t('less than a minute');
   }
-  const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay: unitStyle() };
+  // Not unitStyle(): Intl's narrow Japanese unit for a bare duration is a Latin "29d".
+  const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay: 'long' };
   return cached('number', options, (locale) => new Intl.NumberFormat(locale, options)).format(value);
 }
 
@@ -100,8 +101,9 @@ function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeForma
 
 export interface FormattedDateTime {
   /**
-   * In the machine's time zone and the display language, to the minute: "December 25, 2026 at
-   * 5:31 PM", "2026年12月25日 17:31". The exact instant is `utc`, shown beside it.
+   * In the extension host's time zone and the display language, to the minute, with the zone (a
+   * remote host's zone may not be the person's): "December 25, 2026 at 5:31 PM GMT+9",
+   * "2026年12月25日 17:31 JST". The exact instant is `utc`, shown beside it.
    */
   local: string;
   /** ISO 8601 UTC, seconds precision: `2025-01-31T09:00:00Z`. */
@@ -114,7 +116,14 @@ export function formatDateTime(ms: number): FormattedDateTime {
     return { local: String(ms), utc: String(ms) };
   }
   return {
-    local: dateTimeFormat({ dateStyle: 'long', timeStyle: 'short' }).format(date),
+    local: dateTimeFormat({
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    }).format(date),
     utc: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 }
@@ -128,7 +137,7 @@ export function formatDate(ms: number): string {
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
-/** "March 1, 2025 at 9:00 AM (2025-03-01T00:00:00Z)" / "2025年3月1日 9:00 (2025-03-01T00:00:00Z)". */
+/** "March 1, 2025 at 9:00 AM GMT+9 (2025-03-01T00:00:00Z)" / "2025年3月1日 9:00 JST (2025-03-01T00:00:00Z)". */
 export function formatDateTimeBoth(ms: number): string {
   const { local, utc } = formatDateTime(ms);
   return local === utc ? local : `${local} (${utc})`;

@@ -16,8 +16,8 @@ const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000002', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ネットショップ' };
 const USER = { userId: `U${'e'.repeat(32)}`, displayName: '佐藤 太郎', email: 'taro@example.com' };
 const SIDEBAR = '.part.sidebar';
-/** A date and time as Intl writes them in Japanese: 2026年12月25日 17:31. */
-const JAPANESE_DATE_TIME = /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}/;
+/** A date and time as Intl writes them in Japanese: 2026年12月25日 17:31 JST. */
+const JAPANESE_DATE_TIME = /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2} [A-Z]/;
 
 let hooks: TestHooks;
 let emulator: LineEmulator;
@@ -150,6 +150,8 @@ describe('日本語: the extension in a Japanese VS Code', function () {
       })
     ).join('\n');
     assertJapanese('the access token hover', hover, [JAPANESE_DATE_TIME, /\d+日後に期限切れ/]);
+    const status = (await readText(`.part.statusbar .statusbar-item:has-text("${USER.displayName}")`)).join('\n');
+    assertJapanese('the status bar', status, [/残り \d+ ?日/]);
   });
 
   it('the token details document is Japanese, with Japanese dates', async () => {
@@ -163,6 +165,9 @@ describe('日本語: the extension in a Japanese VS Code', function () {
 
   it('takes the Japanese README screenshot', async () => {
     await vscode.commands.executeCommand('markdown.showPreview');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // The mouse leaves the tree (the hover test left it on a row, whose inline actions would cover its text).
+    await readText('.part.editor', { hover: '.part.statusbar' });
     await delay(1000);
     const target =
       process.env['UPDATE_SCREENSHOTS'] === '1'
