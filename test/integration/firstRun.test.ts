@@ -73,6 +73,8 @@ describe('First run: palette order and the Get Started walkthrough', function ()
       vscode.commands.executeCommand('lineLogin.removeChannel', { channelId: CHANNEL.channelId, confirmed: true }),
     ).catch(() => undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    // Later suites take the README screenshot: no toast of ours may be in it.
+    await vscode.commands.executeCommand('notifications.clearAll');
     await closeTabs().catch(() => undefined);
     const config = vscode.workspace.getConfiguration('lineLogin');
     await config.update('authorizeBaseUrl', undefined, vscode.ConfigurationTarget.Global);
@@ -113,7 +115,8 @@ describe('First run: palette order and the Get Started walkthrough', function ()
   it('"Sign in" ticks once an account is signed in', async () => {
     assert.equal(await runFromPalette('LINE Login: Sign In'), 'LINE Login: Sign In…');
     // The channel's defaults, then the browser: the emulator approves by itself.
-    await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
+    // Waits for the sign-in's own pick, not the palette rows that may still be on screen.
+    await answerWorkbench('.quick-input-widget .monaco-list-row:has-text("Sign in with")', { press: 'Enter' });
     await eventually(() => hooks.explorer.contextKeys?.hasAccounts === true, 'the account is signed in', 30_000);
     await assertSteps(['addChannel', 'registerCallbackUrl', 'signIn']);
     await vscode.commands.executeCommand('notifications.clearAll');
