@@ -102,6 +102,43 @@ const SCOPE_TEXT: Record<string, { en: string; ja: string }> = {
   email: { en: 'Your email address', ja: 'メールアドレス' },
 };
 
+export type ConsentLanguage = 'en' | 'ja';
+
+/**
+ * The consent page's language: the first tag of `ui_locales` (OpenID Connect Core §3.1.2.1, a
+ * space-separated list in order of preference) the emulator has words for; without one, the
+ * browser's Accept-Language (RFC 9110 §12.5.4, highest q first, q=0 meaning "not this"), as LINE
+ * does; else English.
+ */
+export function consentLanguage(uiLocales: string | undefined, acceptLanguage: string | undefined): ConsentLanguage {
+  const supported = (tag: string): ConsentLanguage | undefined => {
+    const primary = tag.trim().toLowerCase().split('-')[0];
+    return primary === 'ja' || primary === 'en' ? primary : undefined;
+  };
+  for (const tag of (uiLocales ?? '').split(' ')) {
+    const language = supported(tag);
+    if (language !== undefined) {
+      return language;
+    }
+  }
+  const ranked = (acceptLanguage ?? '')
+    .split(',')
+    .map((entry, index) => {
+      const [tag = '', ...params] = entry.split(';');
+      const q = params.map((param) => /^\s*q=([0-9.]+)\s*$/i.exec(param)?.[1]).find((value) => value !== undefined);
+      return { tag, q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.q > 0 && !Number.isNaN(entry.q))
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const language = supported(tag);
+    if (language !== undefined) {
+      return language;
+    }
+  }
+  return 'en';
+}
+
 export interface ConsentPageInput {
   pendingId: string;
   channelId: string;
@@ -112,14 +149,17 @@ export interface ConsentPageInput {
   selectedUserId: string | undefined;
   /** Show the add-friend option (bot_prompt). */
   botPrompt: boolean;
-  /** From ui_locales: LINE localises its consent screen. */
-  japanese: boolean;
+  /** From ui_locales or Accept-Language ({@link consentLanguage}): LINE localises its consent screen. */
+  language: ConsentLanguage;
 }
 
 export function consentPage(input: ConsentPageInput): Page {
   const styleNonce = nonce();
-  const t = input.japanese
+  const japanese = input.language === 'ja';
+  const t = japanese
     ? {
+        emulator: 'ログイン エミュレーター',
+        channelId: 'チャネル ID',
         title: 'ログイン（エミュレーター）',
         asks: 'が次の情報へのアクセスを求めています',
         user: 'ログインするユーザー',
@@ -130,6 +170,8 @@ export function consentPage(input: ConsentPageInput): Page {
         returnTo: '戻り先',
       }
     : {
+        emulator: 'Login emulator',
+        channelId: 'Channel ID',
         title: 'Log in (emulator)',
         asks: 'is requesting access to',
         user: 'Log in as',
@@ -142,7 +184,7 @@ export function consentPage(input: ConsentPageInput): Page {
   const scopeItems = input.scopes
     .map((scope) => {
       const text = Object.hasOwn(SCOPE_TEXT, scope) ? SCOPE_TEXT[scope] : undefined;
-      const label = text === undefined ? scope : input.japanese ? text.ja : text.en;
+      const label = text === undefined ? scope : japanese ? text.ja : text.en;
       return `<li>${escapeHtml(label)} <span class="muted">(${escapeHtml(scope)})</span></li>`;
     })
     .join('\n');
@@ -163,9 +205,9 @@ export function consentPage(input: ConsentPageInput): Page {
     input.users.length > 0
       ? `<button type="submit" id="allow" name="action" value="allow">${escapeHtml(t.allow)}</button>`
       : '';
-  const body = `<p><span class="badge">LINE</span> <span class="muted">Login emulator</span></p>
+  const body = `<p><span class="badge">LINE</span> <span class="muted">${escapeHtml(t.emulator)}</span></p>
 <h1>${escapeHtml(input.channelName)}</h1>
-<p class="muted">Channel ID ${escapeHtml(input.channelId)}</p>
+<p class="muted">${escapeHtml(t.channelId)} ${escapeHtml(input.channelId)}</p>
 <p>${escapeHtml(input.channelName)} ${escapeHtml(t.asks)}:</p>
 <ul>
 ${scopeItems}
@@ -182,7 +224,7 @@ ${allow}
 <p class="muted">${escapeHtml(t.returnTo)}: ${escapeHtml(input.redirectUri)}</p>`;
   const source = formActionSource(input.redirectUri);
   return {
-    html: layout(t.title, body, styleNonce, input.japanese ? 'ja' : 'en'),
+    html: layout(t.title, body, styleNonce, input.language),
     csp: csp({ styleNonce, formAction: source === undefined ? ["'self'"] : ["'self'", source] }),
   };
 }

@@ -12,8 +12,9 @@ import { addChannel, editChannel, removeChannel } from './vscode/commands/channe
 import { registerCommand, type CommandHandler } from './vscode/commands/invocation';
 import { createErrorActions } from './vscode/commands/errorActions';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
-import { signIn } from './vscode/commands/signInCommands';
 import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
+import { publishSignInMode, signIn } from './vscode/commands/signInCommands';
+import { copyCallbackUrl } from './vscode/commands/walkthroughCommands';
 import { COMMANDS } from './vscode/constants';
 import { Logger } from './vscode/logger';
 import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
@@ -69,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     [COMMANDS.addChannel]: (invocation) => addChannel(services, invocation),
     [COMMANDS.editChannel]: (invocation) => editChannel(services, invocation),
     [COMMANDS.removeChannel]: (invocation) => removeChannel(services, invocation),
+    [COMMANDS.copyCallbackUrl]: (invocation) => copyCallbackUrl(services, invocation),
     [COMMANDS.signIn]: (invocation) => signIn(services, signInHooks, invocation),
     [COMMANDS.signInWithRedirectUrl]: (invocation) => signIn(services, signInHooks, invocation, 'pasteRedirectUrl'),
     [COMMANDS.verifyAccessToken]: (invocation) => accountCommands.verifyAccessToken(services, invocation),
@@ -100,6 +102,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       return Promise.resolve(undefined);
     },
   };
+  void publishSignInMode();
   const errorActions = createErrorActions(services);
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(registerCommand(id, handler, services, errorActions));

@@ -4,7 +4,7 @@ import type { Handler, RequestContext } from '../context';
 import { authorizeError, EmulatorError, pageError } from '../errors';
 import type { ClientRedirect } from '../errors';
 import { field } from '../http';
-import { consentPage, INVALID_REDIRECT_URI_MESSAGE } from '../pages';
+import { consentLanguage, consentPage, INVALID_REDIRECT_URI_MESSAGE } from '../pages';
 import { page } from '../respond';
 import { authorizationResponse } from './authorizeResponse';
 import type { Reply } from '../respond';
@@ -96,7 +96,7 @@ function authorizeVerified(
         users: users.map((user) => ({ userId: user.userId, displayName: user.displayName })),
         selectedUserId: sessionUser?.userId ?? users[0]?.userId,
         botPrompt: request.botPrompt !== undefined,
-        japanese: /^ja\b/i.test(request.uiLocales ?? ''),
+        language: consentLanguage(request.uiLocales, ctx.req.headers['accept-language']),
       }),
     ),
   );

@@ -7,6 +7,7 @@
 import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
 
 import { InputError } from './errors';
+import { unitStyleFor } from './unitStyle';
 
 export interface DecodedJwt {
   header: Record<string, unknown>;
@@ -127,7 +128,7 @@ const AMR_VALUES = ['pwd', 'lineautologin', 'lineqr', 'linesso', 'mfa'] as const
 export interface ExplainClaimsOptions {
   /** Explanation texts keyed like {@link CLAIM_EXPLANATIONS}; missing keys fall back to English. */
   texts?: Partial<Readonly<Record<ClaimExplanationKey, string>>>;
-  /** BCP 47 locale for relative times ("in 5 minutes" / "5 分後"). Default `en`. */
+  /** BCP 47 locale for relative times ("in 5 minutes" / "5分後"). Default `en`. */
   locale?: string;
 }
 
@@ -137,7 +138,8 @@ export function explainClaims(
   options: ExplainClaimsOptions = {},
 ): ClaimExplanation[] {
   const text = (key: ClaimExplanationKey): string => options.texts?.[key] ?? CLAIM_EXPLANATIONS[key];
-  const relative = new Intl.RelativeTimeFormat(options.locale ?? 'en', { numeric: 'always' });
+  const locale = options.locale ?? 'en';
+  const relative = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: unitStyleFor(locale) });
   const nowSeconds = now.getTime() / 1000;
 
   const explain = (claim: string, key: ClaimExplanationKey): ClaimExplanation => {

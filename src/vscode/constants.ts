@@ -6,6 +6,7 @@ export const TOKENS_VIEW_ID = 'lineLogin.tokens';
 export const COMMANDS = {
   addChannel: 'lineLogin.addChannel',
   editChannel: 'lineLogin.editChannel',
+  copyCallbackUrl: 'lineLogin.copyCallbackUrl',
   removeChannel: 'lineLogin.removeChannel',
   signIn: 'lineLogin.signIn',
   signInWithRedirectUrl: 'lineLogin.signInWithRedirectUrl',
@@ -32,6 +33,8 @@ export const COMMANDS = {
 export const CONTEXT_KEYS = {
   hasChannels: 'lineLogin.hasChannels',
   hasAccounts: 'lineLogin.hasAccounts',
+  /** Where pasting the redirected URL is the recommended sign-in (remote, WSL, web): shows that command in the palette. */
+  pasteSignInRecommended: 'lineLogin.pasteSignInRecommended',
 } as const;
 
 export const SETTINGS = {

@@ -3,6 +3,7 @@
  * ships; vscode.l10n only wraps the phrases around it ("expires {0}").
  */
 import vscode = require('vscode');
+import { unitStyleFor } from '../core/unitStyle';
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
@@ -66,10 +67,14 @@ function cached<T extends Intl.RelativeTimeFormat | Intl.NumberFormat | Intl.Dat
   return formatter;
 }
 
-/** "in 29 days" / "3 hours ago" ("29 日後" / "3 時間前"). */
+function unitStyle(): 'long' | 'narrow' {
+  return unitStyleFor(displayLocale());
+}
+
+/** "in 29 days" / "3 hours ago" ("29日後" / "3時間前"). */
 export function formatRelative(ms: number, now: number): string {
   const { value, unit } = durationParts(ms - now);
-  const options: Intl.RelativeTimeFormatOptions = { numeric: 'always' };
+  const options: Intl.RelativeTimeFormatOptions = { numeric: 'always', style: unitStyle() };
   return cached('relative', options, (locale) => new Intl.RelativeTimeFormat(locale, options)).format(value, unit);
 }
 
@@ -85,6 +90,7 @@ export function formatDuration(ms: number): string {
   if (unit === 'second') {
     return vscode.l10n.t('less than a minute');
   }
+  // Not unitStyle(): Intl's narrow Japanese unit for a bare duration is a Latin "29d".
   const options: Intl.NumberFormatOptions = { style: 'unit', unit, unitDisplay: 'long' };
   return cached('number', options, (locale) => new Intl.NumberFormat(locale, options)).format(value);
 }
@@ -94,7 +100,11 @@ function dateTimeFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeForma
 }
 
 export interface FormattedDateTime {
-  /** In the machine's time zone and the display language, with the zone name. */
+  /**
+   * In the extension host's time zone and the display language, to the minute, with the zone (a
+   * remote host's zone may not be the person's): "December 25, 2026 at 5:31 PM GMT+9",
+   * "2026年12月25日 17:31 JST". The exact instant is `utc`, shown beside it.
+   */
   local: string;
   /** ISO 8601 UTC, seconds precision: `2025-01-31T09:00:00Z`. */
   utc: string;
@@ -106,12 +116,19 @@ export function formatDateTime(ms: number): FormattedDateTime {
     return { local: String(ms), utc: String(ms) };
   }
   return {
-    local: dateTimeFormat({ dateStyle: 'medium', timeStyle: 'long' }).format(date),
+    local: dateTimeFormat({
+      year: 'numeric',
+      month: 'long',
+      day: 'numeric',
+      hour: 'numeric',
+      minute: '2-digit',
+      timeZoneName: 'short',
+    }).format(date),
     utc: date.toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
 }
 
-/** The local date only: "Mar 1, 2025" / "2025/03/01". */
+/** The local date only, short enough for a tree row's description: "Mar 1, 2025" / "2025/03/01". */
 export function formatDate(ms: number): string {
   const date = new Date(ms);
   if (Number.isNaN(date.getTime())) {
@@ -120,7 +137,7 @@ export function formatDate(ms: number): string {
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
-/** "Mar 1, 2025, 9:00:00 AM GMT+9 (2025-03-01T00:00:00Z)". */
+/** "March 1, 2025 at 9:00 AM GMT+9 (2025-03-01T00:00:00Z)" / "2025年3月1日 9:00 JST (2025-03-01T00:00:00Z)". */
 export function formatDateTimeBoth(ms: number): string {
   const { local, utc } = formatDateTime(ms);
   return local === utc ? local : `${local} (${utc})`;

@@ -111,3 +111,17 @@ export async function answerWorkbench(
 ): Promise<void> {
   await harnessRequest({ command: 'workbenchInput', selector, ...input, timeoutMs }, timeoutMs + 5_000);
 }
+
+/**
+ * The rendered text of every element matching `selector` (see the `readText` request): in the
+ * workbench, or in the tab whose URL contains `options.urlIncludes`; `options.hover` first moves the
+ * mouse over an element so its hover appears.
+ */
+export async function readText(
+  selector: string,
+  options: { urlIncludes?: string; hover?: string } = {},
+  timeoutMs = 20_000,
+): Promise<readonly string[]> {
+  const reply = await harnessRequest({ command: 'readText', selector, ...options, timeoutMs }, timeoutMs + 5_000);
+  return reply.texts ?? [];
+}

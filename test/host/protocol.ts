@@ -32,6 +32,20 @@ export type HarnessRequest =
   /** Closes every tab except the workbench. */
   | { readonly id: string; readonly command: 'closeTabs' }
   /**
+   * What a person reads: the rendered text (`innerText`) of every element matching `selector`, in
+   * the workbench or, with `urlIncludes`, in the first open tab whose URL contains it. Waits for the
+   * first match to be visible; with `hover`, first moves the mouse over that element (a tree row)
+   * so its hover shows.
+   */
+  | {
+      readonly id: string;
+      readonly command: 'readText';
+      readonly selector: string;
+      readonly urlIncludes?: string;
+      readonly hover?: string;
+      readonly timeoutMs?: number;
+    }
+  /**
    * Answers VS Code's own UI as a person would: waits for `selector` to be visible in the workbench
    * (e.g. the quick input), clicks it when `click` is set (e.g. a notification's button), types `text`
    * into the focused element, then presses `press` (e.g. Enter).
@@ -64,6 +78,8 @@ export interface HarnessReply {
   readonly path?: string;
   /** For `tabs`. */
   readonly tabs?: readonly TabInfo[];
+  /** For `readText`. */
+  readonly texts?: readonly string[];
 }
 
 export interface TestResults {
@@ -123,6 +139,24 @@ export function parseRequest(
       return typeof timeoutMs === 'number'
         ? { id, command, urlIncludes, selector, timeoutMs }
         : { id, command, urlIncludes, selector };
+    }
+    case 'readText': {
+      const { selector, urlIncludes, hover, timeoutMs } = json;
+      if (
+        typeof selector !== 'string' ||
+        (urlIncludes !== undefined && typeof urlIncludes !== 'string') ||
+        (hover !== undefined && typeof hover !== 'string')
+      ) {
+        return { id, invalid: 'readText needs a "selector" and optional strings "urlIncludes" and "hover"' };
+      }
+      return {
+        id,
+        command,
+        selector,
+        ...(typeof urlIncludes === 'string' ? { urlIncludes } : {}),
+        ...(typeof hover === 'string' ? { hover } : {}),
+        ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
+      };
     }
     case 'workbenchInput': {
       const { selector, click, text, press, timeoutMs } = json;
@@ -190,7 +224,7 @@ export function parseReply(text: string): HarnessReply | undefined {
   if (!isRecord(value) || typeof value['id'] !== 'string' || typeof value['ok'] !== 'boolean') {
     return undefined;
   }
-  const reply: { id: string; ok: boolean; error?: string; path?: string; tabs?: TabInfo[] } = {
+  const reply: { id: string; ok: boolean; error?: string; path?: string; tabs?: TabInfo[]; texts?: string[] } = {
     id: value['id'],
     ok: value['ok'],
   };
@@ -208,6 +242,9 @@ export function parseReply(text: string): HarnessReply | undefined {
         : [],
       closed: tab['closed'] === true,
     }));
+  }
+  if (Array.isArray(value['texts'])) {
+    reply.texts = value['texts'].filter((entry): entry is string => typeof entry === 'string');
   }
   return reply;
 }

@@ -36,6 +36,8 @@ interface Options {
   /** A .vsix to install into the server's extensions folder before the run. */
   readonly vsixPath: string | undefined;
   readonly grep: string | undefined;
+  /** `--locale ja`: the workbench, the extension host and the browser in that language. */
+  readonly locale: string | undefined;
   readonly timeoutMs: number;
   readonly headful: boolean;
   readonly keep: boolean;
@@ -52,11 +54,16 @@ function parseOptions(argv: readonly string[]): Options {
   let extensionPath = REPO_ROOT;
   let grep = process.env['MOCHA_GREP'];
   let vsixPath: string | undefined;
+  let locale: string | undefined;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index];
     const value = argv[index + 1];
     if (
-      (arg === '--tests' || arg === '--extension' || arg === '--grep' || arg === '--install-vsix') &&
+      (arg === '--tests' ||
+        arg === '--extension' ||
+        arg === '--grep' ||
+        arg === '--install-vsix' ||
+        arg === '--locale') &&
       value === undefined
     ) {
       throw new Error(`${arg} needs a value`);
@@ -73,9 +80,15 @@ function parseOptions(argv: readonly string[]): Options {
     } else if (arg === '--install-vsix' && value !== undefined) {
       vsixPath = resolve(value);
       index++;
+    } else if (arg === '--locale' && value !== undefined) {
+      if (!/^[a-z]{2,3}(-[a-z0-9]{2,8})*$/i.test(value)) {
+        throw new Error(`--locale needs a language tag such as ja or zh-tw, not ${JSON.stringify(value)}`);
+      }
+      locale = value.toLowerCase();
+      index++;
     } else {
       throw new Error(
-        `Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN] [--install-vsix FILE]`,
+        `Unknown argument ${String(arg)}. Usage: runIntegration.js [--tests FILE] [--extension DIR] [--grep PATTERN] [--install-vsix FILE] [--locale TAG]`,
       );
     }
   }
@@ -88,6 +101,7 @@ function parseOptions(argv: readonly string[]): Options {
     extensionPath,
     vsixPath,
     grep,
+    locale,
     timeoutMs,
     headful: flag('VSCODE_TEST_HEADFUL'),
     keep: flag('VSCODE_TEST_KEEP'),
@@ -313,6 +327,17 @@ class RequestHandler {
         case 'closeTabs':
           await this.tabs.closeAll();
           return { id: request.id, ok: true };
+        case 'readText': {
+          const timeout = request.timeoutMs ?? 20_000;
+          const page =
+            request.urlIncludes === undefined ? this.workbench : await this.tabs.find(request.urlIncludes, timeout);
+          if (request.hover !== undefined) {
+            await page.locator(request.hover).first().hover({ timeout });
+          }
+          const matches = page.locator(request.selector);
+          await matches.first().waitFor({ state: 'visible', timeout });
+          return { id: request.id, ok: true, texts: await matches.allInnerTexts() };
+        }
         case 'workbenchInput': {
           const target = this.workbench.locator(request.selector).first();
           await target.waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
@@ -406,6 +431,7 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
     install,
     dataDir,
     extensionsDir,
+    ...(options.locale === undefined ? {} : { locale: options.locale }),
     env: { [HARNESS_DIR_ENV]: replyDir, ...(options.grep === undefined ? {} : { MOCHA_GREP: options.grep }) },
     ...(options.verbose
       ? {
@@ -421,7 +447,12 @@ async function runTests(options: Options, cleanup: Cleanup): Promise<RunOutcome>
 
   const browser: Browser = await launchChromium({ headful: options.headful });
   cleanup.add('browser', () => browser.close());
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  // The browser speaks the same language (Accept-Language, navigator.language): a Japanese developer's
+  // browser asks LINE's consent page for Japanese.
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    ...(options.locale === undefined ? {} : { locale: options.locale }),
+  });
   const page = await context.newPage();
   // Registered after the workbench page exists, so every page it sees is a tab the tests opened.
   const tabs = new TabTracker(context);

@@ -15,6 +15,7 @@ import { LINE_SCOPES } from '../../src/core/types';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { ensureVSCodeServer, PROFILE_SETTINGS, REPO_ROOT, startVSCodeServer, type RunningServer } from './vscodeServer';
 import { messageOf } from '../../src/core/messageOf';
+import { demoBanner, type DemoTarget } from './demoBanner';
 
 const DEMO_DIR = join(REPO_ROOT, '.vscode-test', 'demo');
 
@@ -111,27 +112,18 @@ async function main(): Promise<void> {
   ]);
   const url = `${server.origin}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(payload)}`;
 
-  console.log('');
-  console.log(
-    `VS Code ${install.version} with LINE Login DevTools is running. Open this URL in a browser on this machine:`,
-  );
-  console.log('');
-  console.log(`  ${url}`);
-  console.log('');
-  if (emulator !== undefined) {
-    console.log(`LINE Login emulator: authorize ${emulator.authorizeBaseUrl}, API ${emulator.apiBaseUrl}`);
-    console.log(
-      `Demo channel ${DEMO_CHANNEL.channelId} ("${DEMO_CHANNEL.name ?? ''}"), callback ${DEMO_CHANNEL.callbackUrls[0] ?? ''}.`,
-    );
-    console.log(
-      'On first sign-in VS Code asks for the channel secret: it is DEMO_CHANNEL.channelSecret in emulator/demoData.ts (fake, emulator only).',
-    );
-  } else {
-    console.log(
-      `Channel ${realChannelId} against LINE itself; register ${values['callback-url']} on its LINE Login tab. VS Code asks for the channel secret on first sign-in.`,
-    );
+  const target: DemoTarget =
+    emulator === undefined
+      ? { kind: 'line', channelId: realChannelId ?? '', callbackUrl: values['callback-url'] }
+      : {
+          kind: 'emulator',
+          authorizeBaseUrl: emulator.authorizeBaseUrl,
+          apiBaseUrl: emulator.apiBaseUrl,
+          channel: DEMO_CHANNEL,
+        };
+  for (const line of demoBanner(install.version, url, target)) {
+    console.log(line);
   }
-  console.log('Settings, secrets and sign-ins persist in .vscode-test/demo/. Stop with Ctrl-C.');
 }
 
 main().catch((error: unknown) => {

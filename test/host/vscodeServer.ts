@@ -2,6 +2,7 @@
 // @vscode/test-electron and @vscode/test-web download builds from Microsoft's update servers, which
 // these machines cannot reach; the npm registry they can. See test/host/README.md.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -291,6 +292,41 @@ export interface StartServerOptions {
   readonly readyTimeoutMs?: number;
   /** Receives every line the server prints. */
   readonly onOutput?: Logger;
+  /**
+   * Display language of the workbench and the extension host (`vscode.env.language`), e.g. `ja`.
+   * See {@link writeLanguagePack} for what it takes besides `--locale`.
+   */
+  readonly locale?: string;
+}
+
+/**
+ * Makes the server build its workbench in `locale`. The 1.100.3 server honours `--locale` only for
+ * a language it finds in `<server-data-dir>/data/languagepacks.json` (otherwise it falls back to
+ * English without a word), and it never consults the browser's language or the `vscode.nls.locale`
+ * cookie; installing a language pack .vsix with `--install-extension` does not record it there either.
+ * So the record is written here, pointing at a translations file of our own: empty, so VS Code's own
+ * strings stay English while this extension's (l10n/bundle.l10n.<locale>.json, package.nls.<locale>.json)
+ * are used. `extensions` must not be empty (the server throws and loads no extension), and `hash`
+ * names the translations cache, so it changes whenever the file does.
+ */
+export async function writeLanguagePack(dataDir: string, locale: string): Promise<void> {
+  const dataFolder = join(dataDir, 'data');
+  await mkdir(dataFolder, { recursive: true });
+  const translations = join(dataFolder, `line-login-devtools.${locale}.i18n.json`);
+  const contents = '{ "contents": {} }\n';
+  await writeFile(translations, contents);
+  const hash = createHash('sha256').update(locale).update(contents).digest('hex').slice(0, 32);
+  const record = {
+    [locale]: {
+      hash,
+      label: locale,
+      extensions: [
+        { extensionIdentifier: { id: `line-login-devtools.test-language-pack-${locale}` }, version: '0.0.0' },
+      ],
+      translations: { vscode: translations },
+    },
+  };
+  await writeFile(join(dataFolder, 'languagepacks.json'), `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export interface RunningServer {
@@ -324,6 +360,9 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
   const port = options.port ?? (await freePort());
   const ownsDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'vscode-server-data-')));
+  if (options.locale !== undefined) {
+    await writeLanguagePack(dataDir, options.locale);
+  }
   const args = [
     options.install.serverMain,
     '--host',
@@ -336,6 +375,7 @@ export async function startVSCodeServer(options: StartServerOptions): Promise<Ru
     dataDir,
     '--disable-telemetry',
     ...(options.extensionsDir === undefined ? [] : ['--extensions-dir', options.extensionsDir]),
+    ...(options.locale === undefined ? [] : ['--locale', options.locale]),
   ];
   const child = spawn(process.execPath, args, {
     cwd: options.install.vscodeDir,

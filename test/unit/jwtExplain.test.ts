@@ -169,7 +169,7 @@ describe('explainClaims', () => {
     );
     assert.equal(explained[0]?.explanation, '発行者');
     assert.equal(explained[1]?.explanation, CLAIM_EXPLANATIONS.sub, 'missing keys fall back to English');
-    assert.equal(explained[2]?.display, '2024-06-01T12:05:00Z (5 分後)');
+    assert.equal(explained[2]?.display, '2024-06-01T12:05:00Z (5分後)');
     assert.equal(explained[3]?.display, 'lineqr (QRコード)');
   });
 

@@ -5,6 +5,7 @@ import { accountSummary, type AccountSummary } from '../../core/accountSummary';
 import type { AccountKey } from '../../core/tokenStore';
 import type { LineAccessTokenVerification, LineFriendshipStatus, LineProfile, LineUserInfo } from '../../core/types';
 import * as notifications from '../notifications';
+import { formatDateTime } from '../format';
 import { pickAccount } from '../pickers';
 import type { WindowServices } from '../services';
 import { presentError } from '../errorMessages';
@@ -69,10 +70,7 @@ export async function refreshAccessToken(
   const summary = accountSummary(refreshed, services.now());
   notify(
     invocation,
-    vscode.l10n.t(
-      'Access token refreshed; it expires {0}.',
-      new Date(refreshed.accessTokenExpiresAt).toLocaleString(vscode.env.language),
-    ),
+    vscode.l10n.t('Access token refreshed; it expires {0}.', formatDateTime(refreshed.accessTokenExpiresAt).local),
   );
   return summary;
 }

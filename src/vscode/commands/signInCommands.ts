@@ -18,6 +18,7 @@ import type { AccountKey } from '../../core/tokenStore';
 import { LINE_SCOPES, type LoginOptions } from '../../core/types';
 import { readSignInTimeoutMs } from '../config';
 import { notify } from '../notifications';
+import { CONTEXT_KEYS } from '../constants';
 import { askChannelSecret, pickChannel } from '../pickers';
 import type { WindowServices } from '../services';
 import { channelFromInvocation, rejectUnknownArgs, type Invocation } from './invocation';
@@ -65,6 +66,16 @@ function hostEnvironment(): Parameters<typeof recommendSignInMode>[0] {
     remoteName: vscode.env.remoteName,
     ...(host === undefined ? {} : { remoteHost: host === '::1' ? '[::1]' : host }),
   };
+}
+
+/**
+ * Publishes whether pasting the redirected URL is the recommended sign-in here. The palette shows
+ * "Sign In by Pasting the Redirected URL…" only then: sorted above "Sign In…", it would otherwise be
+ * what "LINE Login: Sign In" + Enter starts on a machine where the loopback works.
+ */
+export function publishSignInMode(): Thenable<unknown> {
+  const recommended = recommendSignInMode(hostEnvironment()).mode === 'pasteRedirectUrl';
+  return vscode.commands.executeCommand('setContext', CONTEXT_KEYS.pasteSignInRecommended, recommended);
 }
 
 /** Automation: `{ channelId, scopes?, prompt?, … }` → a request, no prompts. */

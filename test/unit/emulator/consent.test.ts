@@ -66,10 +66,28 @@ describe('LINE emulator: consent page', () => {
     }
   });
 
-  test('ui_locales=ja localises the page', async () => {
+  test('ui_locales=ja localises the page, English fragments included', async () => {
     const { html } = await consentPage({ ui_locales: 'ja en' });
     assert.match(html, /<html lang="ja">/);
     assert.match(html, /許可する/);
+    assert.match(html, /チャネル ID/);
+    assert.doesNotMatch(html, /Login emulator|Channel ID|Allow|Cancel|Returns to/);
+  });
+
+  test('the first ui_locales tag the emulator speaks wins over Accept-Language', async () => {
+    assert.match((await consentPage({ ui_locales: 'th ja-JP' }, { 'accept-language': 'en' })).html, /<html lang="ja">/);
+    assert.match((await consentPage({ ui_locales: 'en ja' }, { 'accept-language': 'ja' })).html, /<html lang="en">/);
+  });
+
+  test("without ui_locales, the browser's Accept-Language chooses (by q, q=0 excluded)", async () => {
+    const ja = await consentPage({}, { 'accept-language': 'ja-JP,ja;q=0.9,en;q=0.8' });
+    assert.match(ja.html, /<html lang="ja">/);
+    assert.match(ja.html, /許可する/);
+    const byQ = await consentPage({}, { 'accept-language': 'fr, en;q=0.5, ja;q=0.8' });
+    assert.match(byQ.html, /<html lang="ja">/);
+    const refused = await consentPage({}, { 'accept-language': 'ja;q=0, en;q=0.1' });
+    assert.match(refused.html, /<html lang="en">/);
+    assert.match((await consentPage()).html, /<html lang="en">/);
   });
 
   test('Allow redirects with code and state, sets a session, and the pending id is single use', async () => {

@@ -1,0 +1,180 @@
+// The extension as a Japanese developer sees it: a workbench whose display language is Japanese
+// (the harness's --locale ja), a browser asking for Japanese, and the local LINE Login emulator.
+// Every text is read from the screen (the workbench page or the browser tab), and each is checked
+// twice: for the Japanese it must show, and for any English message that has a Japanese translation.
+import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as vscode from 'vscode';
+import { startLineEmulator, type LineEmulator } from '../../emulator/index';
+import type { TestHooks } from '../../src/extension';
+import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, readText, takeScreenshot } from '../host/client';
+import { freePort } from '../support/ports';
+import { delay, eventually } from '../support/wait';
+import { loadCatalog, untranslatedIn, type Catalog } from './untranslated';
+
+const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
+const CHANNEL = { channelId: '1690000002', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ネットショップ' };
+const USER = { userId: `U${'e'.repeat(32)}`, displayName: '佐藤 太郎', email: 'taro@example.com' };
+const SIDEBAR = '.part.sidebar';
+/** A date and time as Intl writes them in Japanese: 2026年12月25日 17:31 JST. */
+const JAPANESE_DATE_TIME = /\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2} [A-Z]/;
+
+let hooks: TestHooks;
+let emulator: LineEmulator;
+let catalog: Catalog;
+
+/** Asserts `shown` holds `expected` and no English message that has a Japanese translation. */
+function assertJapanese(where: string, shown: string, expected: readonly (string | RegExp)[]): void {
+  for (const part of expected) {
+    if (typeof part === 'string') {
+      assert.ok(shown.includes(part), `${where} shows ${JSON.stringify(part)}; it showed:\n${shown}`);
+    } else {
+      assert.match(shown, part, `${where}: ${String(part)}`);
+    }
+  }
+  const leftovers = untranslatedIn(shown, catalog);
+  assert.deepEqual(
+    leftovers.map((leftover) => leftover.piece),
+    [],
+    `${where} shows English where Japanese exists:\n${leftovers.map((l) => `  "${l.piece}" (from "${l.message}")`).join('\n')}\nin:\n${shown}`,
+  );
+}
+
+async function children(node?: unknown): Promise<vscode.TreeItem[]> {
+  return await hooks.explorer.getChildren(node as never);
+}
+
+describe('日本語: the extension in a Japanese VS Code', function () {
+  this.timeout(60_000);
+
+  before(async function () {
+    if (!harnessAvailable()) {
+      this.skip();
+    }
+    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
+    assert.ok(extension);
+    hooks = await extension.activate();
+    catalog = loadCatalog(extension.extensionPath);
+    emulator = await startLineEmulator({
+      browserHost: 'line-emulator.localhost',
+      channels: [{ ...CHANNEL, callbackUrls: [] }],
+      users: [{ ...USER, friendOf: [CHANNEL.channelId] }],
+    });
+    const config = vscode.workspace.getConfiguration('lineLogin');
+    await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
+    await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
+  });
+
+  after(async () => {
+    if (!harnessAvailable()) {
+      return;
+    }
+    await closeTabs().catch(() => undefined);
+    await emulator.close();
+  });
+
+  it('runs with Japanese as the display language and the Japanese bundle loaded', () => {
+    assert.equal(vscode.env.language, 'ja');
+    assert.equal(vscode.l10n.t('Signed in to LINE Login DevTools.'), 'LINE Login DevTools にログインしました。');
+  });
+
+  it('the view, its title and its welcome are Japanese', async () => {
+    await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
+    // A container with one view shows the view's name in the side bar's title, not in a pane header.
+    const header = (await readText(`${SIDEBAR} .composite.title`)).join('\n');
+    assertJapanese('the side bar title', header, ['トークン']);
+    const welcome = (await readText(`${SIDEBAR} .welcome-view-content`)).join('\n');
+    assertJapanese('the welcome view', welcome, ['チャネルを追加', 'JWT をデコード']);
+  });
+
+  it('command titles in the palette are Japanese', async () => {
+    await vscode.commands.executeCommand('workbench.action.quickOpen', '>LINE Login: ');
+    try {
+      await delay(300);
+      // Each row's first line is the title; the second is VS Code's own English alias of it (shown in
+      // every non-English workbench so English searches still match), which is not ours to translate.
+      const rows = await readText('.quick-input-widget .monaco-list-row .quick-input-list-row:first-child');
+      const ours = rows.filter((row) => row.includes('LINE Login:'));
+      assert.ok(ours.length >= 5, `the palette lists the extension's commands: ${rows.join(' | ')}`);
+      assertJapanese('the command palette', ours.join('\n'), ['LINE Login: ログイン…', 'LINE Login: チャネルを追加…']);
+    } finally {
+      await answerWorkbench('.quick-input-widget input', { press: 'Escape' });
+    }
+  });
+
+  it('adds a channel; the tree row and its hover are Japanese', async () => {
+    const callbackUrl = `http://localhost:${await freePort()}/callback`;
+    emulator.addChannel({ ...CHANNEL, callbackUrls: [callbackUrl] });
+    await vscode.commands.executeCommand('lineLogin.addChannel', { ...CHANNEL, callbackUrl });
+    await eventually(async () => (await children()).length === 1, 'the channel appears in the tree');
+    const rows = (await readText(`${SIDEBAR} .monaco-list-row`)).join('\n');
+    assertJapanese('the channel row', rows, [CHANNEL.name]);
+  });
+
+  it('signs in: quick pick, consent page, result page and notification are Japanese', async () => {
+    const [channelNode] = await children();
+    const signIn = Promise.resolve(
+      vscode.commands.executeCommand<{ userId: string } | undefined>('lineLogin.signIn', channelNode),
+    );
+    const pick = (await readText('.quick-input-widget')).join('\n');
+    assertJapanese('the sign-in quick pick', pick, [`${CHANNEL.name} にログイン`, 'でログイン']);
+    await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
+
+    // The browser asks for Japanese (Accept-Language); LINE's consent screen answers in it.
+    const consent = (await readText('main', { urlIncludes: 'line-emulator.localhost' })).join('\n');
+    assert.match(consent, /許可する/);
+    assert.doesNotMatch(consent, /\b(Allow|Cancel|Log in as|Channel ID|Returns to|emulator)\b/);
+    await clickInTab('line-emulator.localhost', '#allow');
+
+    const result = (await readText('main', { urlIncludes: '/line-login-devtools/result' })).join('\n');
+    assertJapanese('the result page', result, ['LINE Login DevTools にログインしました。', 'VS Code に戻って']);
+    const summary = await signIn;
+    assert.equal(summary?.userId, USER.userId);
+
+    const toast = (await readText('.notifications-toasts .notification-list-item-message')).join('\n');
+    assertJapanese('the notification', toast, [`${USER.displayName} として ${CHANNEL.name} にログインしました。`]);
+    await vscode.commands.executeCommand('notifications.clearAll');
+    await closeTabs();
+  });
+
+  it('token rows show Japanese relative times, their hovers Japanese dates', async () => {
+    const account = await hooks.explorer.findAccountNode({ channelId: CHANNEL.channelId, userId: USER.userId });
+    assert.ok(account);
+    await hooks.treeView.reveal(account, { select: true, expand: 2 });
+    await delay(300);
+    const rows = (await readText(`${SIDEBAR} .monaco-list-row`)).join('\n');
+    assertJapanese('the token rows', rows, ['アクセストークン', USER.displayName, /\d+日後に期限切れ/]);
+    const hover = (
+      await readText('.monaco-hover, .workbench-hover', {
+        hover: `${SIDEBAR} .monaco-list-row:has-text("アクセストークン")`,
+      })
+    ).join('\n');
+    assertJapanese('the access token hover', hover, [JAPANESE_DATE_TIME, /\d+日後に期限切れ/]);
+    const status = (await readText(`.part.statusbar .statusbar-item:has-text("${USER.displayName}")`)).join('\n');
+    assertJapanese('the status bar', status, [/残り \d+ ?日/]);
+  });
+
+  it('the token details document is Japanese, with Japanese dates', async () => {
+    const { uri } = await vscode.commands.executeCommand<{ uri: string }>('lineLogin.showTokenDetails', {
+      channelId: CHANNEL.channelId,
+      userId: USER.userId,
+    });
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+    assertJapanese('the token details', document.getText(), ['アクセストークン', JAPANESE_DATE_TIME]);
+  });
+
+  it('takes the Japanese README screenshot', async () => {
+    await vscode.commands.executeCommand('markdown.showPreview');
+    await vscode.commands.executeCommand('notifications.clearAll');
+    // The mouse leaves the tree (the hover test left it on a row, whose inline actions would cover its text).
+    await readText('.part.editor', { hover: '.part.statusbar' });
+    await delay(1000);
+    const target =
+      process.env['UPDATE_SCREENSHOTS'] === '1'
+        ? 'docs/token-explorer.ja.png'
+        : '.vscode-test/screenshots/token-explorer.ja.png';
+    const path = await takeScreenshot(target);
+    assert.ok(path !== undefined && existsSync(path));
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});
