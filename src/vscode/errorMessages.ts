@@ -141,6 +141,8 @@ function headline(code: LineLoginErrorCode): string {
       );
     case 'ERR_STORE_BUSY':
       return vscode.l10n.t('Another VS Code window is still changing the stored tokens. Try again in a moment.');
+    case 'ERR_EXPORT_REFUSED':
+      return vscode.l10n.t('The file was not written: it would put live LINE credentials where git can publish them.');
     case 'ERR_INVALID_INPUT':
     case 'ERR_INVALID_ENDPOINT':
     case 'ERR_INVALID_CHANNEL':
