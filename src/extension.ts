@@ -11,6 +11,11 @@ import * as accountCommands from './vscode/commands/accountCommands';
 import { addChannel, editChannel, removeChannel } from './vscode/commands/channelCommands';
 import { registerCommand, type CommandHandler } from './vscode/commands/invocation';
 import { createErrorActions } from './vscode/commands/errorActions';
+import * as exportCommands from './vscode/commands/exportCommands';
+import { LINE_AUTH_PROVIDER_ID, LineAuthenticationProvider } from './vscode/auth/lineAuthenticationProvider';
+import { readEndpoints } from './vscode/config';
+import { DotEnvFollower } from './vscode/dotEnvFollower';
+import { TerminalEnvironment } from './vscode/terminalEnvironment';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
 import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
 import { publishSignInMode, signIn } from './vscode/commands/signInCommands';
@@ -35,6 +40,10 @@ export interface TestHooks {
   secrets: vscode.SecretStorage;
   logUri: vscode.Uri;
   globalStorageUri: vscode.Uri;
+  authProvider: LineAuthenticationProvider;
+  terminalEnvironment: TerminalEnvironment;
+  environmentVariables: vscode.GlobalEnvironmentVariableCollection;
+  dotEnvFollower: DotEnvFollower;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -60,6 +69,24 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     documents,
     autoRefresh,
     announceSetAside(services),
+  );
+  const authProvider = new LineAuthenticationProvider(services);
+  const apiBaseUrl = (): string => readEndpoints().apiBaseUrl;
+  const terminalEnvironment = new TerminalEnvironment({
+    collection: context.environmentVariableCollection,
+    store,
+    state: context.workspaceState,
+    apiBaseUrl,
+  });
+  const dotEnvFollower = new DotEnvFollower(store, context.globalState, logger, apiBaseUrl);
+  const exportDeps = { state: context.globalState, follower: dotEnvFollower, terminal: terminalEnvironment };
+  context.subscriptions.push(
+    authProvider,
+    vscode.authentication.registerAuthenticationProvider(LINE_AUTH_PROVIDER_ID, 'LINE', authProvider, {
+      supportsMultipleAccounts: true,
+    }),
+    terminalEnvironment,
+    dotEnvFollower,
   );
   for (const problem of channels.problems()) {
     logger.warn(problem);
@@ -97,6 +124,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
       logger.show();
       return Promise.resolve(undefined);
     },
+    [COMMANDS.exportDotEnv]: (invocation) => exportCommands.exportDotEnv(services, exportDeps, invocation),
+    [COMMANDS.createHttpFile]: (invocation) => exportCommands.createHttpFile(services, invocation),
+    [COMMANDS.useInTerminal]: (invocation) => exportCommands.useInTerminal(services, exportDeps, invocation),
+    [COMMANDS.stopUsingInTerminal]: () => exportCommands.stopUsingInTerminal(exportDeps),
     [COMMANDS.refreshView]: () => {
       explorer.refresh();
       return Promise.resolve(undefined);
@@ -120,6 +151,10 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     secrets: context.secrets,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
+    authProvider,
+    terminalEnvironment,
+    environmentVariables: context.environmentVariableCollection,
+    dotEnvFollower,
   };
 }
 

@@ -96,6 +96,7 @@ export const ERROR_ADVICE = {
   ERR_STORE_BUSY: 'Another VS Code window is still changing the stored tokens. Try again in a moment.',
 
   // Caller and setting mistakes
+  ERR_EXPORT_REFUSED: 'The file was not written: it would put live LINE credentials where git can publish them.',
   ERR_INVALID_INPUT: 'The input is not valid.',
   ERR_INVALID_ENDPOINT: 'An endpoint setting (lineLogin.authorizeBaseUrl or lineLogin.apiBaseUrl) cannot be used.',
   ERR_INVALID_CHANNEL: 'The channel configuration is not valid.',

@@ -67,7 +67,8 @@ export type TokenErrorCode =
   | 'ERR_STORE_BUSY'; // another window held the store's lock too long
 
 /** Bad input from a caller or a setting. */
-export type InputErrorCode = 'ERR_INVALID_INPUT' | 'ERR_INVALID_ENDPOINT' | 'ERR_INVALID_CHANNEL' | 'ERR_INVALID_JWT';
+export type InputErrorCode =
+  'ERR_INVALID_INPUT' | 'ERR_INVALID_ENDPOINT' | 'ERR_INVALID_CHANNEL' | 'ERR_INVALID_JWT' | 'ERR_EXPORT_REFUSED'; // a credentials export to a file git would publish
 
 export type LineLoginErrorCode =
   LineApiErrorCode | AuthorizationErrorCode | IdTokenErrorCode | TokenErrorCode | InputErrorCode;

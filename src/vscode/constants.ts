@@ -28,6 +28,10 @@ export const COMMANDS = {
   resetStoredTokens: 'lineLogin.resetStoredTokens',
   showLog: 'lineLogin.showLog',
   refreshView: 'lineLogin.refreshView',
+  exportDotEnv: 'lineLogin.exportDotEnv',
+  createHttpFile: 'lineLogin.createHttpFile',
+  useInTerminal: 'lineLogin.useInTerminal',
+  stopUsingInTerminal: 'lineLogin.stopUsingInTerminal',
 } as const;
 
 export const CONTEXT_KEYS = {
@@ -61,6 +65,11 @@ export const SECRET_KEYS = {
 /** globalState keys: never secrets. */
 export const STATE_KEYS = {
   selectedAccount: 'lineLogin.selectedAccount',
+  /** workspaceState: the account whose LINE_* variables new terminals get (IDs only). */
+  terminalAccount: 'lineLogin.terminalAccount',
+  /** Exported .env files kept updated after refreshes: account IDs, paths, the refresh-token choice. */
+  followedDotEnvExports: 'lineLogin.followedDotEnvExports',
+  dotEnvWarningShown: 'lineLogin.dotEnvWarningShown',
 } as const;
 
 export const LOG_CHANNEL_NAME = 'LINE Login';

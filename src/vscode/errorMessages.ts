@@ -114,6 +114,8 @@ export const ERROR_ADVICE_JA = {
   ERR_STORE_WRITE_FAILED:
     'LINE は新しいトークンを発行しましたが、保存できませんでした。このウィンドウがメモリ上に保持しています。ウィンドウを閉じずに保存を再試行してください。',
   ERR_STORE_BUSY: '別の VS Code ウィンドウが保存されたトークンを変更中です。少し待ってからやり直してください。',
+  ERR_EXPORT_REFUSED:
+    'ファイルは書き込まれませんでした。有効な LINE の認証情報を git が公開しうる場所に置くことになるためです。',
   ERR_INVALID_INPUT: '入力が無効です。',
   ERR_INVALID_ENDPOINT:
     'エンドポイント設定 (lineLogin.authorizeBaseUrl または lineLogin.apiBaseUrl) を使用できません。',
