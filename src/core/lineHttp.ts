@@ -4,6 +4,7 @@
  * parsed tolerantly (LINE warns its JSON may gain fields) but strictly typed through validators.
  */
 import { LineApiError, type LineApiErrorCode } from './errors';
+import { printableLineText } from './lineText';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
 
@@ -33,6 +34,8 @@ export interface LineRequest {
   form?: Record<string, string | undefined>;
   json?: unknown;
   bearer?: string;
+  /** Secrets of the same operation that this request does not carry, masked all the same. */
+  alsoSecret?: readonly string[];
   signal?: AbortSignal | undefined;
 }
 
@@ -105,7 +108,7 @@ export class LineHttp {
       log({ errorCode: apiError.code });
       throw apiError;
     }
-    const requestId = response.headers.get('x-line-request-id') ?? undefined;
+    const requestId = lineRequestId(response.headers.get('x-line-request-id'), requestSecrets(request));
     try {
       text = await response.text();
     } catch (error) {
@@ -129,6 +132,7 @@ export class LineHttp {
         endpoint,
         requestId,
         parseRetryAfter(response.headers.get('retry-after'), this.#now()),
+        requestSecrets(request),
       );
       log({ status: response.status, ...optional('requestId', requestId), errorCode: apiError.code });
       throw apiError;
@@ -142,6 +146,36 @@ export class LineHttp {
     const response = await this.send(request);
     return { json: parseJsonObject(response), response };
   }
+}
+
+/** LINE's request IDs are 32 hex digits; anything else a proxy put there, or an echo of a secret, is not repeated. */
+function lineRequestId(value: string | null, secrets: readonly string[]): string | undefined {
+  if (value === null || !/^[A-Za-z0-9._-]{1,128}$/.test(value)) {
+    return undefined;
+  }
+  return secrets.some((secret) => secret.length >= 8 && value.includes(secret)) ? undefined : value;
+}
+
+/** Fields whose values are secrets (RFC 6749, RFC 7636, LINE's revoke and deauthorize bodies). */
+const SECRET_FIELDS = ['code', 'code_verifier', 'client_secret', 'refresh_token', 'access_token', 'id_token'];
+
+/** What this request sent that must not come back in a message, should LINE's answer echo it. */
+function requestSecrets(request: LineRequest): string[] {
+  const secrets: string[] = [...(request.alsoSecret ?? [])];
+  for (const field of SECRET_FIELDS) {
+    const value = request.form?.[field] ?? request.url.searchParams.get(field) ?? undefined;
+    if (value !== undefined) {
+      secrets.push(value);
+    }
+  }
+  if (request.bearer !== undefined) {
+    secrets.push(request.bearer);
+  }
+  const json: unknown = request.json;
+  if (typeof json === 'object' && json !== null) {
+    secrets.push(...Object.values(json).filter((value): value is string => typeof value === 'string'));
+  }
+  return secrets;
 }
 
 function formBody(form: Record<string, string | undefined>): string {
@@ -237,7 +271,7 @@ export function parseRetryAfter(value: string | null, now: number): number | und
   return Number.isFinite(date) ? Math.max(Math.ceil((date - now) / 1000), 0) : undefined;
 }
 
-function readErrorBody(text: string): LineErrorBody | undefined {
+function readErrorBody(text: string, secrets: readonly string[]): LineErrorBody | undefined {
   if (text.trim() === '') {
     return {};
   }
@@ -253,13 +287,13 @@ function readErrorBody(text: string): LineErrorBody | undefined {
   const record = parsed as JsonObject;
   const body: LineErrorBody = {};
   if (typeof record.error === 'string') {
-    body.error = record.error;
+    body.error = printableLineText(record.error, secrets);
   }
   if (typeof record.error_description === 'string') {
-    body.errorDescription = record.error_description;
+    body.errorDescription = printableLineText(record.error_description, secrets);
   }
   if (typeof record.message === 'string') {
-    body.message = record.message;
+    body.message = printableLineText(record.message, secrets);
   }
   return body;
 }
@@ -270,8 +304,9 @@ function statusError(
   endpoint: string,
   requestId: string | undefined,
   retryAfterSeconds: number | undefined,
+  secrets: readonly string[],
 ): LineApiError {
-  const body = readErrorBody(text);
+  const body = readErrorBody(text, secrets);
   const details: ConstructorParameters<typeof LineApiError>[2] = { endpoint, status };
   if (requestId !== undefined) {
     details.requestId = requestId;
@@ -368,6 +403,8 @@ export function parseJsonObject(response: LineResponse): JsonObject {
   return parsed as JsonObject;
 }
 
+const TOKEN_PATTERN = /^[A-Za-z0-9\-._~+/]{1,8192}=*$/;
+
 /** Small validators: a wrong type is a malformed response, named by field, never a TypeError later. */
 export class JsonReader {
   constructor(
@@ -392,6 +429,22 @@ export class JsonReader {
       throw malformed(this.response, `has a "${field}" that is not a string`);
     }
     return value;
+  }
+
+  /**
+   * A token as RFC 6750 §2.1 defines its characters (b64token; LINE's tokens and JWTs fit): anything
+   * else would break the Authorization header it is sent in, or is not a token at all.
+   */
+  token(field: string): string {
+    const value = this.string(field);
+    if (!TOKEN_PATTERN.test(value)) {
+      throw malformed(this.response, `has a "${field}" that is not a token (RFC 6750 characters, at most 8192)`);
+    }
+    return value;
+  }
+
+  optionalToken(field: string): string | undefined {
+    return this.json[field] === undefined || this.json[field] === null ? undefined : this.token(field);
   }
 
   number(field: string): number {
