@@ -5,7 +5,8 @@
 import { validateApiBaseUrl, validateAuthorizeBaseUrl } from './endpoints';
 import { InputError, TokenError } from './errors';
 import { printableLineText } from './lineText';
-import { JsonReader, LineHttp, type JsonObject, type LineHttpOptions, type LineResponse } from './lineHttp';
+import { LineHttp, type LineHttpOptions, type LineResponse } from './lineHttp';
+import { JsonReader, type JsonObject } from './lineJson';
 import {
   LINE_SCOPES,
   type IdTokenClaims,

@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startLineEmulator, type LineEmulator } from '../../emulator/lineEmulator';
 import { LineApiError } from '../../src/core/errors';
 import { buildAuthorizeUrl, LineLoginClient, validateScopes } from '../../src/core/lineClient';
-import { parseRetryAfter, type LineRequestLogEntry } from '../../src/core/lineHttp';
+import { parseRetryAfter } from '../../src/core/lineFailures';
+import type { LineRequestLogEntry } from '../../src/core/lineHttp';
 import { createPkcePair } from '../../src/core/pkce';
 
 const CHANNEL = { channelId: '1650000001', channelSecret: 'a3f1c9e2b7d84f0e9c1a2b3c4d5e6f70' };
