@@ -1,5 +1,5 @@
 /**
- * Every LINE Login v2.1 endpoint (../shared/line-login-api.md), one method each.
+ * Every LINE Login v2.1 endpoint (https://developers.line.biz/en/reference/line-login/), one method each.
  * Request building is explicit per endpoint; transport and error mapping live in LineHttp.
  */
 import { validateApiBaseUrl, validateAuthorizeBaseUrl } from './endpoints';
