@@ -6,6 +6,7 @@
 import { AuthorizationError, InputError } from './errors';
 import { constantTimeEqual } from './constantTime';
 import { callbackBindHosts } from './loopback';
+import { printableLineText } from './lineText';
 
 /** The callback URL a new channel starts with, and the example error messages give. */
 export const DEFAULT_CALLBACK_URL = 'http://localhost:33418/callback';
@@ -69,15 +70,6 @@ export function parseCallbackUrl(callbackUrl: string): ParsedCallbackUrl {
   return { url, bindHosts: [...bindHosts], port, path: url.pathname };
 }
 
-const MAX_LINE_TEXT_LENGTH = 300;
-
-/** LINE's `error_description` goes into messages and the result page; keep it short and printable. */
-function sanitizeLineText(text: string): string {
-  // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-  const printable = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return printable.length > MAX_LINE_TEXT_LENGTH ? `${printable.slice(0, MAX_LINE_TEXT_LENGTH)}…` : printable;
-}
-
 function stateMismatch(error: boolean): AuthorizationError {
   return new AuthorizationError(
     'ERR_STATE_MISMATCH',
@@ -133,9 +125,11 @@ export function parseCallbackParams(params: URLSearchParams, expectedState: stri
   }
 
   if (error !== null) {
-    const lineError = sanitizeLineText(error);
+    // An echo of this attempt's own values is masked like any other secret would be.
+    const secrets = [expectedState, ...params.getAll('code'), ...params.getAll('state')];
+    const lineError = printableLineText(error, secrets);
     const description = params.get('error_description');
-    const lineErrorDescription = description === null ? undefined : sanitizeLineText(description);
+    const lineErrorDescription = description === null ? undefined : printableLineText(description, secrets);
     const details = lineErrorDescription === undefined ? { lineError } : { lineError, lineErrorDescription };
     const suffix =
       lineErrorDescription === undefined || lineErrorDescription === '' ? '' : ` (${lineErrorDescription})`;

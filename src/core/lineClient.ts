@@ -1,10 +1,12 @@
 /**
- * Every LINE Login v2.1 endpoint (../shared/line-login-api.md), one method each.
+ * Every LINE Login v2.1 endpoint (https://developers.line.biz/en/reference/line-login/), one method each.
  * Request building is explicit per endpoint; transport and error mapping live in LineHttp.
  */
 import { validateApiBaseUrl, validateAuthorizeBaseUrl } from './endpoints';
 import { InputError, TokenError } from './errors';
-import { JsonReader, LineHttp, type JsonObject, type LineHttpOptions, type LineResponse } from './lineHttp';
+import { printableLineText } from './lineText';
+import { LineHttp, type LineHttpOptions, type LineResponse } from './lineHttp';
+import { JsonReader, type JsonObject } from './lineJson';
 import {
   LINE_SCOPES,
   type IdTokenClaims,
@@ -226,7 +228,7 @@ export class LineLoginClient {
     if (verification.clientId !== channelId) {
       throw new TokenError(
         'ERR_ACCESS_TOKEN_CHANNEL_MISMATCH',
-        `LINE's verify endpoint names channel ${verification.clientId}, not ${channelId}.`,
+        `LINE's verify endpoint names channel ${printableLineText(verification.clientId, [accessToken])}, not ${channelId}.`,
         { channelId },
       );
     }
@@ -315,19 +317,28 @@ export class LineLoginClient {
   }
 
   /** A stateless channel access token (client_credentials on the v3 endpoint), used for deauthorize. */
-  async issueStatelessChannelAccessToken(
+  issueStatelessChannelAccessToken(
     channel: LineChannelCredentials,
     options: RequestOptions = {},
+  ): Promise<LineChannelAccessToken> {
+    return this.#issueChannelToken(channel, options, []);
+  }
+
+  async #issueChannelToken(
+    channel: LineChannelCredentials,
+    options: RequestOptions,
+    alsoSecret: readonly string[],
   ): Promise<LineChannelAccessToken> {
     const { json, response } = await this.#http.sendForJson({
       method: 'POST',
       url: this.#url(PATHS.channelToken),
       form: { grant_type: 'client_credentials', client_id: channel.channelId, client_secret: channel.channelSecret },
+      alsoSecret,
       signal: options.signal,
     });
     const reader = new JsonReader(json, response);
     return {
-      accessToken: reader.string('access_token'),
+      accessToken: reader.token('access_token'),
       tokenType: reader.optionalString('token_type') ?? 'Bearer',
       expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
     };
@@ -341,12 +352,14 @@ export class LineLoginClient {
     input: { channel: LineChannelCredentials; userAccessToken: string },
     options: RequestOptions = {},
   ): Promise<void> {
-    const channelToken = await this.issueStatelessChannelAccessToken(input.channel, options);
+    // Each of the two requests masks the other's secret too, should an answer echo it.
+    const channelToken = await this.#issueChannelToken(input.channel, options, [input.userAccessToken]);
     await this.#http.send({
       method: 'POST',
       url: this.#url(PATHS.deauthorize),
       bearer: channelToken.accessToken,
       json: { userAccessToken: input.userAccessToken },
+      alsoSecret: [input.channel.channelSecret],
       signal: options.signal,
     });
   }
@@ -355,12 +368,12 @@ export class LineLoginClient {
 function readTokenResponse(json: JsonObject, response: LineResponse): LineTokenResponse {
   const reader = new JsonReader(json, response);
   return withoutUndefinedFields({
-    accessToken: reader.string('access_token'),
+    accessToken: reader.token('access_token'),
     tokenType: reader.optionalString('token_type') ?? 'Bearer',
     expiresIn: reader.seconds('expires_in', TOKEN_LIFETIME_RANGE_SECONDS),
-    refreshToken: reader.optionalString('refresh_token'),
+    refreshToken: reader.optionalToken('refresh_token'),
     // Absent without the openid scope, and always on refresh: both valid.
-    idToken: reader.optionalString('id_token'),
+    idToken: reader.optionalToken('id_token'),
     scope: splitScope(reader.optionalString('scope')),
   });
 }

@@ -727,6 +727,49 @@ describe('LINE Login DevTools in VS Code', function () {
       }
     });
 
+    it("a forged error callback is answered 400 and ignored; LINE's error text reaches the notification as text, never a link", async () => {
+      await closeTabs();
+      // prompt=consent holds the browser on the consent page while the test plays the redirects.
+      await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, loginOptions: { prompt: 'consent' } });
+      try {
+        const authorizeGets = (): { query: Record<string, string | undefined> }[] =>
+          emulator.requests.filter((r) => r.endpoint === 'authorize' && r.method === 'GET');
+        const before = authorizeGets().length;
+        const [channelNode] = await children();
+        const signIn = Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', channelNode));
+        await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
+        await eventually(() => authorizeGets().length > before, 'the browser opens the authorize page');
+        const state = authorizeGets().at(-1)?.query.state ?? '';
+        assert.match(state, /^[0-9a-f]{32,}$/);
+        const callback = `http://localhost:${callbackPort}/callback`;
+        const link = '[Open a terminal](command:workbench.action.terminal.new)';
+
+        // Any web page can send this to the fixed port: without this attempt's state it is not LINE's.
+        const forged = await fetch(`${callback}?error=access_denied&error_description=${encodeURIComponent(link)}`, {
+          redirect: 'manual',
+        });
+        assert.equal(forged.status, 400);
+        const page = await fetch(`${callback}?error=ACCESS_DENIED&state=not-this-attempt`, { redirect: 'manual' });
+        assert.equal(page.status, 400);
+
+        // LINE's own error redirect (this attempt's state) ends the attempt; its words are shown as data.
+        const real = await fetch(
+          `${callback}?error=INVALID_SCOPE&error_description=${encodeURIComponent(`See ${link}`)}&state=${state}`,
+          { redirect: 'manual' },
+        );
+        assert.equal(real.status, 302);
+        assert.equal(await signIn, undefined, 'the attempt failed and told the person');
+        // The brackets and the command are on screen as written: VS Code made no link of them.
+        await answerWorkbench(
+          '.notifications-toasts .notification-list-item-message:has-text("[Open a terminal] (command:workbench.action.terminal.new)")',
+          {},
+        );
+      } finally {
+        await closeTabs();
+        await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, loginOptions: {} });
+      }
+    });
+
     it('signOut deletes locally only', async () => {
       await signInThroughBrowser({ prompt: 'consent' });
       const [stored] = await storedAccounts();

@@ -5,7 +5,8 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { LineApiError } from '../../src/core/errors';
 import { buildAuthorizeUrl, LineLoginClient, validateScopes } from '../../src/core/lineClient';
-import { parseRetryAfter, type LineRequestLogEntry } from '../../src/core/lineHttp';
+import { parseRetryAfter } from '../../src/core/lineFailures';
+import type { LineRequestLogEntry } from '../../src/core/lineHttp';
 import { createPkcePair } from '../../src/core/pkce';
 
 const CHANNEL = { channelId: '1650000001', channelSecret: 'a3f1c9e2b7d84f0e9c1a2b3c4d5e6f70' };
@@ -596,6 +597,49 @@ describe('failures: each a clear, coded error, never a SyntaxError or TypeError'
       });
       assert.equal(tokens.expiresIn, expiresIn);
     }
+  });
+
+  test('a token that could not go into an Authorization header is a malformed response', async () => {
+    for (const accessToken of ['abc\ndef', 'abc def', 'tök', 'a'.repeat(8193)]) {
+      const fake = (): Promise<Response> =>
+        Promise.resolve(
+          new Response(JSON.stringify({ access_token: accessToken, expires_in: 3600, token_type: 'Bearer' }), {
+            status: 200,
+          }),
+        );
+      await assert.rejects(
+        client({ fetch: fake }).refreshAccessToken({ channel: CHANNEL, refreshToken: 'r' }),
+        (error: unknown) => {
+          assert.ok(error instanceof LineApiError);
+          assert.equal(error.code, 'ERR_LINE_MALFORMED_RESPONSE');
+          assert.match(error.message, /"access_token" that is not a token/);
+          assert.ok(!error.message.includes(accessToken));
+          return true;
+        },
+      );
+    }
+  });
+
+  test("an answer echoing the request's secrets (a confused proxy) shows them masked, and LINE's words otherwise", async () => {
+    const refreshToken = 'rt-0123456789abcdef';
+    const fake = (): Promise<Response> =>
+      Promise.resolve(
+        new Response(
+          JSON.stringify({
+            error: 'invalid_grant',
+            error_description: `refresh_token ${refreshToken} with secret ${CHANNEL.channelSecret}\u0007 is invalid`,
+          }),
+          { status: 400, headers: { 'x-line-request-id': refreshToken } },
+        ),
+      );
+    const error: unknown = await client({ fetch: fake })
+      .refreshAccessToken({ channel: CHANNEL, refreshToken })
+      .catch((caught: unknown) => caught);
+    assert.ok(error instanceof LineApiError);
+    assertNoSecret(error, refreshToken, CHANNEL.channelSecret);
+    assert.equal(error.details.lineErrorDescription, 'refresh_token [REDACTED] with secret [REDACTED] is invalid');
+    assert.equal(error.details.requestId, undefined, 'an echoed secret is no request ID');
+    assert.match(error.message, /invalid_grant/);
   });
 
   test('Retry-After is read as delay-seconds or as an HTTP-date, with the injected clock', () => {

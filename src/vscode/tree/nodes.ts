@@ -31,7 +31,7 @@ import {
   type IdTokenStatus,
   type RefreshTokenStatus,
 } from '../../core/accountModel';
-import { codeSpan, inlineMarkdown } from './markdownText';
+import { Tooltip } from './tooltip';
 
 export type TokenExplorerNode =
   | ChannelNode
@@ -453,53 +453,5 @@ export class ProfileFieldNode extends ExplorerNode {
     // A status message may span lines; a tree row cannot.
     this.description = value.replace(/\s*[\r\n]+\s*/g, ' ');
     this.tooltip = value;
-  }
-}
-
-/** A Markdown tooltip whose every value is escaped: names and messages are written by users. */
-class Tooltip {
-  readonly #blocks: string[][] = [[]];
-
-  heading(text: string): this {
-    return this.#add(`**${inlineMarkdown(text)}**`, true);
-  }
-
-  row(label: string, value: string): this {
-    return this.#add(`${inlineMarkdown(label)}: ${inlineMarkdown(value)}`);
-  }
-
-  code(label: string, value: string): this {
-    return this.#add(`${inlineMarkdown(label)}: ${codeSpan(value)}`);
-  }
-
-  note(text: string): this {
-    this.#blocks.push([]);
-    return this.#add(`_${inlineMarkdown(text)}_`);
-  }
-
-  build(): vscode.MarkdownString {
-    const markdown = new vscode.MarkdownString(
-      this.#blocks
-        .filter((lines) => lines.length > 0)
-        .map((lines) => lines.join('  \n'))
-        .join('\n\n'),
-      false,
-    );
-    // Said, not left to defaults: no command links, no HTML, no $(icon) syntax in user-written values.
-    markdown.isTrusted = false;
-    markdown.supportHtml = false;
-    return markdown;
-  }
-
-  #add(line: string, ownBlock = false): this {
-    const current = this.#blocks[this.#blocks.length - 1];
-    if (current === undefined) {
-      return this;
-    }
-    current.push(line);
-    if (ownBlock) {
-      this.#blocks.push([]);
-    }
-    return this;
   }
 }
