@@ -1,7 +1,7 @@
 /**
  * The emulator's browser-facing HTML. Every page is self-contained (no external resources),
  * HTML-escapes everything it reflects, and is served with a restrictive Content-Security-Policy
- * (security checklist §5–6).
+ * (docs/security.md §5–6).
  */
 
 import { randomBytes } from 'node:crypto';

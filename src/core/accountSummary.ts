@@ -1,6 +1,6 @@
 /**
  * What commands return and tests compare: a plain description of an account with no token,
- * code, verifier, nonce or secret in it (security checklist §12–13).
+ * code, verifier, nonce or secret in it (docs/security.md §12–13).
  */
 import type { TokenSet } from './types';
 

@@ -83,7 +83,7 @@ export class LineAccounts {
   readonly #lock: MachineLock;
   readonly #saveRetryDelaysMs: readonly number[];
   readonly #sleep: (ms: number) => Promise<void>;
-  /** Security checklist §20: one refresh at a time per account; callers in this window share it. */
+  /** docs/security.md §20: one refresh at a time per account; callers in this window share it. */
   readonly #refreshing = new Map<string, Promise<TokenSet>>();
 
   constructor(deps: LineAccountsDependencies) {
@@ -127,7 +127,7 @@ export class LineAccounts {
   }
 
   /**
-   * Across windows (security checklist §20): one refresh per account at a time on the whole
+   * Across windows (docs/security.md §20): one refresh per account at a time on the whole
    * machine. Whoever waited for the lock re-reads the account first: when its access token changed
    * meanwhile, another window has refreshed it (or signed in again), and that result is the answer.
    * Calling LINE again would spend a refresh token for nothing, or, where LINE rotates them, fail
@@ -202,7 +202,7 @@ export class LineAccounts {
   }
 
   /**
-   * Security checklist §21: call LINE; when LINE answered, delete locally. When LINE could not be
+   * docs/security.md §21: call LINE; when LINE answered, delete locally. When LINE could not be
    * reached or failed (5xx), the tokens may stay valid for up to 90 days and the local copy is the
    * only way left to revoke them: keep the account, mark it, and let the person retry or delete it
    * anyway (`deleteLocallyOnFailure`).

@@ -1,5 +1,5 @@
 /**
- * Refreshes access tokens before they expire, without ever hammering LINE (security checklist §20, §22):
+ * Refreshes access tokens before they expire, without ever hammering LINE (docs/security.md §20, §22):
  * - an account is due when less than a day, or half of its token's life, is left;
  * - never more than one refresh per account per {@link MIN_REFRESH_INTERVAL_MS}, whatever `expires_in`
  *   says: counted from this window's last attempt and from the last refresh any window stored;

@@ -87,7 +87,7 @@ export function callbackStateMatches(params: URLSearchParams, expectedState: str
 
 /**
  * An `error` redirect without this attempt's `state` was not sent by LINE for this attempt: LINE echoes
- * the state it was given (security checklist §8). Any web page open in the browser can send one to the
+ * the state it was given (docs/security.md §8). Any web page open in the browser can send one to the
  * fixed callback port, so the loopback listener answers it 400 and keeps waiting for the real callback.
  */
 export function isForgedErrorCallback(params: URLSearchParams, expectedState: string): boolean {

@@ -1,6 +1,6 @@
 /**
  * Endpoint overrides exist for an emulator. They must not become a way to send the channel secret
- * elsewhere (security checklist §14): https anywhere; plain http only on this machine, and
+ * elsewhere (docs/security.md §14): https anywhere; plain http only on this machine, and
  * only where no DNS answer can take it elsewhere (src/core/loopback.ts decides which names those are).
  * The two base URLs are reached differently, so the rule differs:
  * - the authorize base URL is opened by the browser, never fetched by Node.js, and the request carries

@@ -75,7 +75,7 @@ export class LineHttp {
       body = JSON.stringify(request.json);
     }
     if (request.bearer !== undefined) {
-      // Security checklist §18: Bearer tokens go in the header, never the URL.
+      // docs/security.md §18: Bearer tokens go in the header, never the URL.
       headers.authorization = `Bearer ${request.bearer}`;
     }
 

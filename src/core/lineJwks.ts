@@ -48,7 +48,7 @@ const DEFAULT_JWKS_COOLDOWN_MS = 30_000;
 const jwksStates = new WeakMap<LineJwks, LineJwksState>();
 
 export function createLineJwks(apiBaseUrl: string, options: LineJwksOptions = {}): LineJwks {
-  // Security checklist §14: a key set fetched over plain http from anywhere but this machine could be
+  // docs/security.md §14: a key set fetched over plain http from anywhere but this machine could be
   // swapped in transit, and whoever controls it can mint ES256 ID tokens we would accept.
   const base = validateApiBaseUrl(apiBaseUrl);
   const timeoutMs = options.timeoutMs ?? DEFAULT_JWKS_TIMEOUT_MS;

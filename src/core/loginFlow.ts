@@ -89,7 +89,7 @@ export async function beginAuthorization(
 }
 
 /**
- * The whole loopback flow (security checklist §1–5): listener up just before the browser, down after.
+ * The whole loopback flow (docs/security.md §1–5): listener up just before the browser, down after.
  * Before anything else the store must prove it can keep tokens: once LINE has redeemed the code,
  * tokens that cannot be stored are lost, and the code cannot be used again.
  */

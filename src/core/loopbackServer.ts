@@ -1,6 +1,6 @@
 /**
- * A single-shot loopback listener for LINE's authorize redirect (RFC 8252 §7.3, §8.3; security
- * checklist §2–6). It listens on the registered callback URL's loopback host(s) and fixed port only,
+ * A single-shot loopback listener for LINE's authorize redirect (RFC 8252 §7.3, §8.3;
+ * docs/security.md §2–6). It listens on the registered callback URL's loopback host(s) and fixed port only,
  * accepts the first callback, answers it with a redirect to a clean result page, then closes itself.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -336,7 +336,7 @@ export async function startLoopbackServer(options: LoopbackServerOptions): Promi
       };
     }
     settle(result);
-    // RFC 9700 §4.3.1 (code in browser history), checklist §5: move the browser off the URL carrying the code.
+    // RFC 9700 §4.3.1 (code in browser history), docs/security.md §5: move the browser off the URL carrying the code.
     res.writeHead(302, { ...RESULT_PAGE_SECURITY_HEADERS, Location: resultPath, 'Content-Length': '0' });
     res.end();
     resultPageWindow = new Promise<void>((resolve) => {

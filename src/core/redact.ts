@@ -1,5 +1,5 @@
 /**
- * Every log line goes through a Redactor (security checklist §13): known secrets (tokens,
+ * Every log line goes through a Redactor (docs/security.md §13): known secrets (tokens,
  * codes, verifiers, channel secrets) are replaced wherever they appear, and anything that looks
  * like a JWT, a Bearer credential or a secret-carrying form/query field is masked even when
  * the redactor was never told about it.
@@ -110,7 +110,7 @@ export function redactPatterns(text: string): string {
 
 /**
  * What a label or tooltip may show of a token: a short prefix to tell tokens apart
- * (security checklist §12), never enough to use it.
+ * (docs/security.md §12), never enough to use it.
  */
 export function tokenPreview(token: string): string {
   return token.length <= 12 ? '…' : `${token.slice(0, 6)}…`;

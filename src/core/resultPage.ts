@@ -1,5 +1,5 @@
 /**
- * The page the browser lands on after LINE's redirect (security checklist §5–6): self-contained,
+ * The page the browser lands on after LINE's redirect (docs/security.md §5–6): self-contained,
  * no script, no third-party resource, every reflected text escaped, and it never navigates anywhere.
  */
 import { escapeHtml } from './html';

@@ -1,7 +1,7 @@
 /**
- * Token sets in VS Code's SecretStorage (security checklist §12): one JSON document under one key,
+ * Token sets in VS Code's SecretStorage (docs/security.md §12): one JSON document under one key,
  * changed under the machine-wide lock (see core/tokenStore.ts). `secrets.onDidChange` fires for
- * writes from other windows too (checklist §15), which is how every window's tree stays current.
+ * writes from other windows too (docs/security.md §15), which is how every window's tree stays current.
  *
  * Runs under plain node as well (only types come from `vscode`), so the unit tests and the
  * two-process test drive this very class over a SecretStorage stand-in.

@@ -1,6 +1,6 @@
 /**
  * The Markdown of the "Show Token Details" and "Decode JWT" documents. Tokens appear only as
- * `tokenPreview` prefixes (security checklist §12): these documents can be saved, shared or
+ * `tokenPreview` prefixes (docs/security.md §12): these documents can be saved, shared or
  * screenshotted, and copying a token must stay an explicit action.
  */
 import vscode = require('vscode');

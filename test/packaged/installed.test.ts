@@ -1,12 +1,15 @@
 // The installed .vsix activates and signs in through the real browser against the emulator, using
 // only the public automation API (the installed copy runs in normal mode: no test hooks).
 import * as assert from 'node:assert/strict';
+import { resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import { closeTabs, harnessAvailable } from '../host/client';
 import { freePort } from '../support/ports';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
+// This file runs from <repository>/out/test/packaged/.
+const REPOSITORY_ROOT = resolve(__dirname, '..', '..', '..');
 const CHANNEL = { channelId: '1700000001', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'Packaged' };
 const USER = { userId: `U${'f'.repeat(32)}`, displayName: 'Packaged User' };
 
@@ -48,7 +51,7 @@ describe('the packaged extension (.vsix installed with --install-extension)', fu
     assert.ok(extension, 'installed');
     assert.equal(extension.extensionKind, vscode.ExtensionKind.Workspace);
     assert.ok(
-      !extension.extensionPath.endsWith('/work/main') && extension.extensionPath.includes('extensions'),
+      !resolve(extension.extensionPath).startsWith(REPOSITORY_ROOT) && extension.extensionPath.includes('extensions'),
       extension.extensionPath,
     );
     assert.equal(extension.isActive, true);

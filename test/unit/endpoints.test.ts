@@ -1,4 +1,4 @@
-// Endpoint overrides (security checklist §14): https anywhere; plain http only on this machine, and
+// Endpoint overrides (docs/security.md §14): https anywhere; plain http only on this machine, and
 // for what Node.js fetches only where no DNS answer can take the channel secret elsewhere.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

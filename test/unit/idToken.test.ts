@@ -96,7 +96,7 @@ async function expectIdTokenError(
   await assert.rejects(promise, (error: unknown) => {
     assert.ok(error instanceof IdTokenError, `expected IdTokenError, got ${String(error)}`);
     assert.equal(error.code, code, error.message);
-    // Security checklist §12: no token, token part or secret in a message or detail.
+    // docs/security.md §12: no token, token part or secret in a message or detail.
     const text = `${error.message} ${JSON.stringify(error.details)}`;
     for (const forbidden of [CHANNEL_SECRET, token, ...token.split('.').filter((part) => part.length >= 8)]) {
       assert.ok(!text.includes(forbidden), `message or details leak a secret: ${error.message}`);

@@ -243,7 +243,7 @@ describe('paste the redirected URL', () => {
   });
 });
 
-describe('a store that cannot keep tokens (security checklist §20: no code redeemed into it)', () => {
+describe('a store that cannot keep tokens (docs/security.md §20: no code redeemed into it)', () => {
   function brokenStore(operation: 'get' | 'store'): { store: SecretTokenStore; secrets: MemorySecretStorage } {
     const secrets = new MemorySecretStorage();
     secrets.fail(operation);

@@ -308,7 +308,7 @@ export async function selectAccount(
 export type CopyKind = 'accessToken' | 'authorizationHeader' | 'curl';
 
 /**
- * Copying a token is an explicit user action (security checklist §12). The command result says
+ * Copying a token is an explicit user action (docs/security.md §12). The command result says
  * what was copied, never the value.
  */
 export async function copyToClipboard(
