@@ -8,14 +8,15 @@ import { verifyIdToken, type LineJwks } from './idToken';
 import type { LineLoginClient } from './lineClient';
 import { InProcessLock, type MachineLock } from './machineLock';
 import { accountId, type AccountChange, type AccountKey, type TokenStore } from './tokenStore';
-import type {
-  IdTokenClaims,
-  LineAccessTokenVerification,
-  LineChannelCredentials,
-  LineFriendshipStatus,
-  LineProfile,
-  LineUserInfo,
-  TokenSet,
+import {
+  LINE_ID_TOKEN_CLAIMS,
+  type IdTokenClaims,
+  type LineAccessTokenVerification,
+  type LineChannelCredentials,
+  type LineFriendshipStatus,
+  type LineProfile,
+  type LineUserInfo,
+  type TokenSet,
 } from './types';
 
 export interface LineAccountsDependencies {
@@ -62,20 +63,6 @@ export interface IdTokenComparison {
   /** Claims whose values differ between the two results, and a verdict that differs. */
   differences: string[];
 }
-
-const COMPARED_CLAIMS: readonly (keyof IdTokenClaims)[] = [
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'iat',
-  'auth_time',
-  'nonce',
-  'amr',
-  'name',
-  'picture',
-  'email',
-];
 
 export class LineAccounts {
   readonly #deps: LineAccountsDependencies;
@@ -372,7 +359,7 @@ export function compareIdTokenChecks(local: IdTokenCheck, server: IdTokenCheck):
     differences.push('verdict');
   }
   if (local.claims !== undefined && server.claims !== undefined) {
-    for (const claim of COMPARED_CLAIMS) {
+    for (const claim of LINE_ID_TOKEN_CLAIMS) {
       if (JSON.stringify(local.claims[claim]) !== JSON.stringify(server.claims[claim])) {
         differences.push(claim);
       }

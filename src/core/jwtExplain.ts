@@ -7,6 +7,7 @@
 import { decodeJwt as joseDecodeJwt, decodeProtectedHeader } from 'jose';
 
 import { InputError } from './errors';
+import { LINE_ID_TOKEN_CLAIMS } from './types';
 import { unitStyleFor } from './unitStyle';
 
 export interface DecodedJwt {
@@ -104,20 +105,7 @@ export const CLAIM_EXPLANATION_KEYS: readonly ClaimExplanationKey[] = Object.fre
   Object.keys(CLAIM_EXPLANATIONS) as ClaimExplanationKey[],
 );
 
-/** LINE's documented ID token claims, in display order. */
-const KNOWN_CLAIMS = [
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'iat',
-  'auth_time',
-  'nonce',
-  'amr',
-  'name',
-  'picture',
-  'email',
-] as const;
+const KNOWN_CLAIMS = LINE_ID_TOKEN_CLAIMS;
 type KnownClaim = (typeof KNOWN_CLAIMS)[number];
 
 /** RFC 7519 NumericDate claims, shown as times even when LINE does not document them (nbf). */

@@ -137,3 +137,18 @@ export interface TokenSet {
 }
 
 export const REFRESH_TOKEN_LIFETIME_MS = 90 * 24 * 60 * 60 * 1000;
+
+/** LINE's documented ID token claims, in the order its reference lists them: how they are shown and compared. */
+export const LINE_ID_TOKEN_CLAIMS = [
+  'iss',
+  'sub',
+  'aud',
+  'exp',
+  'iat',
+  'auth_time',
+  'nonce',
+  'amr',
+  'name',
+  'picture',
+  'email',
+] as const satisfies readonly (keyof IdTokenClaims)[];

@@ -1,23 +1,10 @@
 /** The "Verify ID Token" report: the local check and LINE's verify endpoint side by side. */
 import vscode = require('vscode');
 import type { IdTokenCheck, IdTokenComparison } from '../core/accounts';
-import type { IdTokenClaims } from '../core/types';
+import { LINE_ID_TOKEN_CLAIMS, type IdTokenClaims } from '../core/types';
 import { formatDateTime } from './format';
 import { inlineMarkdown, markdownTable } from './tree/markdownText';
 
-const CLAIMS: readonly (keyof IdTokenClaims)[] = [
-  'iss',
-  'sub',
-  'aud',
-  'exp',
-  'iat',
-  'auth_time',
-  'nonce',
-  'amr',
-  'name',
-  'picture',
-  'email',
-];
 const TIME_CLAIMS = new Set<keyof IdTokenClaims>(['exp', 'iat', 'auth_time']);
 
 function verdict(check: IdTokenCheck): string {
@@ -50,7 +37,7 @@ export function renderIdTokenComparison(comparison: IdTokenComparison, accountLa
       ['', vscode.l10n.t('Local check'), vscode.l10n.t('LINE verify endpoint'), ''],
       [
         [vscode.l10n.t('Verdict'), verdict(comparison.local), verdict(comparison.server), differs('verdict')],
-        ...CLAIMS.map(
+        ...LINE_ID_TOKEN_CLAIMS.map(
           (claim) =>
             [
               claim,

@@ -215,8 +215,11 @@ describe('Sharing LINE tokens: the line authentication provider, terminals and .
     assert.equal(hooks.environmentVariables.get('LINE_ACCESS_TOKEN'), undefined);
     assert.equal([...hooks.environmentVariables].length, 0);
     assert.equal(hooks.terminalEnvironment.account, undefined, 'the opt-in ends with the account');
-    await hooks.dotEnvFollower.whenApplied();
-    assert.deepEqual(hooks.dotEnvFollower.followed(), []);
+    // The follower reacts to the same store event as the provider, after its own read of the store.
+    await eventually(async () => {
+      await hooks.dotEnvFollower.whenApplied();
+      return hooks.dotEnvFollower.followed().length === 0;
+    }, 'the .env file is no longer followed');
     assert.deepEqual(await hooks.authProvider.getSessions(undefined), []);
   });
 
