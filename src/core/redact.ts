@@ -9,7 +9,7 @@ import type { TokenSet } from './types';
 const MASK = '[REDACTED]';
 
 /** Form and query fields that carry a secret in LINE Login requests and redirects. */
-const SECRET_FIELDS = [
+export const SECRET_FIELDS: readonly string[] = [
   'access_token',
   'refresh_token',
   'id_token',
@@ -64,6 +64,11 @@ export class Redactor {
 /** Masks what looks like a secret without knowing any secret value. */
 export function redactPatterns(text: string): string {
   return text.replace(JWT_PATTERN, MASK).replace(BEARER_PATTERN, `$1${MASK}`).replace(FIELD_PATTERN, `$1${MASK}`);
+}
+
+/** True for a form, query or JSON field that carries a secret (the inspector masks these at capture). */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELDS.includes(name);
 }
 
 /**
