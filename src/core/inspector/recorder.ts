@@ -38,7 +38,7 @@ export interface FlowRecorderOptions {
 }
 
 export interface FlowMeta {
-  kind?: FlowKind;
+  kind?: FlowKind | undefined;
   channelId?: string;
 }
 
@@ -115,6 +115,7 @@ export class FlowRecorder {
   readonly #probeFetch: FetchLike | undefined;
   #flows: Flow[] = [];
   readonly #listeners = new Set<(flow: Flow) => void>();
+  readonly #flowOfError = new WeakMap<object, string>();
 
   constructor(options: FlowRecorderOptions = {}) {
     this.#now = options.now ?? Date.now;
@@ -129,6 +130,12 @@ export class FlowRecorder {
 
   flow(id: string): Flow | undefined {
     return this.#flows.find((flow) => flow.id === id);
+  }
+
+  /** The flow an error ended, while that flow is still kept: what "Show Diagnosis" opens. */
+  flowOfError(error: unknown): Flow | undefined {
+    const id = typeof error === 'object' && error !== null ? this.#flowOfError.get(error) : undefined;
+    return id === undefined ? undefined : this.flow(id);
   }
 
   /** Called with each finished flow. Returns the unsubscribe function. */
@@ -166,6 +173,9 @@ export class FlowRecorder {
     } catch (error) {
       await this.#probeIfNoCallback(active, error);
       this.#finish(active, error, meta);
+      if (typeof error === 'object' && error !== null) {
+        this.#flowOfError.set(error, active.flow.id);
+      }
       throw error;
     }
   }

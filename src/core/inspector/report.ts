@@ -35,7 +35,7 @@ export function escapeMarkdown(text: string): string {
 const VERDICT_RANK: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, 'n/a': 3 };
 const VERDICT_MARK: Record<Verdict, string> = { fail: 'FAIL', warn: 'WARN', pass: 'pass', 'n/a': 'n/a' };
 
-export function sortChecks(checks: readonly Check[]): Check[] {
+export function sortChecks<T extends Pick<Check, 'verdict'>>(checks: readonly T[]): T[] {
   return [...checks].sort((a, b) => VERDICT_RANK[a.verdict] - VERDICT_RANK[b.verdict]);
 }
 
