@@ -22,6 +22,7 @@ import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { TokenTreeView } from './vscode/tree/tokenTreeView';
 import { renderIdTokenComparison } from './vscode/verificationReport';
+import { registerInspector, type Inspector } from './vscode/inspector/inspectorCommands';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -33,6 +34,7 @@ export interface TestHooks {
   secrets: vscode.SecretStorage;
   logUri: vscode.Uri;
   globalStorageUri: vscode.Uri;
+  inspector: Inspector;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -101,6 +103,8 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(registerCommand(id, handler, services, errorActions));
   }
+  const inspector = registerInspector(services, context.globalState, documents, errorActions);
+  context.subscriptions.push(inspector.disposable);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
@@ -114,6 +118,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     secrets: context.secrets,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
+    inspector,
   };
 }
 
