@@ -328,6 +328,11 @@ export class FlowRecorder {
       return;
     }
     const url = new URL(active.authorizeUrl);
+    // RFC 6761 §6.3: *.localhost is loopback, though Node's resolver does not know it (an emulator's browser host).
+    const probeUrl = new URL(active.authorizeUrl);
+    if (probeUrl.hostname.endsWith('.localhost')) {
+      probeUrl.hostname = '127.0.0.1';
+    }
     const startedAt = this.#now();
     const step: Step = {
       name: 'authorizeProbe',
@@ -342,7 +347,7 @@ export class FlowRecorder {
       checks: [],
     };
     try {
-      const response = await probeFetch(active.authorizeUrl, {
+      const response = await probeFetch(probeUrl.toString(), {
         method: 'GET',
         redirect: 'manual',
         signal: AbortSignal.timeout(5000),

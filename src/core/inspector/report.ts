@@ -27,9 +27,14 @@ export function toSummary(flow: Flow, diagnosis: Diagnosis | undefined = diagnos
   };
 }
 
-/** CommonMark lets any ASCII punctuation be backslash-escaped; line breaks would start new blocks. */
+/**
+ * Text from LINE or the browser as inert Markdown: CommonMark lets any ASCII punctuation be
+ * backslash-escaped; `<`/`&` stop HTML, `[`/`]` links, `|` table cells, `*`/`_`/`~`/`` ` `` emphasis
+ * and code, and escaping `.` and `:` stops VS Code's preview (markdown-it with linkify) from
+ * turning a bare host or URL into a link. Line breaks would start new blocks.
+ */
 export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>&~:"']/g, '\\$&');
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>&|~.:!#]/g, '\\$&');
 }
 
 const VERDICT_RANK: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, 'n/a': 3 };
