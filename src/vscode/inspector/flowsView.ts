@@ -10,10 +10,30 @@ import { flowKindLabel } from './labels';
 
 export const FLOWS_VIEW_ID = 'lineLogin.flows';
 
-export type FlowTreeNode =
-  | { type: 'flow'; flowId: string }
-  | { type: 'step'; flowId: string; index: number }
-  | { type: 'check'; flowId: string; stepIndex: number; checkId: string };
+/**
+ * A node of the view. A class, not a plain object: commands treat a plain object argument as
+ * automation, a class instance as the node a menu passed.
+ */
+export class FlowTreeNode {
+  private constructor(
+    readonly type: 'flow' | 'step' | 'check',
+    readonly flowId: string,
+    readonly stepIndex = -1,
+    readonly checkId = '',
+  ) {}
+
+  static flow(flowId: string): FlowTreeNode {
+    return new FlowTreeNode('flow', flowId);
+  }
+
+  static step(flowId: string, stepIndex: number): FlowTreeNode {
+    return new FlowTreeNode('step', flowId, stepIndex);
+  }
+
+  static check(flowId: string, stepIndex: number, checkId: string): FlowTreeNode {
+    return new FlowTreeNode('check', flowId, stepIndex, checkId);
+  }
+}
 
 const VERDICT_ICONS: Record<Verdict, vscode.ThemeIcon> = {
   pass: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
@@ -58,27 +78,33 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
 
   getChildren(node?: FlowTreeNode): FlowTreeNode[] {
     if (node === undefined) {
-      return this.history.entries().map((entry) => ({ type: 'flow', flowId: entry.summary.id }));
+      return this.history.entries().map((entry) => FlowTreeNode.flow(entry.summary.id));
     }
     const entry = this.history.entry(node.flowId);
     if (entry === undefined) {
       return [];
     }
     if (node.type === 'flow') {
-      return entry.summary.steps.map((_, index) => ({ type: 'step', flowId: node.flowId, index }));
+      return entry.summary.steps.map((_, index) => FlowTreeNode.step(node.flowId, index));
     }
     if (node.type === 'step') {
-      const step = entry.summary.steps[node.index];
+      const step = entry.summary.steps[node.stepIndex];
       return step === undefined
         ? []
-        : sortChecks(step.checks).map((c) => ({
-            type: 'check',
-            flowId: node.flowId,
-            stepIndex: node.index,
-            checkId: c.id,
-          }));
+        : sortChecks(step.checks).map((c) => FlowTreeNode.check(node.flowId, node.stepIndex, c.id));
     }
     return [];
+  }
+
+  getParent(node: FlowTreeNode): FlowTreeNode | undefined {
+    switch (node.type) {
+      case 'flow':
+        return undefined;
+      case 'step':
+        return FlowTreeNode.flow(node.flowId);
+      case 'check':
+        return FlowTreeNode.step(node.flowId, node.stepIndex);
+    }
   }
 
   getTreeItem(node: FlowTreeNode): vscode.TreeItem {
@@ -108,14 +134,14 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
       return item;
     }
     if (node.type === 'step') {
-      const step = summary.steps[node.index];
+      const step = summary.steps[node.stepIndex];
       const item = new vscode.TreeItem(
         step?.name ?? '?',
         step !== undefined && step.checks.length > 0
           ? vscode.TreeItemCollapsibleState.Collapsed
           : vscode.TreeItemCollapsibleState.None,
       );
-      item.id = `flow:${summary.id}:step:${node.index}`;
+      item.id = `flow:${summary.id}:step:${node.stepIndex}`;
       item.description =
         step === undefined ? '' : `${step.status === undefined ? '' : `${step.status} · `}${step.durationMs} ms`;
       item.iconPath = VERDICT_ICONS[worst(step?.checks.map((c) => c.verdict) ?? [])];
