@@ -180,6 +180,11 @@ export class FlowRecorder {
     }
   }
 
+  /** Runs `fn` outside the current flow, so what it starts is a flow of its own (a re-run). */
+  outside<T>(fn: () => T): T {
+    return this.#storage.exit(fn);
+  }
+
   /** The observer loginFlow calls; it records into whatever flow is current. */
   readonly signInObserver: SignInObserver = {
     authorizationPrepared: (pending) => {
