@@ -151,6 +151,34 @@ describe('LINE Login Inspector in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('Run Again With Changes: the same sign-in without email and with prompt=consent, compared side by side', async () => {
+    const [original] = await run<FlowSummary[]>('lineLogin.listFlows');
+    assert.ok(original?.kind === 'signIn');
+    const result = await run<{ flowId: string; outcome: string; comparison: string }>('lineLogin.runFlowAgain', {
+      flowId: original.id,
+      changes: { scope: 'profile openid', prompt: 'consent' },
+    });
+    assert.equal(result.outcome, 'succeeded');
+    assert.notEqual(result.flowId, original.id);
+    const [newest] = await run<FlowSummary[]>('lineLogin.listFlows');
+    assert.equal(newest?.id, result.flowId);
+    const authorize = emulator.requests.filter((r) => r.endpoint === 'authorize' && r.method === 'GET').at(-1);
+    assert.equal(authorize?.query['scope'], 'profile openid');
+    assert.equal(authorize.query['prompt'], 'consent');
+    assert.ok(result.comparison.includes('| ≠ | scope | profile openid email | profile openid |'), result.comparison);
+    assert.ok(result.comparison.includes('| ≠ | prompt | — | consent |'));
+    assert.ok(result.comparison.includes('| ≠ | email | in…@example\\.com | — |'));
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('lineLogin.runFlowAgain', {
+          flowId: original.id,
+          changes: { redirect_uri: 'http://evil.example/' },
+        }),
+      ),
+      { code: 'ERR_INVALID_INPUT', message: /redirect_uri/ },
+    );
+  });
+
   it('a wrong channel secret: INVALID_CLIENT with the request ID', async () => {
     await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: WRONG_SECRET });
     try {
@@ -271,8 +299,15 @@ describe('LINE Login Inspector in VS Code', function () {
       (node) => flows.find((flow) => flow.id === node.flowId)?.diagnosis?.code === 'INVALID_CLIENT',
     );
     assert.ok(failed);
-    await hooks.inspector.treeView.reveal(root, { select: false, expand: 1 });
-    await hooks.inspector.treeView.reveal(failed, { select: true, expand: 2 });
+    // The failing check of the failed flow, with its step and flow expanded around it.
+    const failedToken = hooks.inspector.view
+      .getChildren(failed)
+      .find((node) => hooks.inspector.view.getTreeItem(node).label === 'token');
+    assert.ok(failedToken);
+    const failingCheck = hooks.inspector.view.getChildren(failedToken)[0];
+    assert.ok(failingCheck);
+    assert.equal(failingCheck.checkId, 'token.status', 'failures first');
+    await hooks.inspector.treeView.reveal(failingCheck, { select: true, focus: false });
     await vscode.commands.executeCommand('lineLogin.showFlow', failed);
     await vscode.commands.executeCommand('notifications.clearAll');
     await delay(800);

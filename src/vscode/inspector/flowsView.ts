@@ -120,7 +120,12 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
         entry.diagnosis === undefined ? '' : ` · ${entry.diagnosis.code}`
       }`;
       item.iconPath = outcomeIcon(entry);
-      item.contextValue = entry.flow === undefined ? 'lineLoginFlowSummary' : 'lineLoginFlow';
+      item.contextValue =
+        entry.flow === undefined
+          ? 'lineLoginFlowSummary'
+          : summary.kind === 'signIn'
+            ? 'lineLoginFlow.signIn'
+            : 'lineLoginFlow';
       const tooltip = new vscode.MarkdownString();
       tooltip.appendText(
         [

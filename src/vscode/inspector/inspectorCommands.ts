@@ -19,6 +19,7 @@ import type { LineLoginServices } from '../services';
 import { FlowHistory, type FlowEntry } from './flowHistory';
 import { FLOWS_VIEW_ID, FlowsView } from './flowsView';
 import { flowKindLabel } from './labels';
+import { runFlowAgain } from './rerunCommand';
 
 export const INSPECTOR_COMMANDS = {
   listFlows: 'lineLogin.listFlows',
@@ -27,6 +28,7 @@ export const INSPECTOR_COMMANDS = {
   copyFlowReport: 'lineLogin.copyFlowReport',
   exportFlowHttp: 'lineLogin.exportFlowHttp',
   copyFlowCurl: 'lineLogin.copyFlowCurl',
+  runFlowAgain: 'lineLogin.runFlowAgain',
 } as const;
 
 export interface Inspector {
@@ -38,7 +40,6 @@ export interface Inspector {
 
 function flowIdOf(invocation: Invocation): string | undefined {
   if (invocation.automated) {
-    rejectUnknownArgs(invocation.args, ['flowId']);
     return stringArg(invocation.args, 'flowId');
   }
   const node = invocation.node;
@@ -47,7 +48,14 @@ function flowIdOf(invocation: Invocation): string | undefined {
     : undefined;
 }
 
-function entryOf(history: FlowHistory, invocation: Invocation): FlowEntry | undefined {
+function entryOf(
+  history: FlowHistory,
+  invocation: Invocation,
+  allowed: readonly string[] = ['flowId'],
+): FlowEntry | undefined {
+  if (invocation.automated) {
+    rejectUnknownArgs(invocation.args, allowed);
+  }
   const flowId = flowIdOf(invocation);
   if (flowId === undefined) {
     return undefined;
@@ -64,8 +72,12 @@ function entryOf(history: FlowHistory, invocation: Invocation): FlowEntry | unde
 }
 
 /** The full trace, needed by the document and the exports; earlier sessions kept only summaries. */
-function traceOf(history: FlowHistory, invocation: Invocation): NonNullable<FlowEntry['flow']> | undefined {
-  const entry = entryOf(history, invocation);
+function traceOf(
+  history: FlowHistory,
+  invocation: Invocation,
+  allowed: readonly string[] = ['flowId'],
+): NonNullable<FlowEntry['flow']> | undefined {
+  const entry = entryOf(history, invocation, allowed);
   if (entry === undefined) {
     return undefined;
   }
@@ -141,6 +153,10 @@ export function registerInspector(
       const document = await vscode.workspace.openTextDocument({ language: 'http', content: text });
       await vscode.window.showTextDocument(document);
       return undefined;
+    },
+    [INSPECTOR_COMMANDS.runFlowAgain]: async (invocation) => {
+      const flow = traceOf(history, invocation, ['flowId', 'changes']);
+      return flow === undefined ? undefined : runFlowAgain(services, documents, flow, invocation);
     },
     [INSPECTOR_COMMANDS.copyFlowCurl]: async (invocation) => {
       const flow = traceOf(history, invocation);
