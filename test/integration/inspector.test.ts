@@ -325,6 +325,26 @@ describe('LINE Login Inspector in VS Code', function () {
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  it('keeps the last 20 summaries for the next session, newest first', async () => {
+    for (let i = 0; i < 16; i += 1) {
+      await run('lineLogin.verifyAccessToken', { channelId: CHANNEL.channelId, userId: USER.userId });
+    }
+    const flows = await run<FlowSummary[]>('lineLogin.listFlows');
+    assert.ok(flows.length > 20);
+    await eventually(
+      () => hooks.inspector.history.persisted()[0]?.summary.id === flows[0]?.id,
+      'the newest flow is persisted',
+    );
+    const persisted = hooks.inspector.history.persisted();
+    assert.equal(persisted.length, 20);
+    assert.deepEqual(
+      persisted.map((entry) => entry.summary.id),
+      flows.slice(0, 20).map((flow) => flow.id),
+    );
+    assert.equal(persisted[0]?.summary.kind, 'verifyAccessToken');
+    outputs.push(JSON.stringify(persisted));
+  });
+
   it('no trace, report, export or listFlows result holds a secret', async () => {
     const flows = await run<FlowSummary[]>('lineLogin.listFlows');
     for (const flow of flows) {

@@ -54,6 +54,11 @@ export class FlowHistory implements vscode.Disposable {
     });
   }
 
+  /** What survives a restart: summaries and diagnoses of the last 20 flows, newest first. */
+  persisted(): readonly PersistedEntry[] {
+    return this.#persisted();
+  }
+
   #persisted(): PersistedEntry[] {
     const stored: unknown = this.state.get(STATE_KEY);
     return Array.isArray(stored) ? stored.filter(isPersistedEntry) : [];
