@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { FlowSummary } from '../../src/core/inspector/model';
 import type { TestHooks } from '../../src/extension';
-import { closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
+import { answerWorkbench, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 
@@ -189,6 +189,32 @@ describe('LINE Login Inspector in VS Code', function () {
       assert.ok(diagnosis.evidence.some((line) => /^x-line-request-id: [0-9a-f]+$/.test(line)));
     } finally {
       await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: CHANNEL.channelSecret });
+    }
+  });
+
+  it('the error notification offers "Show Diagnosis", which opens the flow document', async () => {
+    await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: WRONG_SECRET });
+    try {
+      const channelNode = (await hooks.explorer.getChildren()).find(
+        (node) => typeof node === 'object' && 'channelId' in node && node.channelId === CHANNEL.channelId,
+      );
+      assert.ok(channelNode);
+      const signIn = Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', channelNode));
+      await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
+      assert.equal(await signIn, undefined, 'the attempt failed and told the person');
+      await answerWorkbench('.notifications-toasts .monaco-button:has-text("Show Diagnosis")', { click: true });
+      await eventually(
+        () => vscode.window.activeTextEditor?.document.uri.scheme === 'line-login',
+        'the flow document opens',
+      );
+      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      outputs.push(text);
+      assert.match(text, /## Diagnosis: INVALID_CLIENT/);
+    } finally {
+      await run('lineLogin.editChannel', { channelId: CHANNEL.channelId, channelSecret: CHANNEL.channelSecret });
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await closeTabs();
     }
   });
 
