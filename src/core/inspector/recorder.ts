@@ -24,7 +24,9 @@ import {
   type SignInContext,
 } from './checks';
 import { decodeIdTokenMasked, maskHeaders, maskJson, maskParams } from './mask';
-import type { Flow, FlowKind, FlowOutcome, JsonValue, Step, StepName, StepRequest } from './model';
+import { probeAuthorizeUrl } from './probe';
+import { headerRecord, parseJson, STEP_KINDS, stepNameOf } from './steps';
+import type { Flow, FlowKind, FlowOutcome, JsonValue, Step, StepRequest } from './model';
 
 export const DEFAULT_FLOW_CAPACITY = 50;
 
@@ -48,58 +50,6 @@ interface ActiveFlow {
   signIn?: SignInContext;
   /** In memory for the probe only; never copied to the trace. */
   authorizeUrl?: string;
-}
-
-const PATH_STEPS: Record<string, StepName> = {
-  '/oauth2/v2.1/revoke': 'revoke',
-  '/oauth2/v2.1/userinfo': 'userinfo',
-  '/v2/profile': 'profile',
-  '/friendship/v1/status': 'friendship',
-  '/oauth2/v3/token': 'channelToken',
-  '/user/v1/deauthorize': 'deauthorize',
-};
-
-const STEP_KINDS: Partial<Record<StepName, FlowKind>> = {
-  authorize: 'signIn',
-  token: 'signIn',
-  refresh: 'refresh',
-  verifyAccessToken: 'verifyAccessToken',
-  verifyIdToken: 'verifyIdToken',
-  revoke: 'revoke',
-  deauthorize: 'deauthorize',
-  profile: 'profile',
-  userinfo: 'userinfo',
-  friendship: 'friendship',
-  channelToken: 'channelToken',
-};
-
-function stepNameOf(method: string, path: string, form: URLSearchParams | undefined): StepName {
-  if (path === '/oauth2/v2.1/token') {
-    return form?.get('grant_type') === 'refresh_token' ? 'refresh' : 'token';
-  }
-  if (path === '/oauth2/v2.1/verify') {
-    return method === 'GET' ? 'verifyAccessToken' : 'verifyIdToken';
-  }
-  return PATH_STEPS[path] ?? 'other';
-}
-
-function headerRecord(headers: RequestInit['headers']): Record<string, string> {
-  const record: Record<string, string> = {};
-  new Headers(headers ?? {}).forEach((value, name) => {
-    record[name] = value;
-  });
-  return record;
-}
-
-function parseJson(text: string): Record<string, unknown> | undefined {
-  try {
-    const parsed: unknown = JSON.parse(text);
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function outcomeOf(error: unknown): FlowOutcome {
@@ -332,55 +282,7 @@ export class FlowRecorder {
     ) {
       return;
     }
-    const url = new URL(active.authorizeUrl);
-    // RFC 6761 §6.3: *.localhost is loopback, though Node's resolver does not know it (an emulator's browser host).
-    const probeUrl = new URL(active.authorizeUrl);
-    if (probeUrl.hostname.endsWith('.localhost')) {
-      probeUrl.hostname = '127.0.0.1';
-    }
-    const startedAt = this.#now();
-    const step: Step = {
-      name: 'authorizeProbe',
-      startedAt,
-      durationMs: 0,
-      request: {
-        method: 'GET',
-        url: `${url.origin}${url.pathname}`,
-        params: maskParams(url.searchParams, active.redactor),
-        headers: {},
-      },
-      checks: [],
-    };
-    try {
-      const response = await probeFetch(probeUrl.toString(), {
-        method: 'GET',
-        redirect: 'manual',
-        signal: AbortSignal.timeout(5000),
-      });
-      await response.body?.cancel();
-      const requestId = response.headers.get('x-line-request-id') ?? undefined;
-      step.response = {
-        status: response.status,
-        ...(requestId === undefined ? {} : { lineRequestId: requestId }),
-        fields: {},
-      };
-      step.checks.push({
-        id: 'authorizeProbe.redirect_uri',
-        verdict: response.status === 400 ? 'fail' : 'pass',
-        explanation:
-          response.status === 400
-            ? 'LINE answers this authorize URL with its 400 page: the redirect_uri (or client_id) is not registered on the channel.'
-            : `LINE accepts this authorize URL (${response.status}): the browser was not sent back for another reason.`,
-        citation: {
-          label: 'LINE: Setting a callback URL',
-          url: 'https://developers.line.biz/en/docs/line-login/integrate-line-login/#setting-callback-url',
-        },
-      });
-    } catch (probeError) {
-      step.networkError = active.redactor.redact(messageOf(probeError));
-    }
-    step.durationMs = Math.max(0, this.#now() - startedAt);
-    active.flow.steps.push(step);
+    active.flow.steps.push(await probeAuthorizeUrl(probeFetch, active.authorizeUrl, active.redactor, this.#now));
   }
 
   async #record(active: ActiveFlow, inner: FetchLike, input: string, init: RequestInit): Promise<Response> {
