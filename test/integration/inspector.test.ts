@@ -33,6 +33,8 @@ let hooks: TestHooks;
 let emulator: LineEmulator;
 let noMail: LineEmulator;
 let callbackUrl: string;
+/** Moves the emulator's clock (not this machine's): LINE's view of how old a token is. */
+let emulatorOffsetMs = 0;
 /** Everything the Inspector handed out, searched for secrets at the end. */
 const outputs: string[] = [];
 
@@ -86,6 +88,7 @@ describe('LINE Login Inspector in VS Code', function () {
       channels,
       users: [USER],
       autoApprove: USER.userId,
+      now: () => Date.now() + emulatorOffsetMs,
     });
     noMail = await startLineEmulator({
       browserHost: 'line-emulator.localhost',
@@ -349,6 +352,31 @@ describe('LINE Login Inspector in VS Code', function () {
     );
     assert.ok(documentShot !== undefined && existsSync(documentShot));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('a refresh 91 days after the sign-in: REFRESH_TOKEN_EXPIRED', async () => {
+    emulatorOffsetMs = 91 * 24 * 60 * 60 * 1000;
+    try {
+      const error: unknown = await Promise.resolve(
+        vscode.commands.executeCommand('lineLogin.refreshAccessToken', {
+          channelId: CHANNEL.channelId,
+          userId: USER.userId,
+        }),
+      ).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      const { flowId } = error as { flowId?: string };
+      assert.ok(typeof flowId === 'string', 'the failed refresh names its flow');
+      const diagnosis = await run<Diagnosed | undefined>('lineLogin.diagnose', { flowId });
+      assert.equal(diagnosis?.code, 'REFRESH_TOKEN_EXPIRED');
+      assert.match(diagnosis.fix, /90 days/);
+      const [flow] = await run<FlowSummary[]>('lineLogin.listFlows');
+      assert.equal(flow?.kind, 'refresh');
+      assert.equal(flow.steps[0]?.status, 400);
+    } finally {
+      emulatorOffsetMs = 0;
+    }
   });
 
   it('keeps the last 20 summaries for the next session, newest first', async () => {
