@@ -158,6 +158,9 @@ export class FlowRecorder {
 
   #finish(active: ActiveFlow, error: unknown, meta: FlowMeta): void {
     const { flow } = active;
+    // The attempt's state and nonce are needed only while it runs; async work may outlive it.
+    delete active.signIn;
+    delete active.authorizeUrl;
     if (flow.steps.length === 0 && (error === undefined || meta.kind === undefined)) {
       return;
     }
