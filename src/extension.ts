@@ -29,6 +29,7 @@ import { AccountStatusBar } from './vscode/statusBar';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { TokenTreeView } from './vscode/tree/tokenTreeView';
 import { renderIdTokenComparison } from './vscode/verificationReport';
+import { registerInspector, type Inspector } from './vscode/inspector/inspectorCommands';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -44,6 +45,7 @@ export interface TestHooks {
   terminalEnvironment: TerminalEnvironment;
   environmentVariables: vscode.GlobalEnvironmentVariableCollection;
   dotEnvFollower: DotEnvFollower;
+  inspector: Inspector;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -138,6 +140,8 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   for (const [id, handler] of Object.entries(handlers)) {
     context.subscriptions.push(registerCommand(id, handler, services, errorActions));
   }
+  const inspector = registerInspector(services, context.globalState, documents, errorActions);
+  context.subscriptions.push(inspector.disposable);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
@@ -155,6 +159,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     terminalEnvironment,
     environmentVariables: context.environmentVariableCollection,
     dotEnvFollower,
+    inspector,
   };
 }
 

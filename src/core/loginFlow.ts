@@ -36,11 +36,21 @@ export interface PendingAuthorization {
   readonly authorizeUrl: string;
 }
 
+/**
+ * Sees the two legs of a sign-in that never pass through fetch: the authorize URL handed to the
+ * browser and what came back on the callback. The Inspector records them (src/core/inspector).
+ */
+export interface SignInObserver {
+  authorizationPrepared(pending: PendingAuthorization): void;
+  callbackReceived(outcome: { callback: AuthorizationCallback } | { error: unknown }): void;
+}
+
 export interface LoginFlowDependencies {
   client: LineLoginClient;
   store: TokenStore;
   jwks: LineJwks;
   now?: () => number;
+  observer?: SignInObserver;
 }
 
 export interface SignInResult {
@@ -100,6 +110,7 @@ export async function signInWithLoopback(
 ): Promise<SignInResult> {
   await deps.store.checkWritable();
   const pending = prepareAuthorization(deps.client, request);
+  deps.observer?.authorizationPrepared(pending);
   const server = await startLoopbackServer({
     callbackUrl: request.callbackUrl,
     expectedState: pending.state,
@@ -117,9 +128,11 @@ export async function signInWithLoopback(
     options.onStage?.('browserOpened');
     callback = await server.waitForCallback();
   } catch (error) {
+    deps.observer?.callbackReceived({ error });
     await server.close();
     throw error;
   }
+  deps.observer?.callbackReceived({ callback });
   // close() first lets the browser fetch the result page (a few seconds at most), then stops.
   void server.close();
   options.onStage?.('callbackReceived');
@@ -133,7 +146,15 @@ export async function completeWithRedirectedUrl(
   deps: LoginFlowDependencies,
   options: { signal?: AbortSignal } = {},
 ): Promise<SignInResult> {
-  const callback = parseRedirectedUrl(redirectedUrl, pending.request.callbackUrl, pending.state);
+  deps.observer?.authorizationPrepared(pending);
+  let callback: AuthorizationCallback;
+  try {
+    callback = parseRedirectedUrl(redirectedUrl, pending.request.callbackUrl, pending.state);
+  } catch (error) {
+    deps.observer?.callbackReceived({ error });
+    throw error;
+  }
+  deps.observer?.callbackReceived({ callback });
   return completeAuthorization(pending, callback, deps, options);
 }
 

@@ -9,7 +9,7 @@ import type { TokenSet } from './types';
 const MASK = '[REDACTED]';
 
 /** Form and query fields that carry a secret in LINE Login requests and redirects. */
-const SECRET_FIELDS = [
+export const SECRET_FIELDS: readonly string[] = [
   'access_token',
   'refresh_token',
   'id_token',
@@ -106,6 +106,11 @@ export function redactPatterns(text: string): string {
     .replace(FIELD_PATTERN, (match: string, field: string, value: string) =>
       isErrorCode(value) ? match : `${field}${MASK}`,
     );
+}
+
+/** True for a form, query or JSON field that carries a secret (the inspector masks these at capture). */
+export function isSecretField(name: string): boolean {
+  return SECRET_FIELDS.includes(name);
 }
 
 /**

@@ -17,6 +17,7 @@ import { SETTINGS } from './constants';
 import type { Logger } from './logger';
 import type { SecretTokenStore } from './secretTokenStore';
 import { messageOf } from '../core/messageOf';
+import { FlowRecorder } from '../core/inspector/recorder';
 
 /** A loopback sign-in stage and when it happened (`performance.now()`); read by the benchmark through TestHooks. */
 export interface SignInStageEvent {
@@ -35,6 +36,8 @@ export class WindowServices implements vscode.Disposable {
   readonly #subscriptions: { dispose(): void }[];
   readonly #onSignInStage = new vscode.EventEmitter<SignInStageEvent>();
   readonly onSignInStage = this.#onSignInStage.event;
+  /** The Inspector's trace of every LINE request this window makes (issue 11). */
+  readonly recorder: FlowRecorder;
 
   constructor(
     readonly logger: Logger,
@@ -46,6 +49,8 @@ export class WindowServices implements vscode.Disposable {
     /** The one clock of this window (epoch ms): commands, the tree and the status bar read it. */
     readonly now: () => number = Date.now,
   ) {
+    const platformFetch = (input: string, init: RequestInit): Promise<Response> => fetch(input, init);
+    this.recorder = new FlowRecorder({ now, probeFetch: platformFetch });
     this.#subscriptions = [
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (affectsLineLogin(event, SETTINGS.apiBaseUrl) || affectsLineLogin(event, SETTINGS.authorizeBaseUrl)) {
@@ -79,6 +84,7 @@ export class WindowServices implements vscode.Disposable {
       const endpoints = readEndpoints();
       const client = new LineLoginClient({
         endpoints,
+        fetch: this.recorder.wrapFetch((input, init) => fetch(input, init)),
         onRequest: (entry) => {
           this.logger.request(entry);
         },
@@ -111,7 +117,7 @@ export class WindowServices implements vscode.Disposable {
 
   loginDependencies(): LoginFlowDependencies {
     const { client, jwks } = this.#bind();
-    return { client, jwks, store: this.store, now: this.now };
+    return { client, jwks, store: this.store, now: this.now, observer: this.recorder.signInObserver };
   }
 
   /** Channel credentials; the secret is registered with the log redactor before anyone uses it. */

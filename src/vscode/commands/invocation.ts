@@ -11,6 +11,8 @@ import { actionLabel, presentError, type ErrorAction } from '../errorMessages';
 import { confirmModal, notifyWithActions } from '../notifications';
 import type { WindowServices } from '../services';
 import { messageOf } from '../../core/messageOf';
+import { diagnose } from '../../core/inspector/doctor';
+import { flowKindOfCommand } from '../inspector/commandKinds';
 
 export interface Invocation {
   /** True when called with a plain argument object: no prompts, no notifications. */
@@ -25,6 +27,9 @@ export interface Invocation {
 
 /** An Error for automation callers: a message that says what went wrong, plus the stable code. */
 export class CommandError extends Error {
+  /** The Inspector flow this failure ended, for `lineLogin.diagnose { flowId }`. */
+  flowId?: string;
+
   constructor(
     readonly code: LineLoginErrorCode,
     message: string,
@@ -57,23 +62,40 @@ export function registerCommand(
   return vscode.commands.registerCommand(id, async (arg: unknown) => {
     const automated = isPlainObject(arg);
     const invocation: Invocation = { automated, args: automated ? arg : {}, node: automated ? undefined : arg };
+    const channelId = invocation.args.channelId;
     try {
-      return await handler(invocation);
+      // Every LINE request the command makes is recorded as one Inspector flow (issue 11).
+      return await services.recorder.run(
+        { kind: flowKindOfCommand(id), ...(typeof channelId === 'string' ? { channelId } : {}) },
+        () => handler(invocation),
+      );
     } catch (error) {
+      const flow = services.recorder.flowOfError(error);
       const redact = (text: string): string => services.logger.redactor.redact(text);
       services.logger.error(
         `${id} failed: ${isLineLoginError(error) ? `${error.code} ${error.message}` : String(error)}`,
       );
       if (automated) {
-        if (isLineLoginError(error)) {
-          throw new CommandError(error.code, redact(error.message));
+        const commandError = isLineLoginError(error)
+          ? new CommandError(error.code, redact(error.message))
+          : new CommandError('ERR_INVALID_INPUT', redact(messageOf(error)));
+        if (flow !== undefined) {
+          commandError.flowId = flow.id;
         }
-        throw new CommandError('ERR_INVALID_INPUT', redact(messageOf(error)));
+        throw commandError;
       }
       const presented = presentError(error);
-      const labels = presented.actions.map((action) => ({ action, title: actionLabel(action) }));
+      const labels: { action: ErrorAction | 'showDiagnosis'; title: string }[] = presented.actions.map((action) => ({
+        action,
+        title: actionLabel(action),
+      }));
+      if (flow !== undefined && diagnose(flow) !== undefined) {
+        labels.push({ action: 'showDiagnosis', title: vscode.l10n.t('Show Diagnosis') });
+      }
       void notifyWithActions('error', redact(presented.message), labels).then(async (picked) => {
-        if (picked !== undefined) {
+        if (picked?.action === 'showDiagnosis') {
+          await vscode.commands.executeCommand('lineLogin.showFlow', { flowId: flow?.id });
+        } else if (picked !== undefined) {
           await errorActions.run(picked.action, error, invocation);
         }
       });

@@ -1,0 +1,96 @@
+/**
+ * The window's flows for the view and `lineLogin.listFlows`: the recorder's full traces (last 50,
+ * this window) plus the summaries kept across restarts (last 20, globalState). Summaries and
+ * diagnoses are built from masked traces, so what is persisted holds no secret.
+ */
+import vscode = require('vscode');
+import { diagnose } from '../../core/inspector/doctor';
+import type { Diagnosis, Flow, FlowSummary } from '../../core/inspector/model';
+import type { FlowRecorder } from '../../core/inspector/recorder';
+import { toSummary } from '../../core/inspector/report';
+
+export const PERSISTED_FLOWS = 20;
+const STATE_KEY = 'lineLogin.inspector.flows.v1';
+
+export interface FlowEntry {
+  summary: FlowSummary;
+  diagnosis?: Diagnosis;
+  /** The full trace; absent for flows of an earlier session. */
+  flow?: Flow;
+}
+
+interface PersistedEntry {
+  summary: FlowSummary;
+  diagnosis?: Diagnosis;
+}
+
+function isPersistedEntry(value: unknown): value is PersistedEntry {
+  if (typeof value !== 'object' || value === null || !('summary' in value)) {
+    return false;
+  }
+  const summary: unknown = value.summary;
+  return (
+    typeof summary === 'object' &&
+    summary !== null &&
+    'id' in summary &&
+    typeof summary.id === 'string' &&
+    'steps' in summary &&
+    Array.isArray(summary.steps)
+  );
+}
+
+export class FlowHistory implements vscode.Disposable {
+  readonly #onDidChange = new vscode.EventEmitter<void>();
+  readonly onDidChange = this.#onDidChange.event;
+  readonly #unsubscribe: () => void;
+
+  constructor(
+    readonly recorder: FlowRecorder,
+    private readonly state: vscode.Memento,
+  ) {
+    this.#unsubscribe = recorder.onDidRecord((flow) => {
+      void this.#persist(flow);
+      this.#onDidChange.fire();
+    });
+  }
+
+  /** What survives a restart: summaries and diagnoses of the last 20 flows, newest first. */
+  persisted(): readonly PersistedEntry[] {
+    return this.#persisted();
+  }
+
+  #persisted(): PersistedEntry[] {
+    const stored: unknown = this.state.get(STATE_KEY);
+    return Array.isArray(stored) ? stored.filter(isPersistedEntry) : [];
+  }
+
+  async #persist(flow: Flow): Promise<void> {
+    const diagnosis = diagnose(flow);
+    const entry: PersistedEntry = {
+      summary: toSummary(flow, diagnosis),
+      ...(diagnosis === undefined ? {} : { diagnosis }),
+    };
+    const kept = [entry, ...this.#persisted().filter((e) => e.summary.id !== flow.id)].slice(0, PERSISTED_FLOWS);
+    await this.state.update(STATE_KEY, kept);
+  }
+
+  /** Newest first: this window's traces, then earlier sessions' summaries. */
+  entries(): FlowEntry[] {
+    const live: FlowEntry[] = this.recorder.flows().map((flow) => {
+      const diagnosis = diagnose(flow);
+      return { summary: toSummary(flow, diagnosis), flow, ...(diagnosis === undefined ? {} : { diagnosis }) };
+    });
+    const ids = new Set(live.map((entry) => entry.summary.id));
+    const earlier = this.#persisted().filter((entry) => !ids.has(entry.summary.id));
+    return [...live, ...earlier].sort((a, b) => b.summary.startedAt - a.summary.startedAt);
+  }
+
+  entry(flowId: string): FlowEntry | undefined {
+    return this.entries().find((entry) => entry.summary.id === flowId);
+  }
+
+  dispose(): void {
+    this.#unsubscribe();
+    this.#onDidChange.dispose();
+  }
+}

@@ -1,0 +1,190 @@
+/**
+ * The Inspector's commands and view. `lineLogin.listFlows` and `lineLogin.diagnose` are the
+ * automation contract of issue 11; the others act on a flow from the view or by `{ flowId }`.
+ * Everything they return or copy is built from masked traces.
+ */
+import vscode = require('vscode');
+import { InputError } from '../../core/errors';
+import type { Diagnosis, FlowSummary } from '../../core/inspector/model';
+import { flowDocument, toCurl, toHttpFile } from '../../core/inspector/report';
+import {
+  registerCommand,
+  rejectUnknownArgs,
+  stringArg,
+  type ErrorActionHandlers,
+  type Invocation,
+} from '../commands/invocation';
+import type { ReadOnlyDocuments } from '../readOnlyDocuments';
+import { notify } from '../notifications';
+import type { WindowServices } from '../services';
+import { FlowHistory, type FlowEntry } from './flowHistory';
+import { FLOWS_VIEW_ID, FlowsView } from './flowsView';
+import { flowKindLabel } from './labels';
+import { runFlowAgain } from './rerunCommand';
+
+export const INSPECTOR_COMMANDS = {
+  listFlows: 'lineLogin.listFlows',
+  diagnose: 'lineLogin.diagnose',
+  showFlow: 'lineLogin.showFlow',
+  copyFlowReport: 'lineLogin.copyFlowReport',
+  exportFlowHttp: 'lineLogin.exportFlowHttp',
+  copyFlowCurl: 'lineLogin.copyFlowCurl',
+  runFlowAgain: 'lineLogin.runFlowAgain',
+} as const;
+
+export interface Inspector {
+  disposable: vscode.Disposable;
+  history: FlowHistory;
+  view: FlowsView;
+  treeView: vscode.TreeView<unknown>;
+}
+
+function flowIdOf(invocation: Invocation): string | undefined {
+  if (invocation.automated) {
+    return stringArg(invocation.args, 'flowId');
+  }
+  const node = invocation.node;
+  return typeof node === 'object' && node !== null && 'flowId' in node && typeof node.flowId === 'string'
+    ? node.flowId
+    : undefined;
+}
+
+function entryOf(
+  history: FlowHistory,
+  invocation: Invocation,
+  allowed: readonly string[] = ['flowId'],
+): FlowEntry | undefined {
+  if (invocation.automated) {
+    rejectUnknownArgs(invocation.args, allowed);
+  }
+  const flowId = flowIdOf(invocation);
+  if (flowId === undefined) {
+    return undefined;
+  }
+  const entry = history.entry(flowId);
+  if (entry === undefined) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'No recorded flow has this ID (only the last 50 of this window and 20 of earlier sessions are kept). Call lineLogin.listFlows for the current IDs.',
+      'flowId',
+    );
+  }
+  return entry;
+}
+
+/** The full trace, needed by the document and the exports; earlier sessions kept only summaries. */
+function traceOf(
+  history: FlowHistory,
+  invocation: Invocation,
+  allowed: readonly string[] = ['flowId'],
+): NonNullable<FlowEntry['flow']> | undefined {
+  const entry = entryOf(history, invocation, allowed);
+  if (entry === undefined) {
+    return undefined;
+  }
+  if (entry.flow === undefined) {
+    throw new InputError(
+      'ERR_INVALID_INPUT',
+      'This flow is from an earlier session: only its summary and diagnosis were kept, not the steps. Run it again to inspect it.',
+      'flowId',
+    );
+  }
+  return entry.flow;
+}
+
+export function registerInspector(
+  services: WindowServices,
+  state: vscode.Memento,
+  documents: ReadOnlyDocuments,
+  errorActions: ErrorActionHandlers,
+): Inspector {
+  const history = new FlowHistory(services.recorder, state);
+  const view = new FlowsView(history);
+  const treeView = vscode.window.createTreeView(FLOWS_VIEW_ID, { treeDataProvider: view, showCollapseAll: true });
+  const show = async (invocation: Invocation): Promise<unknown> => {
+    const flow = traceOf(history, invocation);
+    if (flow === undefined) {
+      return undefined;
+    }
+    const title = `${flowKindLabel(flow.kind)} ${new Date(flow.startedAt).toISOString().replace(/[:.]/g, '-')}`;
+    const uri = await documents.show(title, flowDocument(flow));
+    return { uri: uri.toString() };
+  };
+  const handlers: Record<
+    (typeof INSPECTOR_COMMANDS)[keyof typeof INSPECTOR_COMMANDS],
+    (i: Invocation) => Promise<unknown>
+  > = {
+    [INSPECTOR_COMMANDS.listFlows]: (invocation) => {
+      rejectUnknownArgs(invocation.args, []);
+      return Promise.resolve(history.entries().map((entry): FlowSummary => entry.summary));
+    },
+    [INSPECTOR_COMMANDS.diagnose]: (invocation) => {
+      const entry = entryOf(history, invocation);
+      const diagnosis: Diagnosis | undefined = entry?.diagnosis;
+      if (diagnosis === undefined) {
+        return Promise.resolve(undefined);
+      }
+      const { code, title, evidence, fix, docUrl } = diagnosis;
+      return Promise.resolve({ code, title, evidence, fix, docUrl });
+    },
+    [INSPECTOR_COMMANDS.showFlow]: show,
+    [INSPECTOR_COMMANDS.copyFlowReport]: async (invocation) => {
+      const flow = traceOf(history, invocation);
+      if (flow === undefined) {
+        return undefined;
+      }
+      const text = flowDocument(flow);
+      if (invocation.automated) {
+        return { text };
+      }
+      await vscode.env.clipboard.writeText(text);
+      notify('info', vscode.l10n.t('The flow report was copied (no secrets in it).'));
+      return undefined;
+    },
+    [INSPECTOR_COMMANDS.exportFlowHttp]: async (invocation) => {
+      const flow = traceOf(history, invocation);
+      if (flow === undefined) {
+        return undefined;
+      }
+      const text = toHttpFile(flow);
+      if (invocation.automated) {
+        return { text };
+      }
+      // The file names environment variables; no token is ever written into it.
+      const document = await vscode.workspace.openTextDocument({ language: 'http', content: text });
+      await vscode.window.showTextDocument(document);
+      return undefined;
+    },
+    [INSPECTOR_COMMANDS.runFlowAgain]: async (invocation) => {
+      const flow = traceOf(history, invocation, ['flowId', 'changes']);
+      return flow === undefined ? undefined : runFlowAgain(services, documents, flow, invocation);
+    },
+    [INSPECTOR_COMMANDS.copyFlowCurl]: async (invocation) => {
+      const flow = traceOf(history, invocation);
+      if (flow === undefined) {
+        return undefined;
+      }
+      const text = toCurl(flow);
+      if (invocation.automated) {
+        return { text };
+      }
+      await vscode.env.clipboard.writeText(text);
+      notify(
+        'info',
+        vscode.l10n.t(
+          'curl commands copied: they read tokens from LINE_ACCESS_TOKEN and the other environment variables.',
+        ),
+      );
+      return undefined;
+    },
+  };
+  const registrations = Object.entries(handlers).map(([id, handler]) =>
+    registerCommand(id, handler, services, errorActions),
+  );
+  return {
+    history,
+    view,
+    treeView,
+    disposable: vscode.Disposable.from(...registrations, treeView, view, history),
+  };
+}
