@@ -80,9 +80,9 @@ describe('日本語: the extension in a Japanese VS Code', function () {
 
   it('the view, its title and its welcome are Japanese', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
-    // A container with one view shows the view's name in the side bar's title, not in a pane header.
-    const header = (await readText(`${SIDEBAR} .composite.title`)).join('\n');
-    assertJapanese('the side bar title', header, ['トークン']);
+    // Two views (Tokens and the Inspector's Flows): each shows its name in its own pane header.
+    const headers = (await readText(`${SIDEBAR} .pane-header`)).join('\n');
+    assertJapanese('the view headers', headers, ['トークン', 'フロー']);
     const welcome = (await readText(`${SIDEBAR} .welcome-view-content`)).join('\n');
     assertJapanese('the welcome view', welcome, ['チャネルを追加', 'JWT をデコード']);
   });
