@@ -17,6 +17,7 @@ import { readEndpoints } from './vscode/config';
 import { DotEnvFollower } from './vscode/dotEnvFollower';
 import { TerminalEnvironment } from './vscode/terminalEnvironment';
 import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
+import { inspectIdTokenCommand } from './vscode/commands/inspectIdTokenCommand';
 import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
 import { publishSignInMode, signIn } from './vscode/commands/signInCommands';
 import { copyCallbackUrl } from './vscode/commands/walkthroughCommands';
@@ -120,6 +121,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     [COMMANDS.copyCurl]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'curl'),
     [COMMANDS.showTokenDetails]: (invocation) => showTokenDetails(services, documents, invocation),
     [COMMANDS.decodeJwt]: (invocation) => decodeJwtCommand(services, documents, invocation),
+    [COMMANDS.inspectIdToken]: (invocation) => inspectIdTokenCommand(services, documents, invocation),
     [COMMANDS.selectAccount]: (invocation) => accountCommands.selectAccount(services, invocation),
     [COMMANDS.resetStoredTokens]: (invocation) => resetStoredTokens(services, invocation),
     [COMMANDS.showLog]: () => {

@@ -24,6 +24,7 @@ export const COMMANDS = {
   copyCurl: 'lineLogin.copyCurl',
   showTokenDetails: 'lineLogin.showTokenDetails',
   decodeJwt: 'lineLogin.decodeJwt',
+  inspectIdToken: 'lineLogin.inspectIdToken',
   selectAccount: 'lineLogin.selectAccount',
   resetStoredTokens: 'lineLogin.resetStoredTokens',
   showLog: 'lineLogin.showLog',
