@@ -149,15 +149,24 @@ describe('backend verification snippets, executed against emulator-issued tokens
       await writeFile(file, snippet(channelId, kind, 'python'));
       await run('python3', ['-m', 'py_compile', file]);
     }
-    const hasPyJwt = await run('python3', ['-c', 'import jwt, cryptography']).then(
-      () => true,
-      () => false,
-    );
-    if (!hasPyJwt) {
+    // The PATH's python3 may be a version manager's without PyJWT; Debian's python3-jwt lives beside /usr/bin/python3.
+    let python: string | undefined;
+    for (const candidate of ['python3', '/usr/bin/python3']) {
+      if (
+        await run(candidate, ['-c', 'import jwt, cryptography']).then(
+          () => true,
+          () => false,
+        )
+      ) {
+        python = candidate;
+        break;
+      }
+    }
+    if (python === undefined) {
       t.skip('PyJWT (with cryptography) is not installed: the Python snippets were syntax-checked only');
       return;
     }
-    const { stdout } = await run('python3', [join(dir, 'verify_web_login.py')], {
+    const { stdout } = await run(python, [join(dir, 'verify_web_login.py')], {
       env: { PATH: process.env.PATH ?? '', LINE_ID_TOKEN: webToken, LINE_CHANNEL_SECRET: WEB.channelSecret },
     });
     assert.equal((JSON.parse(stdout) as Record<string, unknown>).sub, ALICE.userId);
