@@ -86,3 +86,22 @@ export async function askChannelSecret(channelId: string, required: boolean): Pr
   }
   return secret === '' && !required ? '' : validateChannelSecret(secret);
 }
+
+const JWT_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
+
+/** A JWT from the editor selection, else an input box (prefilled from the clipboard when it holds one). */
+export async function askForJwt(title: string, prompt: string): Promise<string | undefined> {
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor?.document.getText(editor.selection) ?? '';
+  if (JWT_SHAPE.test(selected)) {
+    return selected.trim();
+  }
+  const clipboard = await vscode.env.clipboard.readText();
+  return vscode.window.showInputBox({
+    title,
+    prompt,
+    value: JWT_SHAPE.test(clipboard) ? clipboard.trim() : '',
+    password: true,
+    ignoreFocusOut: true,
+  });
+}

@@ -452,10 +452,17 @@ describe('LINE Login DevTools in VS Code', function () {
       assert.ok(stored?.idToken);
       const decoded = await vscode.commands.executeCommand<{
         header: { alg: string };
-        claims: { sub: string };
+        claims: { sub: string; exp: number };
         signature: { ok: boolean; checked: boolean };
+        times: { status: string; exp?: { epochSeconds: number; secondsFromNow: number } };
       }>('lineLogin.decodeJwt', { token: stored.idToken });
       assert.equal(decoded.header.alg, 'HS256');
+      // The times are a field of their own, judged against the machine clock, not only raw claims.
+      assert.equal(decoded.times.status, 'valid');
+      const exp = decoded.times.exp;
+      assert.ok(exp, 'exp is judged');
+      assert.equal(exp.epochSeconds, decoded.claims.exp);
+      assert.ok(exp.secondsFromNow > 0);
       assert.equal(decoded.claims.sub, USER.userId);
       assert.deepEqual([decoded.signature.checked, decoded.signature.ok], [true, true]);
       const forged = `${stored.idToken.slice(0, stored.idToken.lastIndexOf('.'))}.AAAA`;

@@ -8,41 +8,17 @@ import { backendSnippets } from '../../core/backendSnippets';
 import { inspectIdToken, type IdTokenInspection } from '../../core/foreignIdToken';
 import { InputError } from '../../core/errors';
 import { explainClaimsLocalized } from '../claimText';
-import { pickChannel } from '../pickers';
+import { askForJwt, pickChannel } from '../pickers';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { WindowServices } from '../services';
 import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from '../tree/markdownText';
-import { rejectUnknownArgs, stringArg, type Invocation } from './invocation';
+import { booleanArg, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 
-const JWT_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
-
-async function findToken(): Promise<string | undefined> {
-  const editor = vscode.window.activeTextEditor;
-  const selected = editor?.document.getText(editor.selection) ?? '';
-  if (JWT_SHAPE.test(selected)) {
-    return selected.trim();
-  }
-  const clipboard = await vscode.env.clipboard.readText();
-  return vscode.window.showInputBox({
-    title: vscode.l10n.t('Inspect LINE ID Token'),
-    prompt: vscode.l10n.t(
-      'Paste an ID token from liff.getIDToken(), the LINE SDK or a backend log. It stays on this machine.',
-    ),
-    value: JWT_SHAPE.test(clipboard) ? clipboard.trim() : '',
-    password: true,
-    ignoreFocusOut: true,
-  });
-}
-
-function booleanArg(args: Record<string, unknown>, name: string): boolean {
-  const value = args[name];
-  if (value === undefined) {
-    return false;
-  }
-  if (typeof value !== 'boolean') {
-    throw new InputError('ERR_INVALID_INPUT', `${name} must be true or false.`, name);
-  }
-  return value;
+function findToken(): Promise<string | undefined> {
+  return askForJwt(
+    vscode.l10n.t('Inspect LINE ID Token'),
+    vscode.l10n.t('Paste an ID token from liff.getIDToken(), the LINE SDK or a backend log. It stays on this machine.'),
+  );
 }
 
 export async function inspectIdTokenCommand(

@@ -2,21 +2,23 @@
 import vscode = require('vscode');
 import { accountLabel } from '../../core/accountModel';
 import { isLineLoginError, type LineLoginErrorCode } from '../../core/errors';
-import { verifyJwtSignature } from '../../core/idToken';
+import { judgeTimes, type IdTokenTimes } from '../../core/foreignIdToken';
+import { DEFAULT_CLOCK_TOLERANCE_SECONDS, verifyJwtSignature } from '../../core/idToken';
 import { decodeJwt } from '../../core/jwtExplain';
 import { explainClaimsLocalized } from '../claimText';
+import { askForJwt } from '../pickers';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { WindowServices } from '../services';
 import { renderDecodedJwt, renderTokenDetails, type SignatureCheckResult } from '../tokenDocuments';
 import { resolveAccount } from './accountCommands';
 import { rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 
-const JWT_SHAPE = /^\s*[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\s*$/;
-
 export interface DecodeJwtResult {
   header: Record<string, unknown>;
   claims: Record<string, unknown>;
   signature: { checked: boolean; ok: boolean; method: string; errorCode?: LineLoginErrorCode };
+  /** exp / iat / auth_time against this machine's clock: expired, not yet valid, or valid, with the offsets. */
+  times: IdTokenTimes;
 }
 
 /** The JWT from the argument, the editor selection, the clipboard (if it looks like one), or an input box. */
@@ -25,19 +27,10 @@ async function findToken(invocation: Invocation): Promise<string | undefined> {
     rejectUnknownArgs(invocation.args, ['token', 'channelId']);
     return stringArg(invocation.args, 'token');
   }
-  const editor = vscode.window.activeTextEditor;
-  const selected = editor?.document.getText(editor.selection) ?? '';
-  if (JWT_SHAPE.test(selected)) {
-    return selected.trim();
-  }
-  const clipboard = await vscode.env.clipboard.readText();
-  return vscode.window.showInputBox({
-    title: vscode.l10n.t('Decode JWT'),
-    prompt: vscode.l10n.t('Paste a JWT (for example a LINE ID token). It stays on this machine.'),
-    value: JWT_SHAPE.test(clipboard) ? clipboard.trim() : '',
-    password: true,
-    ignoreFocusOut: true,
-  });
+  return askForJwt(
+    vscode.l10n.t('Decode JWT'),
+    vscode.l10n.t('Paste a JWT (for example a LINE ID token). It stays on this machine.'),
+  );
 }
 
 /** HS256 needs a channel secret: the channel named by `aud`, the one given, or none (reported, not guessed). */
@@ -120,6 +113,7 @@ export async function decodeJwtCommand(
       method: signature.method,
       ...(signature.errorCode === undefined ? {} : { errorCode: signature.errorCode }),
     },
+    times: judgeTimes(decoded.claims, new Date(services.now()), DEFAULT_CLOCK_TOLERANCE_SECONDS),
   };
 }
 
