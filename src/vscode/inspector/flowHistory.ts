@@ -43,13 +43,17 @@ export class FlowHistory implements vscode.Disposable {
   readonly #onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this.#onDidChange.event;
   readonly #unsubscribe: () => void;
+  #writes: Promise<void> = Promise.resolve();
+  #kept: PersistedEntry[] | undefined;
 
   constructor(
     readonly recorder: FlowRecorder,
     private readonly state: vscode.Memento,
   ) {
     this.#unsubscribe = recorder.onDidRecord((flow) => {
-      void this.#persist(flow);
+      // One write at a time, from this window's own copy: globalState's value can be replaced by the
+      // late echo of an earlier write, and a list rebuilt from that would drop the flows in between.
+      this.#writes = this.#writes.then(() => this.#persist(flow)).catch(() => undefined);
       this.#onDidChange.fire();
     });
   }
@@ -70,7 +74,9 @@ export class FlowHistory implements vscode.Disposable {
       summary: toSummary(flow, diagnosis),
       ...(diagnosis === undefined ? {} : { diagnosis }),
     };
-    const kept = [entry, ...this.#persisted().filter((e) => e.summary.id !== flow.id)].slice(0, PERSISTED_FLOWS);
+    const base = this.#kept ?? this.#persisted();
+    const kept = [entry, ...base.filter((e) => e.summary.id !== flow.id)].slice(0, PERSISTED_FLOWS);
+    this.#kept = kept;
     await this.state.update(STATE_KEY, kept);
   }
 
