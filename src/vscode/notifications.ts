@@ -5,7 +5,7 @@
  * in it into a link that runs a command: the whole text is made link-free before VS Code sees it.
  */
 import vscode = require('vscode');
-import { linkFreeText } from './tree/markdownText';
+import { linkFreeText } from '../core/markdownText';
 
 export type NotificationKind = 'info' | 'warning' | 'error';
 

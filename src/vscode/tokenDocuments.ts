@@ -18,7 +18,7 @@ import {
   refreshTokenStatus,
   type AccessTokenStatus,
 } from '../core/accountModel';
-import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from './tree/markdownText';
+import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from '../core/markdownText';
 
 /** RFC 7519 NumericDate claims: shown in local time and UTC. */
 const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'auth_time', 'nbf']);

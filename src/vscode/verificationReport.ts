@@ -3,7 +3,7 @@ import vscode = require('vscode');
 import type { IdTokenCheck, IdTokenComparison } from '../core/accounts';
 import { LINE_ID_TOKEN_CLAIMS, type IdTokenClaims } from '../core/types';
 import { formatDateTime } from './format';
-import { inlineMarkdown, markdownTable } from './tree/markdownText';
+import { inlineMarkdown, markdownTable } from '../core/markdownText';
 
 const TIME_CLAIMS = new Set<keyof IdTokenClaims>(['exp', 'iat', 'auth_time']);
 

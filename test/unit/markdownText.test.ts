@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import fc from 'fast-check';
-import { codeSpan, inlineMarkdown, linkFreeText } from '../../src/vscode/tree/markdownText';
+import { codeSpan, inlineMarkdown, linkFreeText } from '../../src/core/markdownText';
 
 /** VS Code's own link syntax in notifications and dialogs (src/vs/base/common/linkedText.ts). */
 const VSCODE_LINK = /\[([^\]]+)\]\(((?:https?:\/\/|command:|file:)[^)\s]+)(?: (["'])(.+?)(\3))?\)/gi;

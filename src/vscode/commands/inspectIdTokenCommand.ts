@@ -11,7 +11,7 @@ import { explainClaimsLocalized } from '../claimText';
 import { askForJwt, pickChannel } from '../pickers';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import type { WindowServices } from '../services';
-import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from '../tree/markdownText';
+import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from '../../core/markdownText';
 import { booleanArg, rejectUnknownArgs, stringArg, type Invocation } from './invocation';
 
 function findToken(): Promise<string | undefined> {

@@ -1,6 +1,6 @@
 /** The Markdown tooltips of the token explorer. */
 import vscode = require('vscode');
-import { codeSpan, inlineMarkdown } from './markdownText';
+import { codeSpan, inlineMarkdown } from '../../core/markdownText';
 
 /** A Markdown tooltip whose every value is escaped: names and messages are written by users. */
 export class Tooltip {
