@@ -5,7 +5,7 @@
  */
 import vscode = require('vscode');
 import { InputError } from '../../core/errors';
-import type { Diagnosis, FlowSummary } from '../../core/inspector/model';
+import type { Diagnosis, Flow, FlowSummary } from '../../core/inspector/model';
 import { flowDocument, toCurl, toHttpFile } from '../../core/inspector/report';
 import {
   registerCommand,
@@ -110,6 +110,21 @@ export function registerInspector(
     const uri = await documents.show(title, flowDocument(flow));
     return { uri: uri.toString() };
   };
+  /** A flow rendered as text: returned to automation, otherwise handed to the person by `deliver`. */
+  const flowText =
+    (render: (flow: Flow) => string, deliver: (text: string) => Promise<void>) =>
+    async (invocation: Invocation): Promise<unknown> => {
+      const flow = traceOf(history, invocation);
+      if (flow === undefined) {
+        return undefined;
+      }
+      const text = render(flow);
+      if (invocation.automated) {
+        return { text };
+      }
+      await deliver(text);
+      return undefined;
+    };
   const handlers: Record<
     (typeof INSPECTOR_COMMANDS)[keyof typeof INSPECTOR_COMMANDS],
     (i: Invocation) => Promise<unknown>
@@ -128,46 +143,20 @@ export function registerInspector(
       return Promise.resolve({ code, title, evidence, fix, docUrl });
     },
     [INSPECTOR_COMMANDS.showFlow]: show,
-    [INSPECTOR_COMMANDS.copyFlowReport]: async (invocation) => {
-      const flow = traceOf(history, invocation);
-      if (flow === undefined) {
-        return undefined;
-      }
-      const text = flowDocument(flow);
-      if (invocation.automated) {
-        return { text };
-      }
+    [INSPECTOR_COMMANDS.copyFlowReport]: flowText(flowDocument, async (text) => {
       await vscode.env.clipboard.writeText(text);
       notify('info', vscode.l10n.t('The flow report was copied (no secrets in it).'));
-      return undefined;
-    },
-    [INSPECTOR_COMMANDS.exportFlowHttp]: async (invocation) => {
-      const flow = traceOf(history, invocation);
-      if (flow === undefined) {
-        return undefined;
-      }
-      const text = toHttpFile(flow);
-      if (invocation.automated) {
-        return { text };
-      }
+    }),
+    [INSPECTOR_COMMANDS.exportFlowHttp]: flowText(toHttpFile, async (text) => {
       // The file names environment variables; no token is ever written into it.
       const document = await vscode.workspace.openTextDocument({ language: 'http', content: text });
       await vscode.window.showTextDocument(document);
-      return undefined;
-    },
+    }),
     [INSPECTOR_COMMANDS.runFlowAgain]: async (invocation) => {
       const flow = traceOf(history, invocation, ['flowId', 'changes']);
       return flow === undefined ? undefined : runFlowAgain(services, documents, flow, invocation);
     },
-    [INSPECTOR_COMMANDS.copyFlowCurl]: async (invocation) => {
-      const flow = traceOf(history, invocation);
-      if (flow === undefined) {
-        return undefined;
-      }
-      const text = toCurl(flow);
-      if (invocation.automated) {
-        return { text };
-      }
+    [INSPECTOR_COMMANDS.copyFlowCurl]: flowText(toCurl, async (text) => {
       await vscode.env.clipboard.writeText(text);
       notify(
         'info',
@@ -175,8 +164,7 @@ export function registerInspector(
           'curl commands copied: they read tokens from LINE_ACCESS_TOKEN and the other environment variables.',
         ),
       );
-      return undefined;
-    },
+    }),
   };
   const registrations = Object.entries(handlers).map(([id, handler]) =>
     registerCommand(id, handler, services, errorActions),
