@@ -109,7 +109,7 @@ const KNOWN_CLAIMS = LINE_ID_TOKEN_CLAIMS;
 type KnownClaim = (typeof KNOWN_CLAIMS)[number];
 
 /** RFC 7519 NumericDate claims, shown as times even when LINE does not document them (nbf). */
-const TIME_CLAIMS = new Set(['exp', 'iat', 'auth_time', 'nbf']);
+export const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'auth_time', 'nbf']);
 
 const AMR_VALUES = ['pwd', 'lineautologin', 'lineqr', 'linesso', 'mfa'] as const;
 

@@ -5,7 +5,7 @@
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../core/channels';
-import type { ClaimExplanation, DecodedJwt } from '../core/jwtExplain';
+import { TIME_CLAIMS, type ClaimExplanation, type DecodedJwt } from '../core/jwtExplain';
 import { tokenPreview } from '../core/redact';
 import type { TokenSet } from '../core/types';
 import { explainClaimsLocalized } from './claimText';
@@ -19,9 +19,6 @@ import {
   type AccessTokenStatus,
 } from '../core/accountModel';
 import { codeSpan, fencedBlock, inlineMarkdown, markdownTable, type MarkdownCell } from '../core/markdownText';
-
-/** RFC 7519 NumericDate claims: shown in local time and UTC. */
-const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'auth_time', 'nbf']);
 
 export interface SignatureCheckResult {
   ok: boolean;

@@ -4,8 +4,7 @@ import type { IdTokenCheck, IdTokenComparison } from '../core/accounts';
 import { LINE_ID_TOKEN_CLAIMS, type IdTokenClaims } from '../core/types';
 import { formatDateTime } from './format';
 import { inlineMarkdown, markdownTable } from '../core/markdownText';
-
-const TIME_CLAIMS = new Set<keyof IdTokenClaims>(['exp', 'iat', 'auth_time']);
+import { TIME_CLAIMS } from '../core/jwtExplain';
 
 function verdict(check: IdTokenCheck): string {
   return check.ok ? vscode.l10n.t('✅ valid') : vscode.l10n.t('❌ {0}', check.errorCode ?? '');

@@ -5,7 +5,7 @@
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
-import type { ClaimExplanation, ClaimExplanationKey } from '../../core/jwtExplain';
+import { TIME_CLAIMS, type ClaimExplanation, type ClaimExplanationKey } from '../../core/jwtExplain';
 import { tokenPreview } from '../../core/redact';
 import { accountId, type AccountKey } from '../../core/tokenStore';
 import type { LineProfile, TokenSet } from '../../core/types';
@@ -31,6 +31,7 @@ import {
   type IdTokenStatus,
   type RefreshTokenStatus,
 } from '../../core/accountModel';
+import { ACCESS_TOKEN_COLORS, ID_TOKEN_COLORS, REFRESH_TOKEN_COLORS } from './tokenColors';
 import { Tooltip } from './tooltip';
 
 export type TokenExplorerNode =
@@ -54,27 +55,6 @@ export interface TreeMoment {
   now: number;
   isSelected(key: AccountKey): boolean;
 }
-
-const ACCESS_TOKEN_COLORS: Record<AccessTokenStatus, string> = {
-  valid: 'charts.green',
-  expiring: 'list.warningForeground',
-  expired: 'list.errorForeground',
-};
-
-const REFRESH_TOKEN_COLORS: Record<RefreshTokenStatus, string> = {
-  valid: 'charts.green',
-  expired: 'list.errorForeground',
-};
-
-const ID_TOKEN_COLORS: Record<IdTokenStatus, string> = {
-  valid: 'charts.green',
-  // LINE ID tokens live about an hour and are meant to be checked once, at sign-in: an expired one
-  // is the normal state, not an error, so it is greyed out rather than red.
-  expired: 'disabledForeground',
-};
-
-/** RFC 7519 NumericDate claims, shown with the local time in their tooltip. */
-const TIME_CLAIMS: ReadonlySet<string> = new Set(['exp', 'iat', 'auth_time', 'nbf']);
 
 abstract class ExplorerNode extends vscode.TreeItem {
   readonly parent: TokenExplorerNode | undefined;
