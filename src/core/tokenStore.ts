@@ -296,7 +296,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       } catch (error) {
         throw new TokenError(
           'ERR_STORE_CORRUPT',
-          `The stored LINE Login tokens could not be read (${damage.reason}) and could not be set aside (${describe(error)}). Nothing was overwritten. Run "LINE Login: Reset Stored Tokens…" to start again.`,
+          `Unreadable: ${damage.reason}; setting it aside failed: ${describe(error)}. Run "LINE Login: Reset Stored Tokens…".`,
           {},
           { cause: error },
         );
@@ -364,7 +364,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       this.fireChange();
       throw new TokenError(
         'ERR_STORE_WRITE_FAILED',
-        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}). This window keeps them in memory and saves them with the next change; keep it open, or retry saving.`,
+        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}); they are saved with the next change.`,
         keep.key,
         { cause: error },
       );
