@@ -24,6 +24,7 @@ import { TokenStore } from './state/tokens';
 import type {
   EmulatorChannel,
   EmulatorEndpoint,
+  EmulatorExchange,
   EmulatorFault,
   EmulatorUser,
   IssuedTokens,
@@ -33,6 +34,7 @@ import type {
 export type {
   EmulatorChannel,
   EmulatorEndpoint,
+  EmulatorExchange,
   EmulatorFault,
   EmulatorUser,
   IssuedTokens,
@@ -78,6 +80,11 @@ export interface LineEmulatorOptions {
    * only public sample); 'oauth' names the parameter, with invalid_client for client authentication.
    */
   tokenErrorStyle?: 'lineSample' | 'oauth';
+  /**
+   * Told of each request on a known path with the emulator's answer, unmasked (the Inspector's
+   * view of an app under test). A throwing observer is logged and ignored.
+   */
+  onExchange?: (exchange: EmulatorExchange) => void;
 }
 
 export interface LineEmulator {
@@ -175,6 +182,7 @@ class Emulator implements LineEmulator {
       state: this.#state,
       faults: this.#faults,
       record: (request) => this.requests.push(request),
+      exchange: options.onExchange,
       log: options.log,
     });
     for (const channel of options.channels ?? []) {

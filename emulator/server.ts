@@ -17,10 +17,11 @@ import type { ParsedParams } from './http';
 import { dispatch, matchRoute } from './router';
 import type { Dispatcher } from './router';
 import { errorReply, writeReply } from './respond';
+import type { Reply } from './respond';
 import { newRequestId } from './state/randomValues';
 import type { EmulatorState } from './state';
 import type { FaultBook } from './faults';
-import type { EmulatorEndpoint, RecordedRequest } from './types';
+import type { EmulatorEndpoint, EmulatorExchange, RecordedRequest } from './types';
 
 /** `[::1]` for an IPv6 literal, so it can stand in a URL or a Host header. */
 export function urlHost(host: string): string {
@@ -35,6 +36,8 @@ export interface ServerOptions {
   faults: FaultBook;
   /** Everything received on a known path goes here. */
   record: (request: RecordedRequest) => void;
+  /** Each request on a known path with its answer, once the answer has gone out (or was dropped). */
+  exchange: ((exchange: EmulatorExchange) => void) | undefined;
   log: ((line: string) => void) | undefined;
 }
 
@@ -159,9 +162,10 @@ export class EmulatorServer {
       body = await readBody(req);
     } catch (error) {
       if (error instanceof BodyTooLargeError) {
-        this.#record(endpoint, req, url, query.values, {});
-        writeReply(
+        const recorded = this.#record(endpoint, req, url, query.values, {});
+        this.#answer(
           res,
+          { ...recorded, rawQuery: url.search.slice(1), rawBody: '' },
           errorReply(messageError(413, 'too_large', 'Request Entity Too Large', { headers: { connection: 'close' } })),
         );
         return;
@@ -169,11 +173,13 @@ export class EmulatorServer {
       throw error;
     }
     const { form, json } = parseBody(req, body);
-    this.#record(endpoint, req, url, query.values, form.values);
+    const recorded = this.#record(endpoint, req, url, query.values, form.values);
+    const exchanged = { ...recorded, rawQuery: url.search.slice(1), rawBody: body.toString('utf8') };
 
     if (match.kind === 'wrongMethod') {
-      writeReply(
+      this.#answer(
         res,
+        exchanged,
         errorReply(
           messageError(405, 'method_not_allowed', 'Method Not Allowed', { headers: { allow: match.allow.join(', ') } }),
         ),
@@ -193,9 +199,32 @@ export class EmulatorServer {
       if (faultNote === 'fault destroySocket') {
         this.#log(`${method} ${url.pathname} connection destroyed (fault destroySocket)`);
       }
+      this.#answer(res, exchanged, undefined);
       return;
     }
-    writeReply(res, reply);
+    this.#answer(res, exchanged, reply);
+  }
+
+  /** Writes the reply (none: the connection was dropped) and tells the exchange observer. */
+  #answer(res: ServerResponse, request: EmulatorExchange['request'], answer: Reply | undefined): void {
+    const sent = answer !== undefined && !res.destroyed && !res.headersSent;
+    if (answer !== undefined) {
+      writeReply(res, answer);
+    }
+    const observer = this.#options.exchange;
+    if (observer === undefined) {
+      return;
+    }
+    const response =
+      sent && answer !== undefined
+        ? { status: answer.status, headers: { ...answer.headers }, body: answer.body }
+        : undefined;
+    try {
+      observer({ request, response, answeredAt: this.#options.state.clock.now() });
+    } catch (error) {
+      // An observer's failure must never change what the app under test receives.
+      this.#log(`exchange observer failed: ${error instanceof Error ? error.name : 'unknown'}`);
+    }
   }
 
   #hostAllowed(host: string | undefined): boolean {
@@ -221,8 +250,8 @@ export class EmulatorServer {
     url: URL,
     query: Record<string, string>,
     form: Record<string, string>,
-  ): void {
-    this.#options.record({
+  ): RecordedRequest {
+    const recorded: RecordedRequest = {
       endpoint,
       method: req.method ?? 'GET',
       path: url.pathname,
@@ -230,7 +259,9 @@ export class EmulatorServer {
       form,
       headers: flattenHeaders(req),
       at: this.#options.state.clock.now(),
-    });
+    };
+    this.#options.record(recorded);
+    return recorded;
   }
 
   /** Resolves true after `ms`, or false at once when the server closes meanwhile. */

@@ -74,6 +74,23 @@ export interface RecordedRequest {
   at: number;
 }
 
+/**
+ * One request on a known path and what the emulator answered, unmasked: the raw material for
+ * checking an app's side of LINE's contract (`onExchange`). Whoever keeps it must mask it first.
+ */
+export interface EmulatorExchange {
+  request: RecordedRequest & {
+    /** The query string exactly as sent, without `?` (byte-level comparisons, e.g. redirect_uri). */
+    rawQuery: string;
+    /** The body exactly as sent (UTF-8), '' when there was none or it was too large. */
+    rawBody: string;
+  };
+  /** undefined: the connection was dropped without an answer (fault `destroySocket`, server closing). */
+  response: { status: number; headers: Record<string, string>; body: string } | undefined;
+  /** Epoch ms by the emulator's clock when the answer went out. */
+  answeredAt: number;
+}
+
 export interface IssuedTokens {
   access_token: string;
   refresh_token: string;

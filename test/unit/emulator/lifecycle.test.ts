@@ -2,7 +2,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { jwtVerify } from 'jose';
 import { startLineEmulator } from '../../../emulator/index';
-import { WEB, ALICE, BOB, start, login, hs256Key } from './fixtures';
+import type { EmulatorExchange } from '../../../emulator/index';
+import { WEB, ALICE, BOB, CALLBACK, start, login, hs256Key, getCode, exchange } from './fixtures';
 
 describe('LINE emulator: lifecycle and options', () => {
   test('refuses to bind anything but loopback', async () => {
@@ -59,5 +60,43 @@ describe('LINE emulator: lifecycle and options', () => {
     assert.ok(Date.now() - started < 2000);
     assert.ok((await pending) instanceof Error);
     await assert.rejects(fetch(`http://127.0.0.1:${port}/oauth2/v2.1/certs`));
+  });
+
+  test('onExchange sees each request raw with its answer; a dropped answer and a throwing observer change nothing', async () => {
+    const seen: EmulatorExchange[] = [];
+    let throwNext = false;
+    const emulator = await start({
+      autoApprove: true,
+      onExchange: (item) => {
+        seen.push(item);
+        if (throwNext) {
+          throwNext = false;
+          throw new Error('observer broke');
+        }
+      },
+    });
+    try {
+      const code = await getCode(emulator, { state: 'a b+c' });
+      assert.equal(seen.length, 1);
+      const [authorizeExchange] = seen;
+      assert.equal(authorizeExchange?.request.endpoint, 'authorize');
+      // The raw query keeps the bytes the app sent (%20 and + are not the same thing here).
+      assert.match(authorizeExchange?.request.rawQuery ?? '', /state=a(%20|\+)b%2Bc/);
+      assert.equal(authorizeExchange?.response?.status, 302);
+      assert.ok(authorizeExchange?.response?.headers.location?.startsWith(CALLBACK));
+      throwNext = true;
+      const answer = await exchange(emulator, code);
+      assert.equal(answer.status, 200, 'a throwing observer must not change the answer');
+      const tokenExchange = seen[1];
+      assert.equal(tokenExchange?.request.endpoint, 'token');
+      assert.equal(new URLSearchParams(tokenExchange?.request.rawBody).get('code'), code);
+      assert.ok(JSON.parse(tokenExchange?.response?.body ?? '{}').access_token);
+      emulator.setFault('verify', { kind: 'destroySocket' }, 1);
+      await assert.rejects(fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=x`));
+      assert.equal(seen[2]?.request.endpoint, 'verify');
+      assert.equal(seen[2]?.response, undefined);
+    } finally {
+      await emulator.close();
+    }
   });
 });
