@@ -207,7 +207,7 @@ export class EmulatorServer {
 
   /** Writes the reply (none: the connection was dropped) and tells the exchange observer. */
   #answer(res: ServerResponse, request: EmulatorExchange['request'], answer: Reply | undefined): void {
-    const sent = answer !== undefined && !res.destroyed && !res.headersSent;
+    const sent = answer !== undefined && !res.destroyed && !res.headersSent ? answer : undefined;
     if (answer !== undefined) {
       writeReply(res, answer);
     }
@@ -216,9 +216,7 @@ export class EmulatorServer {
       return;
     }
     const response =
-      sent && answer !== undefined
-        ? { status: answer.status, headers: { ...answer.headers }, body: answer.body }
-        : undefined;
+      sent === undefined ? undefined : { status: sent.status, headers: { ...sent.headers }, body: sent.body };
     try {
       observer({ request, response, answeredAt: this.#options.state.clock.now() });
     } catch (error) {

@@ -64,6 +64,11 @@ describe('LINE emulator: lifecycle and options', () => {
 
   test('onExchange sees each request raw with its answer; a dropped answer and a throwing observer change nothing', async () => {
     const seen: EmulatorExchange[] = [];
+    const nth = (index: number): EmulatorExchange => {
+      const item = seen[index];
+      assert.ok(item, `exchange ${String(index)} was not observed`);
+      return item;
+    };
     let throwNext = false;
     const emulator = await start({
       autoApprove: true,
@@ -78,23 +83,23 @@ describe('LINE emulator: lifecycle and options', () => {
     try {
       const code = await getCode(emulator, { state: 'a b+c' });
       assert.equal(seen.length, 1);
-      const [authorizeExchange] = seen;
-      assert.equal(authorizeExchange?.request.endpoint, 'authorize');
+      const authorizeExchange = nth(0);
+      assert.equal(authorizeExchange.request.endpoint, 'authorize');
       // The raw query keeps the bytes the app sent (%20 and + are not the same thing here).
-      assert.match(authorizeExchange?.request.rawQuery ?? '', /state=a(%20|\+)b%2Bc/);
-      assert.equal(authorizeExchange?.response?.status, 302);
-      assert.ok(authorizeExchange?.response?.headers.location?.startsWith(CALLBACK));
+      assert.match(authorizeExchange.request.rawQuery, /state=a(%20|\+)b%2Bc/);
+      assert.equal(authorizeExchange.response?.status, 302);
+      assert.ok(String(authorizeExchange.response?.headers.location).startsWith(CALLBACK));
       throwNext = true;
       const answer = await exchange(emulator, code);
       assert.equal(answer.status, 200, 'a throwing observer must not change the answer');
-      const tokenExchange = seen[1];
-      assert.equal(tokenExchange?.request.endpoint, 'token');
-      assert.equal(new URLSearchParams(tokenExchange?.request.rawBody).get('code'), code);
-      assert.ok(JSON.parse(tokenExchange?.response?.body ?? '{}').access_token);
+      const tokenExchange = nth(1);
+      assert.equal(tokenExchange.request.endpoint, 'token');
+      assert.equal(new URLSearchParams(tokenExchange.request.rawBody).get('code'), code);
+      assert.ok((JSON.parse(tokenExchange.response?.body ?? '{}') as { access_token?: string }).access_token);
       emulator.setFault('verify', { kind: 'destroySocket' }, 1);
       await assert.rejects(fetch(`${emulator.apiBaseUrl}/oauth2/v2.1/verify?access_token=x`));
-      assert.equal(seen[2]?.request.endpoint, 'verify');
-      assert.equal(seen[2]?.response, undefined);
+      assert.equal(nth(2).request.endpoint, 'verify');
+      assert.equal(nth(2).response, undefined);
     } finally {
       await emulator.close();
     }
