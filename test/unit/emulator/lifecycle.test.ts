@@ -87,8 +87,10 @@ describe('LINE emulator: lifecycle and options', () => {
       assert.equal(authorizeExchange.request.endpoint, 'authorize');
       // The raw query keeps the bytes the app sent (%20 and + are not the same thing here).
       assert.match(authorizeExchange.request.rawQuery, /state=a(%20|\+)b%2Bc/);
-      assert.equal(authorizeExchange.response?.status, 302);
-      assert.ok(String(authorizeExchange.response?.headers.location).startsWith(CALLBACK));
+      const redirect = authorizeExchange.response;
+      assert.ok(redirect);
+      assert.equal(redirect.status, 302);
+      assert.ok(String(redirect.headers.location).startsWith(CALLBACK));
       throwNext = true;
       const answer = await exchange(emulator, code);
       assert.equal(answer.status, 200, 'a throwing observer must not change the answer');
