@@ -9,7 +9,8 @@
 import type * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FileGenerationMark, FileLock, type MachineLock } from '../core/machineLock';
+import { FileLock } from '../core/fileLock';
+import { FileGenerationMark, type MachineLock } from '../core/machineLock';
 import { accountId, SnapshotTokenStore, type StoredDocument, type TokenStoreOptions } from '../core/tokenStore';
 import type { TokenSet } from '../core/types';
 import { SECRET_KEYS } from './constants';

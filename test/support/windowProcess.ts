@@ -8,7 +8,8 @@ import { LineAccounts } from '../../src/core/accounts';
 import { isLineLoginError } from '../../src/core/errors';
 import { createLineJwks } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
-import { FileGenerationMark, FileLock, InProcessLock, type MachineLock } from '../../src/core/machineLock';
+import { FileLock } from '../../src/core/fileLock';
+import { FileGenerationMark, InProcessLock, type MachineLock } from '../../src/core/machineLock';
 import { SecretTokenStore } from '../../src/vscode/secretTokenStore';
 import { FileSecretStorage } from './secretStorageFakes';
 import {

@@ -3,13 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  FileGenerationMark,
-  FileLock,
-  InProcessLock,
-  lockFileName,
-  MemoryGenerationMark,
-} from '../../src/core/machineLock';
+import { FileLock, lockFileName } from '../../src/core/fileLock';
+import { FileGenerationMark, InProcessLock, MemoryGenerationMark } from '../../src/core/machineLock';
 import { WindowProcess } from '../support/windowDriver';
 import { delay } from '../support/wait';
 
