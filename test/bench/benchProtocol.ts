@@ -77,6 +77,15 @@ export interface TreeSample {
   readonly readParseMs: number;
 }
 
+export interface ScaleSample {
+  /** `explorer.refresh()` + the first level (channels) and their tree items. */
+  readonly firstLevelMs: number;
+  /** One channel's accounts (getChildren + getTreeItem), as when the person expands it. */
+  readonly channelAccountsMs: number;
+  /** Another window's `secrets.store` of a changed document → this window's tree shows the change. */
+  readonly crossWindowMs: number;
+}
+
 export interface WorkloadResult {
   readonly signIn: readonly SignInSample[];
   /** Baseline: node:http listen on 127.0.0.1:0 + one fetch round trip + close, in the same extension host. */
@@ -85,6 +94,10 @@ export interface WorkloadResult {
   readonly secretGetMs: readonly number[];
   readonly secretStoreMs: readonly number[];
   readonly tree: readonly TreeSample[];
+  readonly scale: readonly ScaleSample[];
+  /** The Flows view's first level (getChildren + getTreeItem) with `flowsShown` recorded flows. */
+  readonly flowsFirstPaintMs: readonly number[];
+  readonly flowsShown: number;
   readonly treeShape: {
     readonly channels: number;
     readonly accounts: number;

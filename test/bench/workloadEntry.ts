@@ -25,11 +25,13 @@ import {
   REPEATS_ENV,
   writeResult,
   type RequestTiming,
+  type ScaleSample,
   type SignInSample,
   type TreeSample,
   type WorkloadResult,
 } from './benchProtocol';
 import { delay, eventually as eventuallyWithin } from '../support/wait';
+import { flowsFirstPaintMs as timeFlowsFirstPaint, measureScaleOnce, recordFlows } from './scaleMeasures';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
 /** A key of no meaning to the extension, for timing SecretStorage writes. */
@@ -43,6 +45,8 @@ const USER = {
   email: 'bench@example.com',
 };
 const TREE_CHANNELS = 50;
+/** Flows recorded before the Flows view's first paint is timed (the recorder keeps 50). */
+const FLOWS = 50;
 const ACCOUNTS_PER_CHANNEL = 20;
 /** Sign-ins run (and thrown away) before the measured ones: first calls load code and fill caches. */
 const WARM_UP = 2;
@@ -118,6 +122,8 @@ interface Recorders {
   readonly requests: (RequestTiming & { at: number })[];
   /** Time spent inside treeView.reveal during the current sign-in. */
   revealMs: number;
+  /** Reveals started during the current sign-in: the command need not wait for them, the sample does. */
+  readonly reveals: Promise<void>[];
 }
 
 async function signInOnce(recorders: Recorders): Promise<SignInSample> {
@@ -125,11 +131,13 @@ async function signInOnce(recorders: Recorders): Promise<SignInSample> {
   stages.length = 0;
   requests.length = 0;
   recorders.revealMs = 0;
+  recorders.reveals.length = 0;
   const started = performance.now();
   const summary = await vscode.commands.executeCommand<{ userId?: string } | undefined>('lineLogin.signIn', {
     channelId: CHANNEL.channelId,
   });
   const done = performance.now();
+  await Promise.all(recorders.reveals);
   if (summary?.userId !== USER.userId) {
     throw new Error('The sign-in did not return the emulator user');
   }
@@ -177,7 +185,7 @@ async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: 
   });
   await eventually(async () => (await hooks.explorer.getChildren()).length === 1, 'the channel to appear in the tree');
 
-  const recorders: Recorders = { stages: [], requests: [], revealMs: 0 };
+  const recorders: Recorders = { stages: [], requests: [], revealMs: 0, reveals: [] };
   const stageSubscription = hooks.services.onSignInStage((event) => recorders.stages.push(event));
   // The client's onRequest entries reach the log through Logger.request; keep their timings too.
   const logger = hooks.services.logger;
@@ -194,13 +202,13 @@ async function measureSignIn(hooks: TestHooks, emulator: LineEmulator, repeats: 
   // The account is revealed in the tree at the end of a sign-in; time that call on its own.
   const treeView = hooks.treeView;
   const reveal = treeView.reveal.bind(treeView);
-  treeView.reveal = async (element, options): Promise<void> => {
+  treeView.reveal = (element, options): Promise<void> => {
     const revealStarted = performance.now();
-    try {
-      await reveal(element, options);
-    } finally {
+    const revealed = Promise.resolve(reveal(element, options)).finally(() => {
       recorders.revealMs += performance.now() - revealStarted;
-    }
+    });
+    recorders.reveals.push(revealed.catch(() => undefined));
+    return revealed;
   };
 
   const signIn: SignInSample[] = [];
@@ -423,9 +431,30 @@ async function measure(): Promise<WorkloadResult> {
     const signInMeasurements = await measureSignIn(hooks, emulator, repeats);
     const { tree, shape } = await measureTree(hooks, emulator.authorizeBaseUrl, repeats);
     const withLargeTree = memorySnapshot(gc);
+    const scale: ScaleSample[] = [];
+    for (let index = 0; index < 1 + repeats; index++) {
+      const sample = await measureScaleOnce(hooks, index);
+      if (index > 0) {
+        scale.push(sample);
+      }
+      await delay(100);
+    }
+    await recordFlows(hooks, FLOWS);
+    const flowsFirstPaintMs: number[] = [];
+    let flowsShown = 0;
+    for (let index = 0; index < 1 + repeats; index++) {
+      const paint = await timeFlowsFirstPaint(hooks);
+      flowsShown = paint.flows;
+      if (index > 0) {
+        flowsFirstPaintMs.push(paint.ms);
+      }
+    }
     return {
       ...signInMeasurements,
       tree,
+      scale,
+      flowsFirstPaintMs,
+      flowsShown,
       treeShape: shape,
       memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined },
     };
