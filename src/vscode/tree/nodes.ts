@@ -58,7 +58,8 @@ export interface TreeMoment {
 
 abstract class ExplorerNode extends vscode.TreeItem {
   readonly parent: TokenExplorerNode | undefined;
-  #children: readonly TokenExplorerNode[] = [];
+  /** Built on first request: with 1,000 accounts most are never expanded (issue 15). */
+  #children: readonly TokenExplorerNode[] | (() => readonly TokenExplorerNode[]) = [];
 
   constructor(label: string, collapsibleState: vscode.TreeItemCollapsibleState, parent: TokenExplorerNode | undefined) {
     super(label, collapsibleState);
@@ -66,10 +67,18 @@ abstract class ExplorerNode extends vscode.TreeItem {
   }
 
   get children(): readonly TokenExplorerNode[] {
+    if (typeof this.#children === 'function') {
+      this.#children = this.#children();
+    }
     return this.#children;
   }
 
-  protected setChildren(children: readonly TokenExplorerNode[]): void {
+  /** Whether the children exist yet (someone asked for them). */
+  get childrenBuilt(): boolean {
+    return typeof this.#children !== 'function';
+  }
+
+  protected setChildren(children: readonly TokenExplorerNode[] | (() => readonly TokenExplorerNode[])): void {
     this.#children = children;
   }
 }
@@ -101,7 +110,7 @@ export class ChannelNode extends ExplorerNode {
       .code(vscode.l10n.t('Callback URL'), channel.callbackUrl)
       .row(vscode.l10n.t('Default scopes'), channel.scopes.join(' '))
       .build();
-    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
+    this.setChildren(() => accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
   }
 }
 
@@ -125,7 +134,7 @@ export class UnknownChannelNode extends ExplorerNode {
         ),
       )
       .build();
-    this.setChildren(accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
+    this.setChildren(() => accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
   }
 }
 
@@ -203,18 +212,20 @@ export class AccountNode extends ExplorerNode {
     }
     this.tooltip = tooltip.build();
 
-    const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, moment)];
-    if (tokenSet.refreshToken !== undefined) {
-      children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, moment));
-    }
-    const idToken = decodeStoredIdToken(tokenSet);
-    if (tokenSet.idToken !== undefined && idToken !== undefined) {
-      children.push(new IdTokenNode(tokenSet.idToken, idToken, this, moment));
-    }
-    if (tokenSet.profile !== undefined) {
-      children.push(new ProfileNode(tokenSet.profile, this));
-    }
-    this.setChildren(children);
+    this.setChildren(() => {
+      const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, moment)];
+      if (tokenSet.refreshToken !== undefined) {
+        children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, moment));
+      }
+      const idToken = decodeStoredIdToken(tokenSet);
+      if (tokenSet.idToken !== undefined && idToken !== undefined) {
+        children.push(new IdTokenNode(tokenSet.idToken, idToken, this, moment));
+      }
+      if (tokenSet.profile !== undefined) {
+        children.push(new ProfileNode(tokenSet.profile, this));
+      }
+      return children;
+    });
   }
 }
 

@@ -32,8 +32,6 @@ interface StoreSnapshot {
 interface ExplorerModel {
   snapshot: StoreSnapshot;
   roots: readonly RootNode[];
-  /** Everything the tree would draw, to tell whether a timer tick changed anything. */
-  fingerprint: string;
 }
 
 export interface TokenExplorerContextKeys {
@@ -196,7 +194,7 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
         new MessageNode('storeUnreadable', vscode.l10n.t('Could not read the stored tokens'), snapshot.problem),
       );
     }
-    return { snapshot, roots, fingerprint: fingerprint(roots) };
+    return { snapshot, roots };
   }
 
   /** Redraws only when the passing of time changed some text, icon or menu. */
@@ -207,7 +205,15 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
       return;
     }
     const next = this.#build(model.snapshot);
-    if (next.fingerprint !== model.fingerprint) {
+    // Only what VS Code has drawn is compared: nodes nobody expanded are built fresh when asked for.
+    const drawn = new Set<string>();
+    const before = fingerprint(model.roots, (node) => {
+      if (node.childrenBuilt) {
+        drawn.add(nodeKey(node));
+      }
+      return node.childrenBuilt;
+    });
+    if (fingerprint(next.roots, (node) => drawn.has(nodeKey(node))) !== before) {
       this.#model = Promise.resolve(next);
       this.#onDidChangeTreeData.fire(undefined);
     }
@@ -220,8 +226,14 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
   }
 }
 
-function fingerprint(nodes: readonly TokenExplorerNode[]): string {
-  return nodes.map((node) => `${describe(node)}\n${fingerprint(node.children)}`).join('\n');
+/** Everything the tree would draw, descending only where `expand` says, to tell whether a tick changed anything. */
+function fingerprint(nodes: readonly TokenExplorerNode[], expand: (node: TokenExplorerNode) => boolean): string {
+  return nodes.map((node) => `${describe(node)}\n${expand(node) ? fingerprint(node.children, expand) : ''}`).join('\n');
+}
+
+function nodeKey(node: TokenExplorerNode): string {
+  const label = typeof node.label === 'string' ? node.label : (node.label?.label ?? '');
+  return node.id ?? `${node.parent === undefined ? '' : nodeKey(node.parent)}/${label}`;
 }
 
 function describe(node: TokenExplorerNode): string {
