@@ -1,36 +1,29 @@
 /**
- * Composition only: builds the window's objects, registers every command, view and listener, and
- * hands each disposable to context.subscriptions.
+ * Composition of the first paint only: the store, the tree, the status bar, and a stub for every
+ * contributed command and for the authentication provider. Everything else (features.ts, and the
+ * lock in fileLock.ts) is its own bundle, required on first use (docs/performance.md).
  */
 import vscode = require('vscode');
-import type { AccountKey } from './core/tokenStore';
+import type { FileLock } from './core/fileLock';
 import { AccountSelection } from './vscode/accountSelection';
-import { AutoRefreshSetting } from './vscode/autoRefreshSetting';
 import { ChannelRegistry } from './vscode/channelRegistry';
-import * as accountCommands from './vscode/commands/accountCommands';
-import { addChannel, editChannel, removeChannel } from './vscode/commands/channelCommands';
-import { registerCommand, type CommandHandler } from './vscode/commands/invocation';
-import { createErrorActions } from './vscode/commands/errorActions';
-import * as exportCommands from './vscode/commands/exportCommands';
-import { LINE_AUTH_PROVIDER_ID, LineAuthenticationProvider } from './vscode/auth/lineAuthenticationProvider';
-import { readEndpoints } from './vscode/config';
-import { DotEnvFollower } from './vscode/dotEnvFollower';
-import { TerminalEnvironment } from './vscode/terminalEnvironment';
-import { decodeJwtCommand, showTokenDetails } from './vscode/commands/jwtCommands';
-import { inspectIdTokenCommand } from './vscode/commands/inspectIdTokenCommand';
-import { announceSetAside, resetStoredTokens } from './vscode/commands/storeCommands';
-import { publishSignInMode, signIn } from './vscode/commands/signInCommands';
-import { copyCallbackUrl } from './vscode/commands/walkthroughCommands';
-import { COMMANDS } from './vscode/constants';
+import { LINE_AUTH_PROVIDER_ID } from './vscode/constants';
+import type { DotEnvFollower } from './vscode/dotEnvFollower';
+import type { Features } from './vscode/features';
+import { contributedCommandIds, DeferredLock, type Kernel } from './vscode/kernel';
+import { loadBundle } from './vscode/lazyBundle';
 import { Logger } from './vscode/logger';
-import { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
-import { openTokenStore } from './vscode/secretTokenStore';
-import { WindowServices } from './vscode/services';
+import type { LineAuthenticationProvider } from './vscode/auth/lineAuthenticationProvider';
+import type { Inspector } from './vscode/inspector/inspectorCommands';
+import type { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
+import { lockDirectory, openTokenStore } from './vscode/secretTokenStore';
+import type { WindowServices } from './vscode/services';
+import { publishSignInMode } from './vscode/signInModeContext';
 import { AccountStatusBar } from './vscode/statusBar';
+import type { TerminalEnvironment } from './vscode/terminalEnvironment';
 import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { TokenTreeView } from './vscode/tree/tokenTreeView';
-import { renderIdTokenComparison } from './vscode/verificationReport';
-import { registerInspector, type Inspector } from './vscode/inspector/inspectorCommands';
+import { featuresNeededAtStart, LazyAuthenticationProvider } from './vscode/lazyFeatures';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -47,121 +40,95 @@ export interface TestHooks {
   environmentVariables: vscode.GlobalEnvironmentVariableCollection;
   dotEnvFollower: DotEnvFollower;
   inspector: Inspector;
+  /** Whether features.ts has been loaded (the first command, session request or setting loads it). */
+  readonly featuresLoaded: boolean;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
   const logger = new Logger();
   const channels = new ChannelRegistry(context.secrets);
-  const { lock, store } = openTokenStore(context.secrets, context.globalStorageUri, logger);
-  const selection = new AccountSelection(context.globalState);
-  const services = new WindowServices(logger, channels, store, selection, lock);
-  const explorer = new TokenExplorer(channels, store, selection, services.now);
-  const tokenTreeView = new TokenTreeView(explorer, logger);
-  const statusBar = new AccountStatusBar(store, selection, channels, services.now);
-  const documents = new ReadOnlyDocuments();
-  const autoRefresh = new AutoRefreshSetting(services);
-  context.subscriptions.push(
-    logger,
-    channels,
-    store,
-    selection,
-    services,
-    explorer,
-    tokenTreeView,
-    statusBar,
-    documents,
-    autoRefresh,
-    announceSetAside(services),
-  );
-  const authProvider = new LineAuthenticationProvider(services);
-  const apiBaseUrl = (): string => readEndpoints().apiBaseUrl;
-  const terminalEnvironment = new TerminalEnvironment({
-    collection: context.environmentVariableCollection,
-    store,
-    state: context.workspaceState,
-    apiBaseUrl,
+  const lock = new DeferredLock(() => {
+    const { FileLock: Lock } = loadBundle('fileLock.js') as { FileLock: typeof FileLock };
+    return new Lock(lockDirectory(context.globalStorageUri), {
+      onCompromised: (error) => {
+        logger.warn(`A store lock was taken over while held (was this window suspended?): ${error.message}`);
+      },
+    });
   });
-  const dotEnvFollower = new DotEnvFollower(store, context.globalState, logger, apiBaseUrl);
-  const exportDeps = { state: context.globalState, follower: dotEnvFollower, terminal: terminalEnvironment };
+  const store = openTokenStore(context.secrets, context.globalStorageUri, lock, logger);
+  const selection = new AccountSelection(context.globalState);
+  const now = Date.now;
+  const explorer = new TokenExplorer(channels, store, selection, now);
+  const tokenTreeView = new TokenTreeView(explorer, logger);
+  const statusBar = new AccountStatusBar(store, selection, channels, now);
+  context.subscriptions.push(logger, channels, store, selection, explorer, tokenTreeView, statusBar);
+  const kernel: Kernel = { context, logger, channels, store, selection, lock, explorer, tokenTreeView, statusBar, now };
+
+  let loaded: Features | undefined;
+  const features = (): Features => {
+    loaded ??= (loadBundle('features.js') as { createFeatures(kernel: Kernel): Features }).createFeatures(kernel);
+    return loaded;
+  };
+  for (const id of contributedCommandIds(context.extension.packageJSON)) {
+    context.subscriptions.push(vscode.commands.registerCommand(id, (arg: unknown) => features().run(id, arg)));
+  }
+  const authProvider = new LazyAuthenticationProvider(() => features().authProvider);
   context.subscriptions.push(
     authProvider,
     vscode.authentication.registerAuthenticationProvider(LINE_AUTH_PROVIDER_ID, 'LINE', authProvider, {
       supportsMultipleAccounts: true,
     }),
-    terminalEnvironment,
-    dotEnvFollower,
+    store.onDidSetAside((report) => {
+      features().announceSetAside(report);
+    }),
   );
+  // Terminals get no stale variables from an earlier session (see terminalEnvironment.ts).
+  context.environmentVariableCollection.persistent = false;
+  // Auto refresh, terminal variables and followed .env files work without a command: load for them.
+  const loadWhenNeeded = (): void => {
+    if (loaded === undefined && featuresNeededAtStart(context)) {
+      setTimeout(() => void features(), 0);
+    }
+  };
+  context.subscriptions.push(vscode.workspace.onDidChangeConfiguration(loadWhenNeeded));
+  loadWhenNeeded();
   for (const problem of channels.problems()) {
     logger.warn(problem);
   }
-
-  const signInHooks = { revealAccount: (key: AccountKey) => tokenTreeView.revealAccount(key) };
-  const handlers: Record<(typeof COMMANDS)[keyof typeof COMMANDS], CommandHandler> = {
-    [COMMANDS.addChannel]: (invocation) => addChannel(services, invocation),
-    [COMMANDS.editChannel]: (invocation) => editChannel(services, invocation),
-    [COMMANDS.removeChannel]: (invocation) => removeChannel(services, invocation),
-    [COMMANDS.copyCallbackUrl]: (invocation) => copyCallbackUrl(services, invocation),
-    [COMMANDS.signIn]: (invocation) => signIn(services, signInHooks, invocation),
-    [COMMANDS.signInWithRedirectUrl]: (invocation) => signIn(services, signInHooks, invocation, 'pasteRedirectUrl'),
-    [COMMANDS.verifyAccessToken]: (invocation) => accountCommands.verifyAccessToken(services, invocation),
-    [COMMANDS.refreshAccessToken]: (invocation) => accountCommands.refreshAccessToken(services, invocation),
-    [COMMANDS.revokeAccessToken]: (invocation) => accountCommands.revokeAccessToken(services, invocation),
-    [COMMANDS.verifyIdToken]: (invocation) =>
-      accountCommands.verifyIdToken(services, invocation, async (comparison, key) => {
-        await documents.show(vscode.l10n.t('ID token verification'), renderIdTokenComparison(comparison, key.userId));
-      }),
-    [COMMANDS.getUserInfo]: (invocation) => accountCommands.getUserInfo(services, invocation),
-    [COMMANDS.getProfile]: (invocation) => accountCommands.getProfile(services, invocation),
-    [COMMANDS.getFriendshipStatus]: (invocation) => accountCommands.getFriendshipStatus(services, invocation),
-    [COMMANDS.deauthorize]: (invocation) => accountCommands.deauthorize(services, invocation),
-    [COMMANDS.signOut]: (invocation) => accountCommands.signOut(services, invocation),
-    [COMMANDS.copyAccessToken]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'accessToken'),
-    [COMMANDS.copyAuthorizationHeader]: (invocation) =>
-      accountCommands.copyToClipboard(services, invocation, 'authorizationHeader'),
-    [COMMANDS.copyCurl]: (invocation) => accountCommands.copyToClipboard(services, invocation, 'curl'),
-    [COMMANDS.showTokenDetails]: (invocation) => showTokenDetails(services, documents, invocation),
-    [COMMANDS.decodeJwt]: (invocation) => decodeJwtCommand(services, documents, invocation),
-    [COMMANDS.inspectIdToken]: (invocation) => inspectIdTokenCommand(services, documents, invocation),
-    [COMMANDS.selectAccount]: (invocation) => accountCommands.selectAccount(services, invocation),
-    [COMMANDS.resetStoredTokens]: (invocation) => resetStoredTokens(services, invocation),
-    [COMMANDS.showLog]: () => {
-      logger.show();
-      return Promise.resolve(undefined);
-    },
-    [COMMANDS.exportDotEnv]: (invocation) => exportCommands.exportDotEnv(services, exportDeps, invocation),
-    [COMMANDS.createHttpFile]: (invocation) => exportCommands.createHttpFile(services, invocation),
-    [COMMANDS.useInTerminal]: (invocation) => exportCommands.useInTerminal(services, exportDeps, invocation),
-    [COMMANDS.stopUsingInTerminal]: () => exportCommands.stopUsingInTerminal(exportDeps),
-    [COMMANDS.refreshView]: () => {
-      explorer.refresh();
-      return Promise.resolve(undefined);
-    },
-  };
   void publishSignInMode();
-  const errorActions = createErrorActions(services);
-  for (const [id, handler] of Object.entries(handlers)) {
-    context.subscriptions.push(registerCommand(id, handler, services, errorActions));
-  }
-  const inspector = registerInspector(services, context.globalState, documents, errorActions);
-  context.subscriptions.push(inspector.disposable);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
   }
   return {
-    services,
+    get services() {
+      return features().services;
+    },
     explorer,
     treeView: tokenTreeView.view,
     statusBar,
-    documents,
+    get documents() {
+      return features().documents;
+    },
     secrets: context.secrets,
     logUri: context.logUri,
     globalStorageUri: context.globalStorageUri,
-    authProvider,
-    terminalEnvironment,
+    get authProvider() {
+      return features().authProvider;
+    },
+    get terminalEnvironment() {
+      return features().terminalEnvironment;
+    },
     environmentVariables: context.environmentVariableCollection,
-    dotEnvFollower,
-    inspector,
+    get dotEnvFollower() {
+      return features().dotEnvFollower;
+    },
+    get inspector() {
+      return features().inspector;
+    },
+    get featuresLoaded() {
+      return loaded !== undefined;
+    },
   };
 }
 

@@ -129,7 +129,11 @@ export abstract class SnapshotTokenStore implements TokenStore {
     this.#warn = options.onWarning ?? (() => undefined);
   }
 
-  protected abstract readDocument(): Promise<StoredDocument>;
+  /**
+   * The stored document. `fresh`: read from storage now (under the lock, before a write); otherwise
+   * a copy of what this window last read or wrote may do, as long as no change was announced since.
+   */
+  protected abstract readDocument(fresh: boolean): Promise<StoredDocument>;
   protected abstract writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void>;
   /** Keeps a damaged document's text under a key of its own and returns that key. */
   protected abstract setAside(raw: string): Promise<string>;
@@ -220,7 +224,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       let generation = await this.#generation.read();
       let removedAccounts: number | undefined;
       try {
-        const document = await this.readDocument();
+        const document = await this.readDocument(true);
         generation = Math.max(generation, document.generation ?? 0);
         removedAccounts = document.damage === undefined ? document.accounts.size : undefined;
       } catch {
@@ -260,7 +264,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
   }
 
   async #snapshot(): Promise<Map<string, TokenSet>> {
-    const document = await this.#read();
+    const document = await this.#read(false);
     if (document.damage === undefined) {
       return this.#withUnsaved(document.accounts);
     }
@@ -274,11 +278,11 @@ export abstract class SnapshotTokenStore implements TokenStore {
    */
   async #readLocked(): Promise<{ accounts: Map<string, TokenSet>; generation: number }> {
     const announced = await this.#generation.read();
-    let document = await this.#read();
+    let document = await this.#read(true);
     for (let waited = 0; isBehind(document, announced) && waited < this.#freshReadBudgetMs;) {
       await this.#sleep(FRESH_READ_STEP_MS);
       waited += FRESH_READ_STEP_MS;
-      document = await this.#read();
+      document = await this.#read(true);
     }
     if (isBehind(document, announced)) {
       // The write the counter announces never arrived (its window closed mid-write): what is
@@ -317,9 +321,9 @@ export abstract class SnapshotTokenStore implements TokenStore {
     return { accounts: document.accounts, generation };
   }
 
-  async #read(): Promise<StoredDocument> {
+  async #read(fresh: boolean): Promise<StoredDocument> {
     try {
-      return await this.readDocument();
+      return await this.readDocument(fresh);
     } catch (error) {
       throw unavailable('The stored LINE Login tokens could not be read from secret storage', error);
     }

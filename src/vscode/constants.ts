@@ -74,3 +74,6 @@ export const STATE_KEYS = {
 } as const;
 
 export const LOG_CHANNEL_NAME = 'LINE Login';
+
+/** `vscode.authentication.getSession('line', …)`: this extension's authentication provider. */
+export const LINE_AUTH_PROVIDER_ID = 'line';

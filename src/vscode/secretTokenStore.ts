@@ -9,7 +9,6 @@
 import type * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { FileLock } from '../core/fileLock';
 import { FileGenerationMark, type MachineLock } from '../core/machineLock';
 import { accountId, SnapshotTokenStore, type StoredDocument, type TokenStoreOptions } from '../core/tokenStore';
 import type { TokenSet } from '../core/types';
@@ -41,6 +40,15 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
   readonly #subscription: { dispose(): unknown };
   /** What this window last wrote, to tell its own change events from another window's. */
   #lastWritten: string | undefined;
+  /**
+   * The text last read or written and its parsed document: a redraw, the status bar and the other
+   * readers after a change share one read and one parse (a 1,000-account document is 1.5 MB).
+   */
+  #cache: { raw: string; document: StoredDocument } | undefined;
+  /** False from a change event until the stored text is known again: the cache may be behind. */
+  #cacheCurrent = false;
+  /** Counts change events, so a read or write that overlapped one does not vouch for the cache. */
+  #changes = 0;
 
   constructor(secrets: SecretStorageLike, options: SecretTokenStoreOptions = {}) {
     super(options);
@@ -48,11 +56,20 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     this.#now = options.now ?? Date.now;
     this.#subscription = secrets.onDidChange((event) => {
       if (event.key === SECRET_KEYS.accounts) {
+        this.#cacheCurrent = false;
+        const change = ++this.#changes;
         void Promise.resolve(this.#secrets.get(SECRET_KEYS.accounts)).then(
           (value) => {
             if (value !== this.#lastWritten) {
               this.#lastWritten = value;
+              if (change === this.#changes) {
+                // Another window's write: read and parsed once here for every reader the event wakes.
+                this.#remember(value ?? '', change);
+              }
               this.fireChange();
+            } else if (value === this.#cache?.raw && change === this.#changes) {
+              // The echo of this window's own write: what is cached is what is stored.
+              this.#cacheCurrent = true;
             }
           },
           () => {
@@ -64,19 +81,42 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     });
   }
 
-  protected async readDocument(): Promise<StoredDocument> {
-    const stored = await this.#secrets.get(SECRET_KEYS.accounts);
-    if (stored === undefined || stored === '') {
-      // Generation 0, not "unknown": a window that has not seen the first write yet must wait for it.
-      return { accounts: new Map(), generation: 0 };
+  protected async readDocument(fresh: boolean): Promise<StoredDocument> {
+    if (!fresh && this.#cacheCurrent && this.#cache !== undefined) {
+      return copyOf(this.#cache.document);
     }
-    return parseAccountsDocument(stored);
+    const changes = this.#changes;
+    return copyOf(this.#remember((await this.#secrets.get(SECRET_KEYS.accounts)) ?? '', changes));
+  }
+
+  /** Caches the stored text, parsed unless it is the text cached already; current unless a change came since `changes`. */
+  #remember(stored: string, changes: number): StoredDocument {
+    if (this.#cache?.raw !== stored) {
+      // Generation 0, not "unknown": a window that has not seen the first write yet must wait for it.
+      const document = stored === '' ? { accounts: new Map(), generation: 0 } : parseAccountsDocument(stored);
+      this.#cache = { raw: stored, document };
+    }
+    if (changes === this.#changes) {
+      this.#cacheCurrent = true;
+    }
+    return this.#cache.document;
   }
 
   protected async writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void> {
     const value = JSON.stringify({ version: 1, generation, accounts: [...accounts] } satisfies StoredAccounts);
     this.#lastWritten = value;
+    // Cached before the write (not yet current), so the write's own change event can vouch for it.
+    // No copies: the store hands out clones of what it changes (update, put), never these objects.
+    this.#cache = {
+      raw: value,
+      document: { accounts: new Map(accounts.map((set) => [accountId(set), set])), generation },
+    };
+    this.#cacheCurrent = false;
+    const changes = this.#changes;
     await this.#secrets.store(SECRET_KEYS.accounts, value);
+    if (changes === this.#changes) {
+      this.#cacheCurrent = true;
+    }
   }
 
   protected async setAside(raw: string): Promise<string> {
@@ -127,29 +167,36 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
 }
 
 /**
- * The window's store and the lock it shares with every other window of this machine: a folder in
- * the extension's global storage, which every window and profile shares (microsoft/vscode#160466).
- * A remote extension host has its own, so windows on different hosts are not coordinated.
+ * The window's store. `lock` is shared with every other window of this machine (see fileLock.ts and
+ * openFileLock); `globalStorage` holds the generation mark next to the lock folder.
  */
 export function openTokenStore(
   secrets: SecretStorageLike,
   globalStorage: { fsPath: string },
+  lock: MachineLock,
   logger: { warn(message: string): void },
-): { lock: MachineLock; store: SecretTokenStore } {
-  const directory = join(globalStorage.fsPath, 'locks');
-  const lock = new FileLock(directory, {
-    onCompromised: (error) => {
-      logger.warn(`A store lock was taken over while held (was this window suspended?): ${error.message}`);
-    },
-  });
-  const store = new SecretTokenStore(secrets, {
+): SecretTokenStore {
+  return new SecretTokenStore(secrets, {
     lock,
-    generation: new FileGenerationMark(join(directory, 'accounts.generation')),
+    generation: new FileGenerationMark(join(lockDirectory(globalStorage), 'accounts.generation')),
     onWarning: (message) => {
       logger.warn(message);
     },
   });
-  return { lock, store };
+}
+
+/**
+ * Where the machine-wide locks live: a folder in the extension's global storage, which every window
+ * and profile shares (microsoft/vscode#160466). A remote extension host has its own, so windows on
+ * different hosts are not coordinated.
+ */
+export function lockDirectory(globalStorage: { fsPath: string }): string {
+  return join(globalStorage.fsPath, 'locks');
+}
+
+/** Readers change the map (a read-modify-write), never the token sets in it (update() clones them). */
+function copyOf(document: StoredDocument): StoredDocument {
+  return { ...document, accounts: new Map(document.accounts) };
 }
 
 /**

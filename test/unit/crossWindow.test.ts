@@ -224,7 +224,13 @@ describe('two windows (two processes) sharing one secret storage', () => {
         });
       });
 
-      const stored = new Map((await store.list()).map((tokenSet) => [accountId(tokenSet), tokenSet]));
+      // Read fresh, under the lock: this folder-backed stand-in, unlike VS Code's SecretStorage, does
+      // not announce the other process's writes, and plain readers share the last read until one is.
+      const stored = new Map<string, TokenSet | undefined>();
+      for (const id of new Set([...expected.keys(), ...REAL.map(accountId)])) {
+        const [channelId = '', userId = ''] = id.split('/');
+        stored.set(id, await store.getLatest({ channelId, userId }));
+      }
       for (const [id, accessToken] of expected) {
         if (stored.get(id)?.accessToken !== accessToken) {
           figures.lost += 1;

@@ -195,6 +195,8 @@ describe('SecretTokenStore: reading and writing', () => {
     await store.put(tokenSet('U1'));
     const before = secrets.values.get(ACCOUNTS);
     secrets.fail('get');
+    // Readers share what was last read or written until a change is announced (issue 15): announce one.
+    secrets.storeFromAnotherWindow(ACCOUNTS, before ?? '');
     await assert.rejects(store.list(), { code: 'ERR_STORE_UNAVAILABLE', message: /secret storage/ });
     // New tokens are not dropped: kept in memory (see below), and the document is untouched.
     await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_WRITE_FAILED' });
@@ -307,7 +309,7 @@ describe('SecretTokenStore: checks and reset', () => {
     const { store } = storeOver(secrets);
     await store.list();
     await store.put(tokenSet('U1'));
-    secrets.values.set(ACCOUNTS, 'garbage again');
+    secrets.storeFromAnotherWindow(ACCOUNTS, 'garbage again');
     await store.list();
     const backups = JSON.parse(secrets.values.get(SECRET_KEYS.accountsSetAsideIndex) ?? '[]') as string[];
     assert.equal(backups.length, 2);
@@ -403,5 +405,84 @@ describe('SecretTokenStore: a write another window has not seen yet', () => {
     assert.match(warnings.join('\n'), /generation 9 was announced/);
     assert.equal(document(shared).generation, 10);
     assert.equal(document(shared).accounts.length, 2);
+  });
+});
+
+/** Waits until pending microtasks and immediate callbacks (the change event's read) have run. */
+const settle = (): Promise<void> => new Promise((resolveSettle) => setImmediate(resolveSettle));
+
+describe('SecretTokenStore: one read and one parse per change (issue 15)', () => {
+  test('readers after this window wrote share what it wrote: no SecretStorage read, nothing lost', async () => {
+    const secrets = new MemorySecretStorage();
+    const { store } = storeOver(secrets);
+    await store.put(tokenSet('U1'));
+    await store.put(tokenSet('U2', { accessToken: 'access-U2-new-secret' }));
+    await settle();
+    const readsBefore = secrets.calls.get;
+    const lists = await Promise.all([store.list(), store.list(), store.get(key('U2'))]);
+    assert.equal(secrets.calls.get, readsBefore, 'the tree, the status bar and a command read no SecretStorage');
+    assert.deepEqual(
+      lists[0].map((set) => set.userId),
+      ['U1', 'U2'],
+    );
+    assert.deepEqual(lists[0], document(secrets).accounts, 'what readers get is exactly what is stored');
+    assert.equal(lists[2]?.accessToken, 'access-U2-new-secret');
+  });
+
+  test("another window's change is read once, then every reader gets it", async () => {
+    const secrets = new MemorySecretStorage();
+    const { store } = storeOver(secrets);
+    await store.put(tokenSet('U1'));
+    let changes = 0;
+    store.onDidChange(() => (changes += 1));
+    const readsBefore = secrets.calls.get;
+    secrets.storeFromAnotherWindow(
+      ACCOUNTS,
+      JSON.stringify({ version: 1, generation: 7, accounts: [tokenSet('U1'), tokenSet('U3')] }),
+    );
+    await settle();
+    assert.equal(changes, 1);
+    const [first, second] = await Promise.all([store.list(), store.list()]);
+    assert.deepEqual(
+      first.map((set) => set.userId),
+      ['U1', 'U3'],
+    );
+    assert.deepEqual(second, first);
+    assert.equal(secrets.calls.get - readsBefore, 1, 'one read, by the change event, for all readers');
+  });
+
+  test('a change announced while this window was writing is read afresh, not answered from the cache', async () => {
+    const secrets = new MemorySecretStorage();
+    const foreign = JSON.stringify({ version: 1, generation: 9, accounts: [tokenSet('U9')] });
+    // The change event's read of the other window's text is held back until the test lets it go.
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolveGate) => (release = resolveGate));
+    let hold = false;
+    const racing: SecretStorageLike = {
+      get: async (k) => {
+        if (hold) {
+          await gate;
+        }
+        return secrets.get(k);
+      },
+      store: async (k, value) => {
+        await secrets.store(k, value);
+        if (k === ACCOUNTS && value !== foreign) {
+          hold = true;
+          secrets.storeFromAnotherWindow(ACCOUNTS, foreign);
+        }
+      },
+      delete: (k) => secrets.delete(k),
+      onDidChange: (listener) => secrets.onDidChange(listener),
+    };
+    const { store: racingStore } = storeOver(racing);
+    await racingStore.put(tokenSet('U1'));
+    const listing = racingStore.list();
+    release();
+    assert.deepEqual(
+      (await listing).map((set) => set.userId),
+      ['U9'],
+      "the other window's write, not this window's cached one",
+    );
   });
 });

@@ -22,8 +22,6 @@ import { COMMANDS } from '../constants';
 import { pickChannel } from '../pickers';
 import type { WindowServices } from '../services';
 
-export const LINE_AUTH_PROVIDER_ID = 'line';
-
 export class LineAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
   readonly #services: WindowServices;
   readonly #sessions: LineSessions;

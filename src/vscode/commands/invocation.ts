@@ -59,7 +59,17 @@ export function registerCommand(
   services: WindowServices,
   errorActions: ErrorActionHandlers,
 ): vscode.Disposable {
-  return vscode.commands.registerCommand(id, async (arg: unknown) => {
+  return vscode.commands.registerCommand(id, wrapCommand(id, handler, services, errorActions));
+}
+
+/** What a command runs: the handler inside an Inspector flow, its failures logged and presented. */
+export function wrapCommand(
+  id: string,
+  handler: CommandHandler,
+  services: WindowServices,
+  errorActions: ErrorActionHandlers,
+): (arg: unknown) => Promise<unknown> {
+  return async (arg: unknown) => {
     const automated = isPlainObject(arg);
     const invocation: Invocation = { automated, args: automated ? arg : {}, node: automated ? undefined : arg };
     const channelId = invocation.args.channelId;
@@ -101,7 +111,7 @@ export function registerCommand(
       });
       return undefined;
     }
-  });
+  };
 }
 
 /** Reads a string argument; a missing or wrongly typed one is a clear error naming the field. */

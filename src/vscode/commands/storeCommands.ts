@@ -3,6 +3,7 @@ import vscode = require('vscode');
 import { presentError } from '../errorMessages';
 import { notify, notifyWithActions } from '../notifications';
 import type { WindowServices } from '../services';
+import type { SetAsideReport } from '../../core/tokenStore';
 import { confirmDestructive, rejectUnknownArgs, type Invocation } from './invocation';
 
 export interface ResetResult {
@@ -49,22 +50,21 @@ export async function resetStoredTokens(
  * Tells the person, once, that an unreadable accounts document was moved aside. Only the window that
  * moved it hears of it; the others find a readable document afterwards.
  */
-export function announceSetAside(services: WindowServices): { dispose(): void } {
-  return services.store.onDidSetAside((report) => {
-    const showLog = vscode.l10n.t('Show Log');
-    void notifyWithActions(
-      'warning',
-      vscode.l10n.t(
-        'The stored LINE Login tokens could not be read ({0}). They were moved aside in secret storage, not deleted, and {1} readable account(s) were kept. Sign in again for any other account.',
-        report.reason,
-        report.salvaged,
-      ),
-      [{ title: showLog }],
-    ).then((picked) => {
-      if (picked?.title === showLog) {
-        services.logger.show();
-      }
-    });
+/** Says that an unreadable accounts document was moved aside (the store reports it; see tokenStore.ts). */
+export function showSetAside(services: WindowServices, report: SetAsideReport): void {
+  const showLog = vscode.l10n.t('Show Log');
+  void notifyWithActions(
+    'warning',
+    vscode.l10n.t(
+      'The stored LINE Login tokens could not be read ({0}). They were moved aside in secret storage, not deleted, and {1} readable account(s) were kept. Sign in again for any other account.',
+      report.reason,
+      report.salvaged,
+    ),
+    [{ title: showLog }],
+  ).then((picked) => {
+    if (picked?.title === showLog) {
+      services.logger.show();
+    }
   });
 }
 

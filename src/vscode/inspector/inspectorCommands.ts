@@ -7,13 +7,7 @@ import vscode = require('vscode');
 import { InputError } from '../../core/errors';
 import type { Diagnosis, Flow, FlowSummary } from '../../core/inspector/model';
 import { flowDocument, toCurl, toHttpFile } from '../../core/inspector/report';
-import {
-  registerCommand,
-  rejectUnknownArgs,
-  stringArg,
-  type ErrorActionHandlers,
-  type Invocation,
-} from '../commands/invocation';
+import { rejectUnknownArgs, stringArg, type CommandHandler, type Invocation } from '../commands/invocation';
 import type { ReadOnlyDocuments } from '../readOnlyDocuments';
 import { notify } from '../notifications';
 import type { WindowServices } from '../services';
@@ -96,7 +90,7 @@ export function registerInspector(
   services: WindowServices,
   state: vscode.Memento,
   documents: ReadOnlyDocuments,
-  errorActions: ErrorActionHandlers,
+  register: (id: string, handler: CommandHandler) => vscode.Disposable,
 ): Inspector {
   const history = new FlowHistory(services.recorder, state);
   const view = new FlowsView(history);
@@ -166,9 +160,7 @@ export function registerInspector(
       );
     }),
   };
-  const registrations = Object.entries(handlers).map(([id, handler]) =>
-    registerCommand(id, handler, services, errorActions),
-  );
+  const registrations = Object.entries(handlers).map(([id, handler]) => register(id, handler));
   return {
     history,
     view,
