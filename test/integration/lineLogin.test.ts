@@ -289,6 +289,35 @@ describe('LINE Login DevTools in VS Code', function () {
       );
     });
 
+    it("the sign-in's result does not wait for the tree to reveal the account; the reveal still happens", async () => {
+      const treeView = hooks.treeView;
+      const reveal = treeView.reveal.bind(treeView);
+      const revealed: unknown[] = [];
+      // A workbench that takes its time drawing the view: the reveal never finishes during this test.
+      treeView.reveal = (element): Promise<void> => {
+        revealed.push(element);
+        return new Promise<void>(() => undefined);
+      };
+      try {
+        const summary = await signInThroughBrowser();
+        assert.equal(summary.userId, USER.userId);
+        await eventually(() => revealed.length === 1, 'the account is revealed in the tree');
+        assert.equal((revealed[0] as vscode.TreeItem).id, `account/${CHANNEL.channelId}/${USER.userId}`);
+      } finally {
+        treeView.reveal = reveal;
+      }
+    });
+
+    it("builds an account's tokens and claims only when the account is expanded", async () => {
+      hooks.explorer.refresh();
+      const [channelNode] = await children();
+      const [account] = await children(channelNode);
+      assert.ok(account);
+      assert.equal((account as unknown as { childrenBuilt: boolean }).childrenBuilt, false);
+      assert.ok((await children(account)).length >= 3, 'access token, refresh token, ID token, profile');
+      assert.equal((account as unknown as { childrenBuilt: boolean }).childrenBuilt, true);
+    });
+
     it('shows channel → account → tokens, claims and profile in the tree, and the account in the status bar', async () => {
       await eventually(async () => (await children((await children())[0])).length === 1, 'the account appears');
       const [channelNode] = await children();

@@ -366,7 +366,9 @@ async function runSignIn(
   services.rememberTokens(tokenSet);
   const key = { channelId: tokenSet.channelId, userId: tokenSet.userId };
   await services.selection.set(key);
-  await hooks.revealAccount(key);
+  // Not awaited: the tokens are stored and selected; VS Code drawing the view is not part of the
+  // result (it can take hundreds of ms while the view opens). revealAccount logs its own failures.
+  void hooks.revealAccount(key);
   const summary = accountSummary(tokenSet, services.now());
   services.logger.info(
     `Signed in: channel ${key.channelId}, user ${key.userId}${result.profileErrorCode ? ` (profile not fetched: ${result.profileErrorCode})` : ''}.`,
