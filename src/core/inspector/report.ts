@@ -11,6 +11,8 @@ export function toSummary(flow: Flow, diagnosis: Diagnosis | undefined = diagnos
   return {
     id: flow.id,
     kind: flow.kind,
+    ...(flow.source === undefined ? {} : { source: flow.source }),
+    ...(flow.app === undefined ? {} : { app: { ...flow.app } }),
     ...(flow.channelId === undefined ? {} : { channelId: flow.channelId }),
     ...(flow.userId === undefined ? {} : { userId: flow.userId }),
     startedAt: flow.startedAt,
