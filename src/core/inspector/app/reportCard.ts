@@ -124,7 +124,9 @@ export function buildReportCard(
   }
   lines.sort((a, b) => RANK[a.verdict] - RANK[b.verdict] || a.checkId.localeCompare(b.checkId));
   return {
-    ...session,
+    sessionId: session.sessionId,
+    channelId: session.channelId,
+    app: session.app,
     flowCount: ordered.length,
     verdict: worstVerdict(lines.map((line) => line.verdict)),
     lines,
