@@ -135,7 +135,7 @@ describe('sample apps against the emulator, checked by the AppTrafficTracker', (
       ['app.code.once', 'fail', 'RFC 6749 §4.1.2', /already exchanged/],
       ['app.client_auth', 'fail', 'LINE Login v2.1 API reference: Issue access token', /HTTP Basic/],
       ['app.bearer', 'fail', 'RFC 6750 §5.3', /in the URL query/],
-      ['app.logout.revoke', 'warn', 'LINE: Managing access tokens (revoking on logout)', /never revoked/],
+      ['app.logout.revoke', 'warn', 'LINE: Managing users (Logging out users)', /never revoked/],
       ['app.redirect_uri.registered', 'pass', 'LINE: Setting a callback URL', /registered on the channel/],
     ];
     for (const [id, verdict, citation, why] of expected) {

@@ -163,6 +163,6 @@ export function deauthorizeObservedCheck(observed: boolean): Check | undefined {
         'app.deauthorize',
         'n/a',
         'No deauthorize call was seen; when a user deletes their account, the app must call it.',
-        APP_CITE.deauthorize,
+        APP_CITE.deauthorizeGuideline,
       );
 }

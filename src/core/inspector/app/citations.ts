@@ -19,7 +19,11 @@ export const APP_CITE = {
     url: `${LINE_REF}#deauthorize`,
   },
   logout: {
-    label: 'LINE: Managing access tokens (revoking on logout)',
-    url: 'https://developers.line.biz/en/docs/line-login/managing-access-tokens/#logout',
+    label: 'LINE: Managing users (Logging out users)',
+    url: 'https://developers.line.biz/en/docs/line-login/managing-users/#logout',
+  },
+  deauthorizeGuideline: {
+    label: 'LINE Login development guidelines: Deauthorize your app when a user unregisters',
+    url: 'https://developers.line.biz/en/docs/line-login/development-guidelines/#deauthorize',
   },
 } as const satisfies Record<string, Citation>;
