@@ -175,6 +175,7 @@ describe('AppTrafficTracker over the emulator', () => {
       assert.equal((await deauthorize(channelToken.access_token)).status, 204);
       const [wrong, right] = tracker.flows().filter((flow) => flow.kind === 'deauthorize');
       assert.equal(checkOf(wrong, 'app.deauthorize').verdict, 'fail');
+      assert.match(checkOf(wrong, 'app.deauthorize').explanation, /user's access token as Bearer/);
       assert.equal(checkOf(right, 'app.deauthorize').verdict, 'pass');
       const sessionId = right?.app?.sessionId;
       assert.ok(sessionId);
