@@ -64,13 +64,15 @@ export function parseLocalLineConfig(text: string): LocalLineConfigResult {
   const value: unknown = getNodeValue(root);
   const validate = validator();
   if (!validate(value)) {
-    return {
-      ok: false,
-      problems: sortProblems((validate.errors ?? []).map((error) => schemaProblem(text, root, error))),
-    };
+    const errors = validate.errors ?? [];
+    // A value of the wrong type also fails its enum or pattern: the type is the one thing to fix.
+    const mistyped = new Set(errors.filter((error) => error.keyword === 'type').map((error) => error.instancePath));
+    const relevant = errors.filter((error) => error.keyword === 'type' || !mistyped.has(error.instancePath));
+    return { ok: false, problems: sortProblems(relevant.map((error) => schemaProblem(text, root, error))) };
   }
-  // The schema has just established this shape.
-  const config = value as LocalLineConfig;
+  // The schema has just established this shape; the copy has ordinary prototypes (jsonc-parser's
+  // objects have none), and reserved keys were refused above.
+  const config = JSON.parse(JSON.stringify(value)) as LocalLineConfig;
   const problems = checkReferences(config).map(({ path, message }) => ({
     ...positionOf(text, nodeAt(root, path).offset),
     message,
@@ -117,7 +119,7 @@ function checkKeys(text: string, node: Node): ConfigProblem[] {
         } else if (seen.has(name)) {
           problems.push({
             ...positionOf(text, key.offset),
-            message: `"${name}" appears twice in this object: keep one (JSON would silently use the last).`,
+            message: `${keyName(name)} appears twice in this object: keep one (JSON would silently use the last).`,
           });
         }
         seen.add(name);
@@ -129,6 +131,11 @@ function checkKeys(text: string, node: Node): ConfigProblem[] {
   };
   visit(node);
   return problems;
+}
+
+/** A key as a message may quote it: only when it looks like a setting name (a pasted secret does not). */
+function keyName(key: string): string {
+  return /^[A-Za-z_$][A-Za-z0-9_$-]{0,30}$/.test(key) ? `"${key}"` : 'This key';
 }
 
 /** `/channels/0/channelId` → ['channels', 0, 'channelId'] (RFC 6901 escapes undone). */
@@ -163,7 +170,9 @@ function schemaProblem(text: string, root: Node, error: ErrorObject): ConfigProb
       node = keyNode ?? node;
       const parentSchema = error.parentSchema as { properties?: Record<string, unknown> } | undefined;
       const allowed = Object.keys(parentSchema?.properties ?? {}).filter((name) => name !== '$schema');
-      message = `"${extra}" is not a setting of ${where}: remove it or correct its spelling (settings here: ${allowed.join(', ')}).`;
+      const named = keyName(extra);
+      const owner = path.length === 0 ? 'the file' : where;
+      message = `${named} is not a setting of ${owner}: remove it or correct its spelling (settings here: ${allowed.join(', ')}).`;
       break;
     }
     case 'type':
