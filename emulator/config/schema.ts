@@ -1,7 +1,7 @@
 /**
  * The JSON schema (draft-07) of the Local LINE configuration file. This object is the source;
  * `schemas/line-emulator.schema.json` (what VS Code's `jsonValidation` gives the editor) must equal
- * it, which test/unit/emulator/configSchema.test.ts checks. `markdownDescription` is VS Code's
+ * it, which test/unit/emulator/localLineConfig.test.ts checks (writeSchema.ts regenerates the file). `markdownDescription` is VS Code's
  * extension of JSON schema: the hover and completion text in the editor.
  */
 

@@ -270,7 +270,7 @@ describe('Local LINE configuration: parseLocalLineConfig', () => {
     assert.deepEqual(
       onDisk,
       JSON.parse(JSON.stringify(LOCAL_LINE_SCHEMA)),
-      'schemas/line-emulator.schema.json differs from emulator/config/schema.ts: regenerate it from LOCAL_LINE_SCHEMA',
+      'schemas/line-emulator.schema.json differs from emulator/config/schema.ts: run node out/emulator/config/writeSchema.js',
     );
   });
 
