@@ -48,7 +48,11 @@ export class FaultBook {
 
   /** The faults still waiting, in the order they were set. */
   list(): ActiveFault[] {
-    return [...this.#faults].map(([endpoint, entry]) => ({ endpoint, fault: entry.fault, remaining: entry.remaining }));
+    return [...this.#faults].map(([endpoint, entry]) => ({
+      endpoint,
+      fault: { ...entry.fault },
+      remaining: entry.remaining,
+    }));
   }
 
   /** The fault for this request, counting it down. */

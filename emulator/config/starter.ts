@@ -7,9 +7,9 @@ export const STARTER_LOCAL_LINE_CONFIG = `// Local LINE: the channels and users 
 // JSON with comments. VS Code checks this file against the Local LINE schema (hover a key to read
 // what it means). Save it and the running emulator reloads it; while it has an error, the emulator
 // keeps serving the last good version.
+// (No "$schema" key: VS Code associates the schema with this file name, and a "$schema" that does
+// not resolve in your project would replace that association.)
 {
-  "$schema": "../schemas/line-emulator.schema.json",
-
   // LINE Login channels, as in the LINE Developers Console. Point your app at the emulator's URLs
   // and use these IDs and secrets instead of your real channel's.
   "channels": [

@@ -325,6 +325,20 @@ describe('Local LINE: reconfigure on a running emulator', () => {
     );
   });
 
+  test('a removed user’s consents go with them: added again, they are asked again', async () => {
+    const emulator = await start();
+    const { pending } = await consentPage(emulator);
+    const allowed = await submit(emulator, pending, { action: 'allow', user: HANAKO.userId });
+    const cookie = (allowed.headers.getSetCookie()[0] ?? '').split(';')[0] ?? '';
+    const again = (): Promise<Response> =>
+      fetch(authorizeUrl(emulator, {}), { redirect: 'manual', headers: { cookie } });
+    // LINE's SSO: consented already, so no page (README ledger L21).
+    assert.equal((await again()).status, 302);
+    emulator.reconfigure({ ...STARTER, users: [ALEX] });
+    emulator.reconfigure(STARTER);
+    assert.equal((await again()).status, 200);
+  });
+
   test('a configuration it cannot serve throws and changes nothing', async () => {
     const emulator = await start();
     const tokens = await webLogin(emulator, ALEX.userId);
@@ -363,6 +377,11 @@ describe('Local LINE: faults and actions from the UI', () => {
       { endpoint: 'token', fault: { kind: 'status', status: 429, retryAfter: 7 }, remaining: 1 },
       { endpoint: 'profile', fault: { kind: 'status', status: 500 }, remaining: undefined },
     ]);
+    // A view holding the list cannot change the faults.
+    const listed = emulator.activeFaults()[1]?.fault;
+    assert.ok(listed?.kind === 'status');
+    listed.status = 200;
+    assert.deepEqual(emulator.activeFaults()[1]?.fault, { kind: 'status', status: 500 });
     const limited = await tokenRequest(emulator, { grant_type: 'refresh_token' });
     assert.equal(limited.status, 429);
     assert.equal(limited.headers.get('retry-after'), '7');
