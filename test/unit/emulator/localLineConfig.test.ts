@@ -100,6 +100,18 @@ describe('Local LINE configuration: parseLocalLineConfig', () => {
     assert.match(unclosed[0]?.message ?? '', /closing \]/);
   });
 
+  test('lines are counted the same with CRLF and CR line ends', () => {
+    const broken = file().replace('"kind": "web",', '"kind": "mobile",');
+    const column = col(broken, 8, '"mobile"');
+    for (const eol of ['\r\n', '\r']) {
+      const found = problems(broken.replace(/\n/g, eol));
+      assert.deepEqual(
+        found.map((problem) => [problem.line, problem.column]),
+        [[8, column]],
+      );
+    }
+  });
+
   test('an empty file (or only comments) says what to write', () => {
     for (const text of ['', '  \n', '// nothing yet\n']) {
       assertProblem(text, 1, 1, /The file is empty: write a JSON object with "channels" and "users"/);
@@ -262,6 +274,77 @@ describe('Local LINE configuration: parseLocalLineConfig', () => {
         },
       ),
       { numRuns: 1_000 },
+    );
+  });
+
+  test('fuzz: every valid configuration parses to exactly its value', () => {
+    const hex = (length: number): fc.Arbitrary<string> =>
+      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+    const channelIds = fc.uniqueArray(fc.stringMatching(/^[0-9]{10}$/), { minLength: 1, maxLength: 3 });
+    const userIds = fc.uniqueArray(
+      hex(32).map((digits) => `U${digits}`),
+      { minLength: 1, maxLength: 3 },
+    );
+    const config = fc.tuple(channelIds, userIds).chain(([channels, users]) =>
+      fc.record(
+        {
+          channels: fc.tuple(
+            ...channels.map((channelId) =>
+              fc.record(
+                {
+                  channelId: fc.constant(channelId),
+                  channelSecret: hex(32),
+                  name: fc.string({ maxLength: 100 }),
+                  callbackUrls: fc.array(fc.webUrl({ withQueryParameters: true }), { minLength: 1, maxLength: 2 }),
+                  kind: fc.constantFrom('web' as const, 'native' as const),
+                  officialAccount: fc.record({ linked: fc.boolean() }),
+                  emailPermission: fc.boolean(),
+                  status: fc.constantFrom('developing' as const, 'published' as const),
+                  developerUserIds: fc.subarray(users),
+                },
+                { requiredKeys: ['channelId', 'channelSecret', 'callbackUrls', 'kind'] },
+              ),
+            ),
+          ),
+          users: fc.tuple(
+            ...users.map((userId) =>
+              fc.record(
+                {
+                  userId: fc.constant(userId),
+                  displayName: fc.string({ minLength: 1, maxLength: 100 }),
+                  email: fc.oneof(fc.constant(null), fc.emailAddress()),
+                  friendOf: fc.subarray(channels),
+                },
+                { requiredKeys: ['userId', 'displayName'] },
+              ),
+            ),
+          ),
+          tokenLifetimes: fc.record(
+            {
+              accessTokenSeconds: fc.integer({ min: 1, max: 31_536_000 }),
+              refreshTokenDays: fc.integer({ min: 1, max: 3650 }),
+              codeSeconds: fc.integer({ min: 1, max: 3600 }),
+            },
+            { requiredKeys: [] },
+          ),
+          consent: fc.record(
+            {
+              mode: fc.constantFrom('page' as const, 'autoApprove' as const),
+              autoApproveUserId: fc.constantFrom(...users),
+            },
+            { requiredKeys: ['mode'] },
+          ),
+        },
+        { requiredKeys: ['channels', 'users'] },
+      ),
+    );
+    fc.assert(
+      fc.property(config, fc.boolean(), (value, pretty) => {
+        const result = parseLocalLineConfig(JSON.stringify(value, null, pretty ? 2 : undefined));
+        assert.ok(result.ok, JSON.stringify(result));
+        assert.deepEqual(result.config, JSON.parse(JSON.stringify(value)));
+      }),
+      { numRuns: 500 },
     );
   });
 
