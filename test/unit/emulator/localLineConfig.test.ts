@@ -279,7 +279,11 @@ describe('Local LINE configuration: parseLocalLineConfig', () => {
 
   test('fuzz: every valid configuration parses to exactly its value', () => {
     const hex = (length: number): fc.Arbitrary<string> =>
-      fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: length, maxLength: length });
+      fc.string({
+        unit: fc.constantFrom(...Array.from({ length: 16 }, (_, digit) => digit.toString(16))),
+        minLength: length,
+        maxLength: length,
+      });
     const channelIds = fc.uniqueArray(fc.stringMatching(/^[0-9]{10}$/), { minLength: 1, maxLength: 3 });
     const userIds = fc.uniqueArray(
       hex(32).map((digits) => `U${digits}`),
