@@ -26,7 +26,15 @@ export class FaultBook {
       throw new TypeError(`The ${fault.kind} fault applies to the authorize endpoint only.`);
     }
     if (fault.kind === 'slow' && (!Number.isFinite(fault.delayMs) || fault.delayMs < 0)) {
-      throw new RangeError(`Invalid fault delay ${String(fault.delayMs)}.`);
+      throw new RangeError(`Invalid fault delay ${String(fault.delayMs)}: milliseconds, 0 or more.`);
+    }
+    // RFC 9110 §10.2.3: Retry-After as delay-seconds is a non-negative integer.
+    if (
+      fault.kind === 'status' &&
+      fault.retryAfter !== undefined &&
+      !(Number.isInteger(fault.retryAfter) && fault.retryAfter >= 0)
+    ) {
+      throw new RangeError(`Invalid Retry-After ${String(fault.retryAfter)}: whole seconds, 0 or more.`);
     }
     if (
       (fault.kind === 'status' || fault.kind === 'emptyBody') &&

@@ -394,6 +394,17 @@ describe('Local LINE: faults and actions from the UI', () => {
     }
     emulator.clearFault('profile');
     assert.deepEqual(emulator.activeFaults(), []);
+    for (const bad of [
+      { kind: 'slow', delayMs: -1 },
+      { kind: 'slow', delayMs: Number.NaN },
+      { kind: 'status', status: 429, retryAfter: 1.5 },
+      { kind: 'status', status: 429, retryAfter: -1 },
+    ] as const) {
+      assert.throws(() => {
+        emulator.setFault('certs', bad);
+      }, RangeError);
+    }
+    assert.deepEqual(emulator.activeFaults(), []);
     assert.equal((await fetch(`${emulator.apiBaseUrl}/v2/profile`)).status, 401);
   });
 
