@@ -10,8 +10,8 @@ import {
   refreshWindowCheck,
   verifyClientIdCheck,
 } from '../../../src/core/inspector/app/apiChecks';
+import { isRegisteredCallback } from '../../../src/core/registeredCallback';
 import {
-  callbackRegistered,
   codeOnceCheck,
   codeTimelyCheck,
   estimatedEntropyBits,
@@ -83,7 +83,12 @@ describe('app checks: the authorize request', () => {
     assert.equal(redirectRegisteredCheck('http://127.0.0.1:3000/callback?', registered).verdict, 'fail');
     assert.equal(redirectRegisteredCheck(undefined, registered).verdict, 'fail');
     assert.equal(redirectRegisteredCheck('http://127.0.0.1:3000/callback', undefined).verdict, 'n/a');
-    assert.equal(callbackRegistered('http://127.0.0.1:3000/callbackX', registered), false);
+    assert.equal(isRegisteredCallback('http://127.0.0.1:3000/callbackX', registered), false);
+    assert.equal(
+      isRegisteredCallback('http://127.0.0.1:3000/callback#x', registered),
+      false,
+      'a fragment is never allowed',
+    );
   });
 });
 

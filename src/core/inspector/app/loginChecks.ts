@@ -3,6 +3,7 @@
  * redeems the code. Pure functions over values the tracker still holds unmasked; only the verdicts
  * and explanations (which never quote a secret) leave.
  */
+import { isRegisteredCallback } from '../../registeredCallback';
 import type { Check, Citation, Verdict } from '../model';
 import { APP_CITE } from './citations';
 
@@ -118,20 +119,6 @@ export function nonceCheck(scopes: readonly string[], nonce: string | undefined)
   return appCheck('app.nonce', 'pass', 'A nonce is sent with openid.', APP_CITE.oidcNonce);
 }
 
-/**
- * LINE takes a registered callback URL exactly, or with extra query parameters appended; the
- * registered part is compared byte for byte (the emulator applies the same rule).
- */
-export function callbackRegistered(redirectUri: string, callbackUrls: readonly string[]): boolean {
-  return callbackUrls.some((registered) => {
-    if (redirectUri === registered) {
-      return true;
-    }
-    const separator = registered.includes('?') ? '&' : '?';
-    return redirectUri.startsWith(registered + separator) && redirectUri.length > registered.length + 1;
-  });
-}
-
 export function redirectRegisteredCheck(
   redirectUri: string | undefined,
   callbackUrls: readonly string[] | undefined,
@@ -144,7 +131,7 @@ export function redirectRegisteredCheck(
       APP_CITE.callbackUrl,
     );
   }
-  const ok = redirectUri !== undefined && callbackRegistered(redirectUri, callbackUrls);
+  const ok = redirectUri !== undefined && isRegisteredCallback(redirectUri, callbackUrls);
   return appCheck(
     'app.redirect_uri.registered',
     ok ? 'pass' : 'fail',
