@@ -98,6 +98,10 @@ export interface WorkloadResult {
   /** The Flows view's first level (getChildren + getTreeItem) with `flowsShown` recorded flows. */
   readonly flowsFirstPaintMs: readonly number[];
   readonly flowsShown: number;
+  /** The first command after activation (loads dist/features.js) minus the median of the next three. */
+  readonly firstCommandExtraMs: number;
+  /** Whether dist/features.js was already loaded before the first command (it should not be). */
+  readonly featuresLoadedBeforeFirstCommand: boolean;
   readonly treeShape: {
     readonly channels: number;
     readonly accounts: number;

@@ -29,6 +29,22 @@ function goalRow(section: string, figure: string, value: Summary | undefined, li
   };
 }
 
+export function lazyLoadRows(section: string, workload: WorkloadResult | undefined): Row[] {
+  if (workload === undefined) {
+    return [];
+  }
+  return [
+    {
+      section,
+      figure: 'first command: loads dist/features.js (extra)',
+      unit: 'ms',
+      value: single(workload.firstCommandExtraMs),
+      goal: 'not loaded at activation',
+      met: !workload.featuresLoadedBeforeFirstCommand,
+    },
+  ];
+}
+
 export function scaleRows(section: string, workload: WorkloadResult | undefined): Row[] {
   const scale = workload?.scale ?? [];
   return [

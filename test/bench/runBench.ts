@@ -42,7 +42,7 @@ import { formatValue, ratioText, renderTable, type Row } from './report';
 import { pairedDifferences, summarize, type Summary } from './stats';
 import { measureVerification, type VerificationResult } from './verifyBench';
 import { measureInspector, type InspectorResult } from './inspectorBench';
-import { inspectorRows, lazyPartRows, scaleRows } from './costRows';
+import { inspectorRows, lazyLoadRows, lazyPartRows, scaleRows } from './costRows';
 
 const OUT_DIR = join(REPO_ROOT, 'out', 'test', 'bench');
 const RESULTS_FILE = join(REPO_ROOT, 'bench-results', 'latest.json');
@@ -524,7 +524,7 @@ function buildRows(
     goal: '≤ 0.5× github-auth',
     note: `${bundle.oursBytes.toLocaleString('en-US')} B vs ${bundle.githubBytes?.toLocaleString('en-US') ?? 'n/a'} B`,
   });
-  rows.push(...lazyPartRows(section2, bundle.lazyParts));
+  rows.push(...lazyPartRows(section2, bundle.lazyParts), ...lazyLoadRows(section2, workload));
   rows.push({
     section: section2,
     figure: 'dist/extension.js gzip -9',
