@@ -65,14 +65,20 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const kernel: Kernel = { context, logger, channels, store, selection, lock, explorer, tokenTreeView, statusBar, now };
 
   let loaded: Features | undefined;
+  const authProvider = new LazyAuthenticationProvider(
+    () => void features(),
+    async () => (await store.list()).length > 0,
+  );
   const features = (): Features => {
-    loaded ??= (loadBundle('features.js') as { createFeatures(kernel: Kernel): Features }).createFeatures(kernel);
+    if (loaded === undefined) {
+      loaded = (loadBundle('features.js') as { createFeatures(kernel: Kernel): Features }).createFeatures(kernel);
+      authProvider.attach(loaded.authProvider);
+    }
     return loaded;
   };
   for (const id of contributedCommandIds(context.extension.packageJSON)) {
     context.subscriptions.push(vscode.commands.registerCommand(id, (arg: unknown) => features().run(id, arg)));
   }
-  const authProvider = new LazyAuthenticationProvider(() => features().authProvider);
   context.subscriptions.push(
     authProvider,
     vscode.authentication.registerAuthenticationProvider(LINE_AUTH_PROVIDER_ID, 'LINE', authProvider, {

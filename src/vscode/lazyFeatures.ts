@@ -21,34 +21,50 @@ export interface SessionProvider {
 }
 
 /**
- * Registered at activation; loads the real provider on the first request. Nobody can have seen a
- * session before that request, so no change event is missed while the real provider is not loaded.
+ * Registered at activation. The workbench asks every provider for its sessions as soon as it is
+ * registered: with no account stored the answer is "none" without loading anything; otherwise, and
+ * for every other request, the real provider is loaded. Once the features are loaded for any reason
+ * (a sign-in command, say) `attach` connects the real provider's change events.
  */
 export class LazyAuthenticationProvider implements vscode.AuthenticationProvider, vscode.Disposable {
-  readonly #load: () => SessionProvider;
+  readonly #load: () => void;
+  readonly #hasAccounts: () => Promise<boolean>;
   readonly #onDidChangeSessions = new vscode.EventEmitter<SessionsChange>();
   readonly onDidChangeSessions = this.#onDidChangeSessions.event;
   #provider: SessionProvider | undefined;
   #forwarding: vscode.Disposable | undefined;
 
-  constructor(load: () => SessionProvider) {
+  /** `load` loads the features, which call `attach` with the real provider. */
+  constructor(load: () => void, hasAccounts: () => Promise<boolean>) {
     this.#load = load;
+    this.#hasAccounts = hasAccounts;
+  }
+
+  attach(provider: SessionProvider): void {
+    if (this.#provider !== undefined) {
+      return;
+    }
+    this.#provider = provider;
+    this.#forwarding = provider.onDidChangeSessions((event) => {
+      this.#onDidChangeSessions.fire(event);
+    });
   }
 
   #real(): SessionProvider {
+    this.#load();
     if (this.#provider === undefined) {
-      this.#provider = this.#load();
-      this.#forwarding = this.#provider.onDidChangeSessions((event) => {
-        this.#onDidChangeSessions.fire(event);
-      });
+      throw new Error('The LINE authentication provider did not load');
     }
     return this.#provider;
   }
 
-  getSessions(
+  async getSessions(
     scopes: readonly string[] | undefined,
     options: { account?: { id: string } } = {},
   ): Promise<vscode.AuthenticationSession[]> {
+    if (this.#provider === undefined && !(await this.#hasAccounts().catch(() => true))) {
+      return [];
+    }
     return this.#real().getSessions(scopes, options);
   }
 

@@ -130,6 +130,12 @@ describe('日本語: the extension in a Japanese VS Code', function () {
     assertJapanese('the result page', result, ['LINE Login DevTools にログインしました。', 'VS Code に戻って']);
     const summary = await signIn;
     assert.equal(summary?.userId, USER.userId);
+    // The sign-in's result does not wait for the account to be revealed in the tree; the next test
+    // reveals nodes itself, so let this reveal finish first.
+    await eventually(
+      () => hooks.treeView.selection.some((node) => (node as vscode.TreeItem).id?.startsWith('account/') === true),
+      'the sign-in revealed the account in the tree',
+    );
 
     const toast = (await readText('.notifications-toasts .notification-list-item-message')).join('\n');
     assertJapanese('the notification', toast, [`${USER.displayName} として ${CHANNEL.name} にログインしました。`]);
