@@ -5,11 +5,10 @@
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
-import { TIME_CLAIMS, type ClaimExplanation, type ClaimExplanationKey } from '../../core/jwtExplain';
 import { tokenPreview } from '../../core/redact';
 import { accountId, type AccountKey } from '../../core/tokenStore';
-import type { LineProfile, TokenSet } from '../../core/types';
-import { amrExplanationKey, claimExplanation, explainClaimsLocalized } from '../claimText';
+import type { TokenSet } from '../../core/types';
+import { explainClaimsLocalized } from '../claimText';
 import { formatDate, formatDateTimeBoth, formatExpiry } from '../format';
 import {
   accessTokenContextValue,
@@ -32,7 +31,13 @@ import {
   type RefreshTokenStatus,
 } from '../../core/accountModel';
 import { ACCESS_TOKEN_COLORS, ID_TOKEN_COLORS, REFRESH_TOKEN_COLORS } from './tokenColors';
+import { ClaimNode, AmrMethodNode } from './claimNodes';
+import { ExplorerNode } from './explorerNode';
+import { ProfileNode, ProfileFieldNode } from './profileNodes';
 import { Tooltip } from './tooltip';
+
+export { AmrMethodNode, ClaimNode, ProfileFieldNode, ProfileNode };
+export type { ProfileField } from './profileNodes';
 
 export type TokenExplorerNode =
   | ChannelNode
@@ -54,24 +59,6 @@ export type RootNode = ChannelNode | UnknownChannelNode | MessageNode;
 export interface TreeMoment {
   now: number;
   isSelected(key: AccountKey): boolean;
-}
-
-abstract class ExplorerNode extends vscode.TreeItem {
-  readonly parent: TokenExplorerNode | undefined;
-  #children: readonly TokenExplorerNode[] = [];
-
-  constructor(label: string, collapsibleState: vscode.TreeItemCollapsibleState, parent: TokenExplorerNode | undefined) {
-    super(label, collapsibleState);
-    this.parent = parent;
-  }
-
-  get children(): readonly TokenExplorerNode[] {
-    return this.#children;
-  }
-
-  protected setChildren(children: readonly TokenExplorerNode[]): void {
-    this.#children = children;
-  }
 }
 
 /** A configured LINE Login channel; its children are the accounts signed in to it. */
@@ -319,119 +306,5 @@ export class IdTokenNode extends ExplorerNode {
     this.setChildren(
       explainClaimsLocalized(decoded.claims, moment.now).map((explanation) => new ClaimNode(explanation, this)),
     );
-  }
-}
-
-/** One claim of an ID token, with what it means. */
-export class ClaimNode extends ExplorerNode {
-  readonly kind = 'claim';
-  readonly account: AccountKey;
-  readonly claim: string;
-  readonly explanationKey: ClaimExplanationKey;
-  readonly explanation: string;
-
-  constructor(explanation: ClaimExplanation, parent: IdTokenNode) {
-    const methods =
-      explanation.claim === 'amr' && Array.isArray(explanation.value)
-        ? explanation.value.filter((method): method is string => typeof method === 'string')
-        : undefined;
-    super(
-      explanation.claim,
-      methods !== undefined && methods.length > 0
-        ? vscode.TreeItemCollapsibleState.Collapsed
-        : vscode.TreeItemCollapsibleState.None,
-      parent,
-    );
-    this.account = parent.account;
-    this.claim = explanation.claim;
-    this.explanationKey = explanation.explanationKey;
-    this.explanation = explanation.explanation;
-    this.id = `${parent.id ?? ''}/claim/${explanation.claim}`;
-    this.contextValue = 'claim';
-    this.iconPath = new vscode.ThemeIcon('symbol-field');
-    // amr's display repeats every method's explanation; its children show those one per line.
-    this.description = methods === undefined ? explanation.display : methods.join(', ');
-    const localTime =
-      TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number'
-        ? formatDateTimeBoth(explanation.value * 1000)
-        : undefined;
-    this.tooltip = [explanation.explanation, localTime ?? explanation.display].join('\n\n');
-    if (methods !== undefined) {
-      this.setChildren(methods.map((method, index) => new AmrMethodNode(method, index, this)));
-    }
-  }
-}
-
-/** One value of the `amr` claim: how the user authenticated. */
-export class AmrMethodNode extends ExplorerNode {
-  readonly kind = 'amrMethod';
-  readonly account: AccountKey;
-  readonly method: string;
-
-  constructor(method: string, index: number, parent: ClaimNode) {
-    super(method, vscode.TreeItemCollapsibleState.None, parent);
-    this.account = parent.account;
-    this.method = method;
-    this.id = `${parent.id ?? ''}/${index}`;
-    this.contextValue = 'claim:amr';
-    const explanation = claimExplanation(amrExplanationKey(method));
-    this.description = explanation;
-    this.tooltip = explanation;
-  }
-}
-
-/** The LINE profile stored at sign-in or by the last "Get Profile". */
-export class ProfileNode extends ExplorerNode {
-  readonly kind = 'profile';
-  readonly account: AccountKey;
-
-  constructor(profile: LineProfile, parent: AccountNode) {
-    super(vscode.l10n.t('Profile'), vscode.TreeItemCollapsibleState.Collapsed, parent);
-    this.account = parent.account;
-    this.id = `${parent.id ?? ''}/profile`;
-    this.contextValue = 'profile';
-    this.description = profile.displayName;
-    this.iconPath = new vscode.ThemeIcon('person');
-    const tooltip = new Tooltip()
-      .heading(vscode.l10n.t('Profile'))
-      .row(vscode.l10n.t('Display name'), profile.displayName);
-    if (profile.statusMessage !== undefined) {
-      tooltip.row(vscode.l10n.t('Status message'), profile.statusMessage);
-    }
-    if (profile.pictureUrl !== undefined) {
-      tooltip.row(vscode.l10n.t('Picture URL'), profile.pictureUrl);
-    }
-    this.tooltip = tooltip.note(vscode.l10n.t('Stored at sign-in or by the last "Get Profile".')).build();
-
-    const fields: ProfileFieldNode[] = [
-      new ProfileFieldNode('displayName', vscode.l10n.t('Display name'), profile.displayName, this),
-    ];
-    if (profile.statusMessage !== undefined) {
-      fields.push(new ProfileFieldNode('statusMessage', vscode.l10n.t('Status message'), profile.statusMessage, this));
-    }
-    if (profile.pictureUrl !== undefined) {
-      fields.push(new ProfileFieldNode('pictureUrl', vscode.l10n.t('Picture URL'), profile.pictureUrl, this));
-    }
-    this.setChildren(fields);
-  }
-}
-
-export type ProfileField = 'displayName' | 'statusMessage' | 'pictureUrl';
-
-export class ProfileFieldNode extends ExplorerNode {
-  readonly kind = 'profileField';
-  readonly account: AccountKey;
-  readonly field: ProfileField;
-
-  constructor(field: ProfileField, label: string, value: string, parent: ProfileNode) {
-    super(label, vscode.TreeItemCollapsibleState.None, parent);
-    this.account = parent.account;
-    this.field = field;
-    this.id = `${parent.id ?? ''}/${field}`;
-    // Not `profile`: the menus' `viewItem == profile` actions belong to the profile node itself.
-    this.contextValue = 'profileField';
-    // A status message may span lines; a tree row cannot.
-    this.description = value.replace(/\s*[\r\n]+\s*/g, ' ');
-    this.tooltip = value;
   }
 }
