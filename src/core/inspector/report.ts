@@ -2,8 +2,10 @@
  * What a flow becomes outside the Inspector: the `lineLogin.listFlows` summary, the flow document
  * (also the Markdown report for a support ticket), and the request as .http and curl. All of it is
  * built from the masked trace; exports put every secret in an environment variable, never inline.
- * Text that came from LINE or the browser is escaped: data, never Markdown, HTML or a link.
+ * Text that came from LINE or the browser is escaped (core/markdownText.ts): data, never Markdown,
+ * HTML or a link.
  */
+import { inlineMarkdown } from '../markdownText';
 import { diagnose } from './doctor';
 import type { Check, Diagnosis, Flow, FlowSummary, Step, Verdict } from './model';
 
@@ -27,16 +29,6 @@ export function toSummary(flow: Flow, diagnosis: Diagnosis | undefined = diagnos
   };
 }
 
-/**
- * Text from LINE or the browser as inert Markdown: CommonMark lets any ASCII punctuation be
- * backslash-escaped; `<`/`&` stop HTML, `[`/`]` links, `|` table cells, `*`/`_`/`~`/`` ` `` emphasis
- * and code, and escaping `.` and `:` stops VS Code's preview (markdown-it with linkify) from
- * turning a bare host or URL into a link. Line breaks would start new blocks.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>&|~.:!#]/g, '\\$&');
-}
-
 const VERDICT_RANK: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, 'n/a': 3 };
 const VERDICT_MARK: Record<Verdict, string> = { fail: 'FAIL', warn: 'WARN', pass: 'pass', 'n/a': 'n/a' };
 
@@ -54,7 +46,7 @@ function stepRank(step: Step): number {
 
 /** The read-only flow document and the Markdown report: the same text, so support sees what you saw. */
 export function flowDocument(flow: Flow, diagnosis: Diagnosis | undefined = diagnose(flow)): string {
-  const e = escapeMarkdown;
+  const e = inlineMarkdown;
   const lines: string[] = [];
   lines.push(`# LINE Login flow: ${flow.kind} (${flow.outcome})`, '');
   lines.push(`- Flow ID: ${e(flow.id)}`);
