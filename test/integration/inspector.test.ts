@@ -10,6 +10,7 @@ import type { TestHooks } from '../../src/extension';
 import { answerWorkbench, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
+import { shownDocument } from './shownDocument';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = {
@@ -205,12 +206,9 @@ describe('LINE Login Inspector in VS Code', function () {
       const signIn = Promise.resolve(vscode.commands.executeCommand('lineLogin.signIn', channelNode));
       await answerWorkbench('.quick-input-widget .monaco-list-row', { press: 'Enter' });
       assert.equal(await signIn, undefined, 'the attempt failed and told the person');
+      const before = hooks.documents.lastShown;
       await answerWorkbench('.notifications-toasts .monaco-button:has-text("Show Diagnosis")', { click: true });
-      await eventually(
-        () => vscode.window.activeTextEditor?.document.uri.scheme === 'line-login',
-        'the flow document opens',
-      );
-      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      const text = await shownDocument(hooks, 'the flow document', before);
       outputs.push(text);
       assert.match(text, /## Diagnosis: INVALID_CLIENT/);
     } finally {
@@ -345,8 +343,6 @@ describe('LINE Login Inspector in VS Code', function () {
       update ? 'docs/inspector-flows.png' : '.vscode-test/screenshots/inspector-flows.png',
     );
     assert.ok(flowsShot !== undefined && existsSync(flowsShot));
-    await vscode.commands.executeCommand('markdown.showPreview');
-    await delay(1000);
     const documentShot = await takeScreenshot(
       update ? 'docs/inspector-document.png' : '.vscode-test/screenshots/inspector-document.png',
     );

@@ -3,9 +3,10 @@ import vscode = require('vscode');
 import { TIME_CLAIMS, type ClaimExplanation, type ClaimExplanationKey } from '../../core/jwtExplain';
 import type { AccountKey } from '../../core/tokenStore';
 import { amrExplanationKey, claimExplanation } from '../claimText';
-import { formatDateTimeBoth } from '../format';
+import { formatDateTimeBoth, formatRelative } from '../format';
 import { ExplorerNode } from './explorerNode';
 import type { IdTokenNode } from './nodes';
+import { fitDescription } from './rowWidth';
 
 /** One claim of an ID token, with what it means. */
 export class ClaimNode extends ExplorerNode {
@@ -15,7 +16,7 @@ export class ClaimNode extends ExplorerNode {
   readonly explanationKey: ClaimExplanationKey;
   readonly explanation: string;
 
-  constructor(explanation: ClaimExplanation, parent: IdTokenNode) {
+  constructor(explanation: ClaimExplanation, parent: IdTokenNode, now: number) {
     const methods =
       explanation.claim === 'amr' && Array.isArray(explanation.value)
         ? explanation.value.filter((method): method is string => typeof method === 'string')
@@ -34,13 +35,22 @@ export class ClaimNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/claim/${explanation.claim}`;
     this.contextValue = 'claim';
     this.iconPath = new vscode.ThemeIcon('symbol-field');
-    // amr's display repeats every method's explanation; its children show those one per line.
-    this.description = methods === undefined ? explanation.display : methods.join(', ');
-    const localTime =
+    const time =
       TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number'
-        ? formatDateTimeBoth(explanation.value * 1000)
+        ? explanation.value * 1000
         : undefined;
-    this.tooltip = [explanation.explanation, localTime ?? explanation.display].join('\n\n');
+    // amr's display repeats every method's explanation; its children show those one per line. A time
+    // shows how far away it is; the date, the exact value and the explanation are in the tooltip.
+    const shown =
+      methods !== undefined ? methods.join(', ') : time !== undefined ? formatRelative(time, now) : explanation.display;
+    const description = fitDescription('claim', explanation.claim, shown, 'middle');
+    if (description !== undefined) {
+      this.description = description;
+    }
+    this.tooltip = [
+      explanation.explanation,
+      time === undefined ? explanation.display : `${formatDateTimeBoth(time)} · ${formatRelative(time, now)}`,
+    ].join('\n\n');
     if (methods !== undefined) {
       this.setChildren(methods.map((method, index) => new AmrMethodNode(method, index, this)));
     }
@@ -60,7 +70,10 @@ export class AmrMethodNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/${index}`;
     this.contextValue = 'claim:amr';
     const explanation = claimExplanation(amrExplanationKey(method));
-    this.description = explanation;
+    const description = fitDescription('amrMethod', method, explanation, 'end');
+    if (description !== undefined) {
+      this.description = description;
+    }
     this.tooltip = explanation;
   }
 }

@@ -9,7 +9,7 @@ import { tokenPreview } from '../../core/redact';
 import { accountId, type AccountKey } from '../../core/tokenStore';
 import type { TokenSet } from '../../core/types';
 import { explainClaimsLocalized } from '../claimText';
-import { formatDate, formatDateTimeBoth, formatExpiry } from '../format';
+import { formatDateTimeBoth, formatExpiry, formatRemaining } from '../format';
 import {
   accessTokenContextValue,
   accessTokenStatus,
@@ -31,6 +31,7 @@ import {
   type RefreshTokenStatus,
 } from '../../core/accountModel';
 import { ACCESS_TOKEN_COLORS, ID_TOKEN_COLORS, REFRESH_TOKEN_COLORS } from './tokenColors';
+import { fitDescription, fitParts, type DescriptionPart } from './rowWidth';
 import { ClaimNode, AmrMethodNode } from './claimNodes';
 import { ExplorerNode } from './explorerNode';
 import { ProfileNode, ProfileFieldNode } from './profileNodes';
@@ -77,9 +78,13 @@ export class ChannelNode extends ExplorerNode {
     this.channelId = channel.channelId;
     this.id = `channel/${channel.channelId}`;
     this.contextValue = 'channel';
-    if (channel.name !== undefined) {
-      // Without a name the label already is the ID.
-      this.description = channel.channelId;
+    // Without a name the label already is the ID.
+    const description =
+      channel.name === undefined
+        ? undefined
+        : fitDescription('channel', channelLabel(channel), channel.channelId, 'middle');
+    if (description !== undefined) {
+      this.description = description;
     }
     this.iconPath = new vscode.ThemeIcon('radio-tower');
     this.tooltip = new Tooltip()
@@ -144,18 +149,19 @@ export class AccountNode extends ExplorerNode {
     this.selected = moment.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
     this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
-    let description: string | undefined;
-    if (displayName !== tokenSet.userId) {
-      const userId = shortUserId(tokenSet.userId);
-      description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
-    } else if (this.selected) {
-      // The label already is the user ID.
-      description = vscode.l10n.t('selected');
-    }
+    // When the row is full the user ID goes first (the tooltip has it), a failed revoke last.
+    const parts: DescriptionPart[] = [];
     if (tokenSet.revokeFailure !== undefined) {
-      const mark = vscode.l10n.t('revoke failed');
-      description = description === undefined ? mark : `${mark} · ${description}`;
+      parts.push({ text: vscode.l10n.t('revoke failed'), rank: 3 });
     }
+    if (displayName !== tokenSet.userId) {
+      // Otherwise the label already is the user ID.
+      parts.push({ text: shortUserId(tokenSet.userId), rank: 1 });
+    }
+    if (this.selected) {
+      parts.push({ text: vscode.l10n.t('selected'), rank: 2 });
+    }
+    const description = fitParts('account', displayName, parts);
     if (description !== undefined) {
       this.description = description;
     }
@@ -218,7 +224,7 @@ export class AccessTokenNode extends ExplorerNode {
     this.status = accessTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/accessToken`;
     this.contextValue = accessTokenContextValue(this.status);
-    this.description = formatExpiry(this.expiresAt, moment.now);
+    this.description = formatRemaining(this.expiresAt, moment.now);
     this.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor(ACCESS_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Access token'))
@@ -249,8 +255,8 @@ export class RefreshTokenNode extends ExplorerNode {
     this.status = refreshTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/refreshToken`;
     this.contextValue = refreshTokenContextValue(this.status);
-    this.description =
-      this.status === 'valid' ? vscode.l10n.t('valid until {0}', formatDate(this.expiresAt)) : vscode.l10n.t('expired');
+    // The date is in the tooltip: "valid until Feb 28, 2027" does not fit beside the Japanese label.
+    this.description = formatRemaining(this.expiresAt, moment.now);
     this.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor(REFRESH_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Refresh token'))
@@ -284,7 +290,8 @@ export class IdTokenNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/idToken`;
     this.contextValue = idTokenContextValue(this.status);
     const expiry = decoded.expiresAt === undefined ? undefined : formatExpiry(decoded.expiresAt, moment.now);
-    this.description = [decoded.alg, expiry].filter((part) => part !== undefined).join(' · ');
+    const remaining = decoded.expiresAt === undefined ? undefined : formatRemaining(decoded.expiresAt, moment.now);
+    this.description = [decoded.alg, remaining].filter((part) => part !== undefined).join(' · ');
     this.iconPath = new vscode.ThemeIcon('verified', new vscode.ThemeColor(ID_TOKEN_COLORS[this.status]));
 
     const tooltip = new Tooltip()
@@ -304,7 +311,9 @@ export class IdTokenNode extends ExplorerNode {
       .build();
 
     this.setChildren(
-      explainClaimsLocalized(decoded.claims, moment.now).map((explanation) => new ClaimNode(explanation, this)),
+      explainClaimsLocalized(decoded.claims, moment.now).map(
+        (explanation) => new ClaimNode(explanation, this, moment.now),
+      ),
     );
   }
 }

@@ -4,6 +4,7 @@ import type { AccountKey } from '../../core/tokenStore';
 import type { LineProfile } from '../../core/types';
 import { ExplorerNode } from './explorerNode';
 import type { AccountNode } from './nodes';
+import { fitDescription } from './rowWidth';
 import { Tooltip } from './tooltip';
 
 /** The LINE profile stored at sign-in or by the last "Get Profile". */
@@ -16,7 +17,10 @@ export class ProfileNode extends ExplorerNode {
     this.account = parent.account;
     this.id = `${parent.id ?? ''}/profile`;
     this.contextValue = 'profile';
-    this.description = profile.displayName;
+    const description = fitDescription('token', vscode.l10n.t('Profile'), profile.displayName, 'end');
+    if (description !== undefined) {
+      this.description = description;
+    }
     this.iconPath = new vscode.ThemeIcon('person');
     const tooltip = new Tooltip()
       .heading(vscode.l10n.t('Profile'))
@@ -56,8 +60,16 @@ export class ProfileFieldNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/${field}`;
     // Not `profile`: the menus' `viewItem == profile` actions belong to the profile node itself.
     this.contextValue = 'profileField';
-    // A status message may span lines; a tree row cannot.
-    this.description = value.replace(/\s*[\r\n]+\s*/g, ' ');
+    // A status message may span lines; a tree row cannot. A URL keeps both ends, a message its start.
+    const description = fitDescription(
+      'claim',
+      label,
+      value.replace(/\s*[\r\n]+\s*/g, ' '),
+      field === 'pictureUrl' ? 'middle' : 'end',
+    );
+    if (description !== undefined) {
+      this.description = description;
+    }
     this.tooltip = value;
   }
 }
