@@ -346,10 +346,14 @@ class RequestHandler {
           await this.workbench.evaluate(
             'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))',
           );
-          // A string: this file is compiled without the DOM's types. The client checks the shape (parseReply).
-          const boxes = await matches.evaluateAll<MeasuredBox[], undefined>(
-            '(elements) => elements.map((element) => ({ text: element.innerText ?? "", scrollWidth: element.scrollWidth, clientWidth: element.clientWidth }))',
-          );
+          // Runs in the page; typed by hand because this file is compiled without the DOM's types.
+          const boxesOf = (elements: readonly { innerText?: string; scrollWidth: number; clientWidth: number }[]) =>
+            elements.map((element) => ({
+              text: element.innerText ?? '',
+              scrollWidth: element.scrollWidth,
+              clientWidth: element.clientWidth,
+            }));
+          const boxes: MeasuredBox[] = await matches.evaluateAll<MeasuredBox[], undefined>(boxesOf as never);
           return { id: request.id, ok: true, boxes };
         }
         case 'workbenchInput': {
