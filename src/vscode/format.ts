@@ -149,6 +149,15 @@ export function formatDate(ms: number): string {
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
 }
 
+/** The local time of day to the second, for a tree row: "5:04:01 PM" / "17:04:01". */
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) {
+    return String(ms);
+  }
+  return dateTimeFormat({ hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
+}
+
 /** "March 1, 2025 at 9:00 AM GMT+9 (2025-03-01T00:00:00Z)" / "2025年3月1日 9:00 JST (2025-03-01T00:00:00Z)". */
 export function formatDateTimeBoth(ms: number): string {
   const { local, utc } = formatDateTime(ms);

@@ -11,6 +11,7 @@ import { answerWorkbench, closeTabs, harnessAvailable, takeScreenshot } from '..
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 import { shownDocument } from './shownDocument';
+import { assertTreeRowsFit, descendants } from './treeRowsFit';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = {
@@ -335,6 +336,16 @@ describe('LINE Login Inspector in VS Code', function () {
     assert.ok(failingCheck);
     assert.equal(failingCheck.checkId, 'token.status', 'failures first');
     await hooks.inspector.treeView.reveal(failingCheck, { select: true, focus: false });
+    if (harnessAvailable()) {
+      // Every flow row, and the failed flow's steps and checks, fit the default side bar.
+      const nodes = [
+        ...roots,
+        ...(await descendants(failed, (node) => Promise.resolve(hooks.inspector.view.getChildren(node)))),
+      ];
+      await assertTreeRowsFit('Flows', ['Sign in', 'token', 'token.status'], nodes, (node) =>
+        hooks.inspector.treeView.reveal(node, { select: false, focus: false }),
+      );
+    }
     await vscode.commands.executeCommand('lineLogin.showFlow', failed);
     await vscode.commands.executeCommand('notifications.clearAll');
     await delay(800);

@@ -21,14 +21,14 @@ export async function descendants<T>(node: T, childrenOf: (node: T) => Promise<r
  * Measures the rows of the view titled `viewTitle` and fails, naming them, for rows the workbench cut.
  * The tree draws only the rows in view, so `reveal` scrolls it to every sixth of `nodes` and the last
  * before a measurement. `expectedRows` are label starts that must be among the measured rows (that
- * the right view, with its nodes expanded, was measured at all).
+ * the right view, with its nodes expanded, was measured at all). Returns the rows' texts.
  */
 export async function assertTreeRowsFit<T>(
   viewTitle: string,
   expectedRows: readonly string[],
   nodes: readonly T[],
   reveal: (node: T) => Thenable<unknown>,
-): Promise<void> {
+): Promise<readonly string[]> {
   // The mouse leaves the tree: a hovered row gives room to its inline actions (its hover shows it whole).
   await readText('.part.statusbar', { hover: '.part.statusbar' });
   const [sideBar] = await measure('.part.sidebar');
@@ -56,4 +56,5 @@ export async function assertTreeRowsFit<T>(
     [],
     `${cut.length} of ${all.length} rows do not fit the default side bar`,
   );
+  return all.map((row) => row.text);
 }

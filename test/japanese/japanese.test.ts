@@ -183,6 +183,19 @@ describe('日本語: the extension in a Japanese VS Code', function () {
       nodes,
       (node) => hooks.treeView.reveal(node as never, { select: false, focus: false }),
     );
+    const flows = hooks.inspector.view.getChildren();
+    const firstFlow = flows[0];
+    assert.ok(firstFlow, 'the sign-in was recorded');
+    await hooks.inspector.treeView.reveal(firstFlow, { expand: 2 });
+    const flowRows = await assertTreeRowsFit(
+      'フロー',
+      ['ログイン'],
+      [...flows, ...(await descendants(firstFlow, (node) => Promise.resolve(hooks.inspector.view.getChildren(node))))],
+      (node) => hooks.inspector.treeView.reveal(node, { select: false, focus: false }),
+    );
+    // The time of day in Japanese (17:06:17), not the machine's English (5:06:17 PM).
+    assert.match(flowRows.join('\n'), /ログイン\s*\d{1,2}:\d{2}:\d{2}/);
+    assert.doesNotMatch(flowRows.join('\n'), /\b[AP]M\b/);
   });
 
   it('the token details document is Japanese, with Japanese dates', async () => {
@@ -197,6 +210,10 @@ describe('日本語: the extension in a Japanese VS Code', function () {
   });
 
   it('takes the Japanese README screenshot', async () => {
+    // Back to the top of the tree, which the row measurements scrolled.
+    const [channelNode] = await children();
+    assert.ok(channelNode);
+    await hooks.treeView.reveal(channelNode, { select: false, focus: false });
     await vscode.commands.executeCommand('notifications.clearAll');
     // The mouse leaves the tree (the hover test left it on a row, whose inline actions would cover its text).
     await readText('.part.editor', { hover: '.part.statusbar' });

@@ -5,6 +5,8 @@
 import vscode = require('vscode');
 import type { Verdict } from '../../core/inspector/model';
 import { sortChecks } from '../../core/inspector/report';
+import { formatTime } from '../format';
+import { fitDescription, fitParts } from '../tree/rowWidth';
 import type { FlowEntry, FlowHistory } from './flowHistory';
 import { flowKindLabel } from './labels';
 
@@ -114,11 +116,18 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
     }
     const { summary } = entry;
     if (node.type === 'flow') {
-      const item = new vscode.TreeItem(flowKindLabel(summary.kind), vscode.TreeItemCollapsibleState.Collapsed);
+      const label = flowKindLabel(summary.kind);
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `flow:${summary.id}`;
-      item.description = `${new Date(summary.startedAt).toLocaleTimeString()} · ${summary.durationMs} ms${
-        entry.diagnosis === undefined ? '' : ` · ${entry.diagnosis.code}`
-      }`;
+      // When the row is full the duration goes first, then the time; the diagnosis stays (all in the tooltip).
+      const description = fitParts('flow', label, [
+        { text: formatTime(summary.startedAt), rank: 2 },
+        { text: `${summary.durationMs} ms`, rank: 1 },
+        ...(entry.diagnosis === undefined ? [] : [{ text: entry.diagnosis.code, rank: 3 }]),
+      ]);
+      if (description !== undefined) {
+        item.description = description;
+      }
       item.iconPath = outcomeIcon(entry);
       item.contextValue =
         entry.flow === undefined
@@ -129,7 +138,7 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
       const tooltip = new vscode.MarkdownString();
       tooltip.appendText(
         [
-          `${summary.outcome} · ${new Date(summary.startedAt).toISOString()}`,
+          `${summary.outcome} · ${new Date(summary.startedAt).toISOString()} · ${summary.durationMs} ms`,
           ...(summary.channelId === undefined ? [] : [vscode.l10n.t('Channel ID: {0}', summary.channelId)]),
           ...(entry.diagnosis === undefined ? [] : [`${entry.diagnosis.code}: ${entry.diagnosis.title}`]),
         ].join('\n'),
@@ -156,7 +165,10 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
     const full = entry.flow?.steps[node.stepIndex]?.checks.find((c) => c.id === node.checkId);
     const item = new vscode.TreeItem(node.checkId);
     item.id = `flow:${summary.id}:step:${node.stepIndex}:check:${node.checkId}`;
-    item.description = check?.citation.label ?? '';
+    const citation = fitDescription('check', node.checkId, check?.citation.label ?? '', 'end');
+    if (citation !== undefined) {
+      item.description = citation;
+    }
     item.iconPath = VERDICT_ICONS[check?.verdict ?? 'n/a'];
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(

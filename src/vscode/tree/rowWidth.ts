@@ -1,5 +1,6 @@
 /**
- * What fits on one row of the token explorer at VS Code's default side-bar width (300 px): a budget
+ * What fits on one row of the token explorer and the Flows view at VS Code's default side-bar width
+ * (300 px): a budget
  * in Latin-letter columns (see core/displayWidth.ts) for label, space and description together, per
  * node kind, because each level of the tree is indented further and the selected account row also
  * shows its inline action. A column is an average Latin letter; digits and hex are wider, so rows
@@ -14,6 +15,10 @@ export const ROW_BUDGET = {
   token: 32,
   claim: 26,
   amrMethod: 24,
+  // The Flows view: a flow, its steps, their checks.
+  flow: 34,
+  step: 32,
+  check: 32,
 } as const;
 
 export type RowKind = keyof typeof ROW_BUDGET;
@@ -46,7 +51,8 @@ export interface DescriptionPart {
 
 /**
  * The parts in their order, joined with " · ", leaving out the least important ones until the rest
- * fits ("revoke failed · Ueeee…eeee · selected" becomes "revoke failed · selected").
+ * fits ("revoke failed · Ueeee…eeee · selected" becomes "revoke failed · selected"); when even the
+ * most important one does not, its start.
  */
 export function fitParts(kind: RowKind, label: string, parts: readonly DescriptionPart[]): string | undefined {
   const room = descriptionRoom(kind, label);
@@ -57,6 +63,9 @@ export function fitParts(kind: RowKind, label: string, parts: readonly Descripti
       return text;
     }
     const least = kept.reduce((low, part) => (part.rank < low.rank ? part : low));
+    if (kept.length === 1) {
+      return room < 6 ? undefined : fitEnd(least.text, room);
+    }
     kept.splice(kept.indexOf(least), 1);
   }
   return undefined;
