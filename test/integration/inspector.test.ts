@@ -346,7 +346,9 @@ describe('LINE Login Inspector in VS Code', function () {
         hooks.inspector.treeView.reveal(node, { select: false, focus: false }),
       );
     }
+    const before = hooks.documents.lastShown;
     await vscode.commands.executeCommand('lineLogin.showFlow', failed);
+    assert.match(await shownDocument(hooks, 'the failed flow', before), /## Diagnosis: INVALID_CLIENT/);
     await vscode.commands.executeCommand('notifications.clearAll');
     await delay(800);
     const update = process.env['UPDATE_SCREENSHOTS'] === '1';
@@ -354,9 +356,13 @@ describe('LINE Login Inspector in VS Code', function () {
       update ? 'docs/inspector-flows.png' : '.vscode-test/screenshots/inspector-flows.png',
     );
     assert.ok(flowsShot !== undefined && existsSync(flowsShot));
+    // The document on its own, as wide as the window (the side bar comes back after).
+    await vscode.commands.executeCommand('workbench.action.closeSidebar');
+    await delay(500);
     const documentShot = await takeScreenshot(
       update ? 'docs/inspector-document.png' : '.vscode-test/screenshots/inspector-document.png',
     );
+    await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
     assert.ok(documentShot !== undefined && existsSync(documentShot));
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });

@@ -3,6 +3,7 @@
 // this waits for the preview tab of the document the extension opened last and returns its Markdown.
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/extension';
+import { harnessAvailable, readText } from '../host/client';
 import { eventually } from '../support/wait';
 
 /**
@@ -22,5 +23,10 @@ export async function shownDocument(hooks: TestHooks, where: string, before: vsc
     text = isPreview && tab.label.endsWith(name) ? hooks.documents.content(uri) : undefined;
     return text !== undefined;
   }, `${where} opens in the Markdown preview`);
+  if (harnessAvailable()) {
+    // The preview's webview has loaded (it takes the focus when it has, which would close a quick input
+    // opened before).
+    await readText('iframe.webview.ready');
+  }
   return text ?? '';
 }

@@ -214,6 +214,7 @@ describe('日本語: the extension in a Japanese VS Code', function () {
     const [channelNode] = await children();
     assert.ok(channelNode);
     await hooks.treeView.reveal(channelNode, { select: false, focus: false });
+    await vscode.commands.executeCommand('workbench.actions.treeView.lineLogin.flows.collapseAll');
     await vscode.commands.executeCommand('notifications.clearAll');
     // The mouse leaves the tree (the hover test left it on a row, whose inline actions would cover its text).
     await readText('.part.editor', { hover: '.part.statusbar' });

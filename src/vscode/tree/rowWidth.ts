@@ -18,7 +18,7 @@ export const ROW_BUDGET = {
   // The Flows view: a flow, its steps, their checks.
   flow: 34,
   step: 32,
-  check: 32,
+  check: 30,
 } as const;
 
 export type RowKind = keyof typeof ROW_BUDGET;
