@@ -129,7 +129,7 @@ describe('your app in the Flows view: app sessions, "your app" flows and report 
     assert.ok(document);
     assert.match(
       document.getText(),
-      /\| FAIL \| app\\\.client\\_auth \|.*\[LINE Login v2\\\.1 API reference\\: Issue access token\]\(https:/,
+      /\| FAIL \| app\.client_auth \|.*\[LINE Login v2\.1 API reference: Issue access token\]\(https:/,
     );
 
     // From the view: the node a menu passes.
