@@ -166,8 +166,10 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
       item.id = `flow:${summary.id}`;
       // When the row is full the duration goes first, then the time; "your app" and the diagnosis stay
       // (all in the tooltip).
-      const description = fitParts('flow', label, [
-        ...(flowSource(summary) === 'app' ? [{ text: vscode.l10n.t('your app'), rank: 4 }] : []),
+      const fromApp = flowSource(summary) === 'app';
+      // An app's flow sits one level deeper, under its session, with a step's room.
+      const description = fitParts(fromApp ? 'step' : 'flow', label, [
+        ...(fromApp ? [{ text: vscode.l10n.t('your app'), rank: 4 }] : []),
         { text: formatTime(summary.startedAt), rank: 2 },
         { text: `${summary.durationMs} ms`, rank: 1 },
         ...(entry.diagnosis === undefined ? [] : [{ text: entry.diagnosis.code, rank: 3 }]),
