@@ -31,6 +31,7 @@ import { TokenExplorer } from './vscode/tree/tokenExplorer';
 import { TokenTreeView } from './vscode/tree/tokenTreeView';
 import { renderIdTokenComparison } from './vscode/verificationReport';
 import { registerInspector, type Inspector } from './vscode/inspector/inspectorCommands';
+import { registerLocalLine, type LocalLineRegistration } from './vscode/localLine/registration';
 
 /** Handed to the extension-host tests only (ExtensionMode.Test): never to other extensions. */
 export interface TestHooks {
@@ -47,6 +48,7 @@ export interface TestHooks {
   environmentVariables: vscode.GlobalEnvironmentVariableCollection;
   dotEnvFollower: DotEnvFollower;
   inspector: Inspector;
+  localLine: Pick<LocalLineRegistration, 'loaded' | 'testing'>;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -144,6 +146,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   }
   const inspector = registerInspector(services, context.globalState, documents, errorActions);
   context.subscriptions.push(inspector.disposable);
+  // Its commands and view only; the emulator itself loads on Start (dist/localLine.js).
+  const localLine = registerLocalLine(services, context.globalState, errorActions);
+  context.subscriptions.push(localLine);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
@@ -162,6 +167,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     environmentVariables: context.environmentVariableCollection,
     dotEnvFollower,
     inspector,
+    localLine,
   };
 }
 
