@@ -48,7 +48,7 @@ export interface TestHooks {
   environmentVariables: vscode.GlobalEnvironmentVariableCollection;
   dotEnvFollower: DotEnvFollower;
   inspector: Inspector;
-  localLine: Pick<LocalLineRegistration, 'loaded' | 'testing'>;
+  localLine: Pick<LocalLineRegistration, 'loaded' | 'testing' | 'tree'>;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {

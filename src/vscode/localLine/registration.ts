@@ -84,6 +84,8 @@ export interface LocalLineRegistration {
   /** For the extension-host tests: whether dist/localLine.js was loaded, and its test API once it is. */
   readonly loaded: () => boolean;
   readonly testing: () => LocalLineTesting | undefined;
+  /** The view's data, as the workbench reads it. */
+  readonly tree: vscode.TreeDataProvider<unknown>;
   dispose(): void;
 }
 
@@ -126,6 +128,7 @@ export function registerLocalLine(
   return {
     loaded: () => controller !== undefined,
     testing: () => controller?.testing,
+    tree,
     dispose: () => {
       // Stops the emulator when the window closes or the extension is deactivated.
       controller?.dispose();
