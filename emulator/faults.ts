@@ -5,7 +5,9 @@ import type { RequestContext } from './context';
 import { PROXY_ERROR_HTML } from './pages';
 import { reply } from './respond';
 import type { Reply } from './respond';
-import type { EmulatorEndpoint, EmulatorFault } from './types';
+import { messagePage } from './pages';
+import { page } from './respond';
+import type { ActiveFault, EmulatorEndpoint, EmulatorFault } from './types';
 
 interface FaultEntry {
   fault: EmulatorFault;
@@ -20,8 +22,19 @@ export class FaultBook {
     if (times !== undefined && (!Number.isInteger(times) || times < 1)) {
       throw new RangeError('times must be a positive integer.');
     }
-    if (fault.kind === 'denyConsent' && endpoint !== 'authorize') {
-      throw new TypeError('The denyConsent fault applies to the authorize endpoint only.');
+    if ((fault.kind === 'denyConsent' || fault.kind === 'cancelConsent') && endpoint !== 'authorize') {
+      throw new TypeError(`The ${fault.kind} fault applies to the authorize endpoint only.`);
+    }
+    if (fault.kind === 'slow' && (!Number.isFinite(fault.delayMs) || fault.delayMs < 0)) {
+      throw new RangeError(`Invalid fault delay ${String(fault.delayMs)}: milliseconds, 0 or more.`);
+    }
+    // RFC 9110 §10.2.3: Retry-After as delay-seconds is a non-negative integer.
+    if (
+      fault.kind === 'status' &&
+      fault.retryAfter !== undefined &&
+      !(Number.isInteger(fault.retryAfter) && fault.retryAfter >= 0)
+    ) {
+      throw new RangeError(`Invalid Retry-After ${String(fault.retryAfter)}: whole seconds, 0 or more.`);
     }
     if (
       (fault.kind === 'status' || fault.kind === 'emptyBody') &&
@@ -34,6 +47,20 @@ export class FaultBook {
 
   clear(): void {
     this.#faults.clear();
+  }
+
+  /** Ends the endpoint's fault, one-shot or sticky; a no-op when there is none. */
+  clearEndpoint(endpoint: EmulatorEndpoint): void {
+    this.#faults.delete(endpoint);
+  }
+
+  /** The faults still waiting, in the order they were set. */
+  list(): ActiveFault[] {
+    return [...this.#faults].map(([endpoint, entry]) => ({
+      endpoint,
+      fault: { ...entry.fault },
+      remaining: entry.remaining,
+    }));
   }
 
   /** The fault for this request, counting it down. */
@@ -71,6 +98,13 @@ export async function applyFault(
     case 'denyConsent':
       ctx.denyConsent = fault.errorCase ?? 'upper';
       return { kind: 'continue' };
+    case 'cancelConsent':
+      // README ledger L27: a closed page sends nothing to the app; LINE's page is what stays.
+      ctx.note = 'login cancelled (page closed)';
+      return {
+        kind: 'reply',
+        reply: page(200, messagePage('Login cancelled', 'The login was cancelled. You can close this window.')),
+      };
     case 'slow':
       return (await delay(fault.delayMs)) ? { kind: 'continue' } : { kind: 'drop' };
     case 'status': {

@@ -9,6 +9,8 @@
  */
 
 import { isLoopbackBindAddress } from '../src/core/loopback';
+import { emulatorSetup } from './config/toEmulator';
+import type { LocalLineConfig } from './config/types';
 import { issueTokens, ID_TOKEN_LIFETIME_SECONDS } from './endpoints/grants/issue';
 import { EmulatorError } from './errors';
 import { FaultBook } from './faults';
@@ -22,16 +24,29 @@ import { ChannelTokenSigner, SigningKeys } from './state/keys';
 import { parseScopes } from './state/scopes';
 import { TokenStore } from './state/tokens';
 import type {
+  ActiveFault,
   EmulatorChannel,
   EmulatorEndpoint,
   EmulatorExchange,
   EmulatorFault,
+  EmulatorSnapshot,
   EmulatorUser,
   IssuedTokens,
   RecordedRequest,
 } from './types';
 
+export { parseLocalLineConfig } from './config/parse';
+export { STARTER_LOCAL_LINE_CONFIG } from './config/starter';
 export type {
+  ConfigProblem,
+  LocalLineChannelConfig,
+  LocalLineConfig,
+  LocalLineConfigResult,
+  LocalLineUserConfig,
+} from './config/types';
+export type {
+  ActiveFault,
+  EmulatorSnapshot,
   EmulatorChannel,
   EmulatorEndpoint,
   EmulatorExchange,
@@ -50,6 +65,11 @@ export interface LineEmulatorOptions {
   browserHost?: string;
   channels?: EmulatorChannel[];
   users?: EmulatorUser[];
+  /**
+   * A Local LINE configuration (parseLocalLineConfig): its channels, users, lifetimes and consent
+   * mode. Not combined with `channels`, `users`, `autoApprove` or the lifetime options.
+   */
+  config?: LocalLineConfig;
   /** true: approve as the first user without a consent page; a string: approve as that userId. */
   autoApprove?: boolean | string;
   /** Injectable clock (epoch ms) for expiry tests. */
@@ -100,6 +120,24 @@ export interface LineEmulator {
   /** Applies to the endpoint before normal processing; `times` (default: until cleared) counts down. */
   setFault(endpoint: EmulatorEndpoint, fault: EmulatorFault, times?: number): void;
   clearFaults(): void;
+  /** Ends one endpoint's fault, one-shot or sticky. */
+  clearFault(endpoint: EmulatorEndpoint): void;
+  /** The faults still waiting; `remaining` undefined: sticky. */
+  activeFaults(): ActiveFault[];
+  /**
+   * Serves this configuration from now on. Codes and tokens already issued for channels and users
+   * that remain keep working (with the lifetimes they were issued with); those of removed channels
+   * or users stop, as revoked tokens. Throws, changing nothing, for a configuration it cannot serve.
+   */
+  reconfigure(config: LocalLineConfig): void;
+  /** "This user's tokens expired": their access tokens now answer as expired (refresh still works). */
+  expireUserTokens(userId: string): void;
+  /** Every access and refresh token issued so far stops working, as if revoked. */
+  revokeAll(): void;
+  /** "The user added (or unfriended) the channel's Official Account". */
+  setFriendship(userId: string, channelId: string, friend: boolean): void;
+  /** The channels and users served, without secrets. */
+  snapshot(): EmulatorSnapshot;
   /** New ES256 key with a new kid; the old key leaves the JWKS (POST verify still accepts it until the next rotation). */
   rotateSigningKey(): Promise<string>;
   /**
@@ -153,11 +191,12 @@ class Emulator implements LineEmulator {
     this.#browserHost = browserHost.replace(/^\[|\]$/g, '');
     const clock = new Clock(options.now ?? Date.now);
     const directory = new Directory();
+    const setup = options.config === undefined ? undefined : configSetup(options, options.config);
     this.#state = {
       clock,
       urls: this,
       directory,
-      autoApprove: options.autoApprove ?? false,
+      autoApprove: setup?.autoApprove ?? options.autoApprove ?? false,
       behaviour: {
         refreshTokenRotation: options.refreshTokenRotation ?? false,
         refreshRevokesOldAccessToken: options.refreshRevokesOldAccessToken ?? true,
@@ -165,12 +204,13 @@ class Emulator implements LineEmulator {
         tokenErrorStyle: options.tokenErrorStyle ?? 'lineSample',
       },
       pending: new PendingConsents(clock),
-      codes: new AuthorizationCodes(clock, options.codeLifetimeMs ?? DEFAULT_CODE_LIFETIME_MS),
+      codes: new AuthorizationCodes(clock, setup?.codeMs ?? options.codeLifetimeMs ?? DEFAULT_CODE_LIFETIME_MS),
       consents: new Consents(),
       sessions: new Sessions(directory),
       tokens: new TokenStore(clock, {
-        accessTokenSeconds: options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
-        refreshTokenMs: options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_TOKEN_LIFETIME_MS,
+        accessTokenSeconds:
+          setup?.accessTokenSeconds ?? options.accessTokenLifetimeSeconds ?? DEFAULT_ACCESS_TOKEN_LIFETIME_SECONDS,
+        refreshTokenMs: setup?.refreshTokenMs ?? options.refreshTokenLifetimeMs ?? DEFAULT_REFRESH_TOKEN_LIFETIME_MS,
       }),
       keys: new SigningKeys(),
       channelTokens: new ChannelTokenSigner(clock),
@@ -185,12 +225,7 @@ class Emulator implements LineEmulator {
       exchange: options.onExchange,
       log: options.log,
     });
-    for (const channel of options.channels ?? []) {
-      this.addChannel(channel);
-    }
-    for (const user of options.users ?? []) {
-      this.addUser(user);
-    }
+    directory.replace(setup?.channels ?? options.channels ?? [], setup?.users ?? options.users ?? []);
   }
 
   get port(): number {
@@ -224,6 +259,58 @@ class Emulator implements LineEmulator {
 
   clearFaults(): void {
     this.#faults.clear();
+  }
+
+  clearFault(endpoint: EmulatorEndpoint): void {
+    this.#faults.clearEndpoint(endpoint);
+  }
+
+  activeFaults(): ActiveFault[] {
+    return this.#faults.list();
+  }
+
+  reconfigure(config: LocalLineConfig): void {
+    const setup = emulatorSetup(config);
+    const { directory, tokens, codes, consents } = this.#state;
+    directory.replace(setup.channels, setup.users);
+    const remains = (channelId: string, userId: string): boolean =>
+      directory.hasChannel(channelId) && directory.user(userId) !== undefined;
+    // A removed channel's or user's tokens fail as invalid (revoked), as LINE's do.
+    tokens.revokeGrants((grant) => !remains(grant.channelId, grant.userId));
+    consents.retain(remains);
+    tokens.lifetimes = { accessTokenSeconds: setup.accessTokenSeconds, refreshTokenMs: setup.refreshTokenMs };
+    codes.lifetimeMs = setup.codeMs;
+    this.#state.autoApprove = setup.autoApprove;
+  }
+
+  expireUserTokens(userId: string): void {
+    this.#user(userId);
+    this.#state.tokens.expireAccessTokensOf(userId);
+  }
+
+  revokeAll(): void {
+    this.#state.tokens.revokeGrants(() => true);
+  }
+
+  setFriendship(userId: string, channelId: string, friend: boolean): void {
+    this.#state.directory.setFriendship(userId, channelId, friend);
+  }
+
+  snapshot(): EmulatorSnapshot {
+    const { directory } = this.#state;
+    return {
+      channels: directory.channels().map((channel) => ({
+        channelId: channel.channelId,
+        name: channel.name,
+        kind: (channel.appTypes ?? ['web']).includes('mobile') ? 'native' : 'web',
+        callbackUrls: [...channel.callbackUrls],
+      })),
+      users: directory.users().map((user) => ({
+        userId: user.userId,
+        displayName: user.displayName,
+        ...(user.email === undefined ? {} : { email: user.email }),
+      })),
+    };
   }
 
   rotateSigningKey(): Promise<string> {
@@ -262,10 +349,7 @@ class Emulator implements LineEmulator {
     nonce?: string,
   ): Promise<IssuedTokens> {
     const channel = this.#channel(channelId);
-    const user = this.#state.directory.user(userId);
-    if (user === undefined) {
-      throw new Error(`Unknown user ${userId}.`);
-    }
+    const user = this.#user(userId);
     let parsed: ReturnType<typeof parseScopes>;
     try {
       parsed = parseScopes(scopes.join(' '));
@@ -281,6 +365,14 @@ class Emulator implements LineEmulator {
     return this.#server.close();
   }
 
+  #user(userId: string): EmulatorUser {
+    const user = this.#state.directory.user(userId);
+    if (user === undefined) {
+      throw new Error(`Unknown user ${userId}.`);
+    }
+    return user;
+  }
+
   #channel(channelId: string): EmulatorChannel {
     const channel = this.#state.directory.channel(channelId);
     if (channel === undefined) {
@@ -288,4 +380,22 @@ class Emulator implements LineEmulator {
     }
     return channel;
   }
+}
+
+/** The configuration's setup; it replaces the options it covers, so both at once is a mistake. */
+function configSetup(options: LineEmulatorOptions, config: LocalLineConfig): ReturnType<typeof emulatorSetup> {
+  const overlapping = (
+    [
+      'channels',
+      'users',
+      'autoApprove',
+      'accessTokenLifetimeSeconds',
+      'refreshTokenLifetimeMs',
+      'codeLifetimeMs',
+    ] as const
+  ).filter((name) => options[name] !== undefined);
+  if (overlapping.length > 0) {
+    throw new TypeError(`Pass either config or ${overlapping.join(', ')}, not both.`);
+  }
+  return emulatorSetup(config);
 }

@@ -19,6 +19,17 @@ export interface EmulatorChannel {
    */
   status?: 'developing' | 'published';
   developerUserIds?: string[];
+  /**
+   * Whether a LINE Official Account is linked to the channel. Default true. Without one, `bot_prompt`
+   * offers no add-friend option and the callback has no `friendship_status_changed`; the
+   * friendship endpoint answers `friendFlag: false` (README ledger L25).
+   */
+  officialAccountLinked?: boolean;
+  /**
+   * Whether the channel's email address permission is approved. Default true. Without it the
+   * `email` scope is accepted but yields no `email` claim (README ledger L26).
+   */
+  emailPermission?: boolean;
 }
 
 export interface EmulatorUser {
@@ -51,6 +62,11 @@ export type EmulatorFault =
    * `errorCase: 'lower'`, `access_denied` as seen on the wire by the Android SDK (ledger L4).
    */
   | { kind: 'denyConsent'; errorCase?: 'upper' | 'lower' }
+  /**
+   * The user closes LINE's login or consent page: nothing goes back to the app; the browser stays on
+   * LINE's page (README ledger L27). Distinct from denyConsent, the consent page's Cancel button.
+   */
+  | { kind: 'cancelConsent' }
   /** E.g. 429, 500, 413. Default body `{"message": <reason phrase>}`. */
   | { kind: 'status'; status: number; body?: string; contentType?: string; retryAfter?: number }
   /** Respond normally after a delay. */
@@ -62,6 +78,19 @@ export type EmulatorFault =
   | { kind: 'emptyBody'; status: number }
   /** Close the connection without answering. */
   | { kind: 'destroySocket' };
+
+/** A fault waiting in the emulator: `remaining` undefined means sticky (until cleared). */
+export interface ActiveFault {
+  endpoint: EmulatorEndpoint;
+  fault: EmulatorFault;
+  remaining: number | undefined;
+}
+
+/** What the emulator serves, for a view: no secrets. */
+export interface EmulatorSnapshot {
+  channels: { channelId: string; name: string | undefined; kind: 'web' | 'native'; callbackUrls: string[] }[];
+  users: { userId: string; displayName: string; email?: string }[];
+}
 
 export interface RecordedRequest {
   endpoint: EmulatorEndpoint;

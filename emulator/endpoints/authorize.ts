@@ -91,11 +91,13 @@ function authorizeVerified(
         pendingId,
         channelId: channel.channelId,
         channelName: channel.name ?? `Channel ${channel.channelId}`,
-        scopes: request.scopes,
+        // README ledger L26: without the email permission the page does not ask for the address.
+        scopes:
+          channel.emailPermission === false ? request.scopes.filter((scope) => scope !== 'email') : request.scopes,
         redirectUri,
         users: users.map((user) => ({ userId: user.userId, displayName: user.displayName })),
         selectedUserId: sessionUser?.userId ?? users[0]?.userId,
-        botPrompt: request.botPrompt !== undefined,
+        botPrompt: offersFriend(state, request),
         language: consentLanguage(request.uiLocales, ctx.req.headers['accept-language']),
       }),
     ),
@@ -138,10 +140,18 @@ export function completeAuthorization(
 ): Promise<Reply> {
   const code = state.codes.issue(request, user.userId);
   const params: Record<string, string> = { code, state: request.state };
-  if (request.botPrompt !== undefined) {
+  if (offersFriend(state, request)) {
     params['friendship_status_changed'] = String(friendshipChanged);
   }
   return authorizationResponse(state, redirectTarget(request), params, headers);
+}
+
+/**
+ * README ledger L25: `bot_prompt` shows the add-friend option (and the callback reports
+ * `friendship_status_changed`) only for a channel with a linked Official Account.
+ */
+export function offersFriend(state: EmulatorState, request: AuthorizeRequest): boolean {
+  return request.botPrompt !== undefined && (state.directory.channel(request.channelId)?.officialAccountLinked ?? true);
 }
 
 export function redirectTarget(request: AuthorizeRequest): ClientRedirect {

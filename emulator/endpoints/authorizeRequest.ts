@@ -1,5 +1,6 @@
 /** Reading GET /oauth2/v2.1/authorize: the callback check and the parameter checks, in LINE's order. */
 
+import { isRegisteredCallback } from '../../src/core/registeredCallback';
 import { authorizeError } from '../errors';
 import type { EmulatorError, ResponseMode } from '../errors';
 import { field } from '../http';
@@ -23,26 +24,9 @@ export function accessDenied(errorCase: 'upper' | 'lower' = 'upper'): EmulatorEr
 /** RFC 7636 §4.1: the verifier (and an S256 challenge's alphabet). */
 export const PKCE_PATTERN = /^[A-Za-z0-9\-._~]{43,128}$/;
 
-/**
- * LINE requires the exact registered callback URL, optionally with extra query parameters
- * appended; the registered part is compared byte for byte.
- */
+/** README ledger: LINE's callback rule, shared with the Inspector's app checks (src/core/registeredCallback.ts). */
 export function callbackMatches(channel: EmulatorChannel, redirectUri: string): boolean {
-  try {
-    new URL(redirectUri);
-  } catch {
-    return false;
-  }
-  if (redirectUri.includes('#')) {
-    return false;
-  }
-  return channel.callbackUrls.some((registered) => {
-    if (redirectUri === registered) {
-      return true;
-    }
-    const separator = registered.includes('?') ? '&' : '?';
-    return redirectUri.startsWith(registered + separator) && redirectUri.length > registered.length + 1;
-  });
+  return isRegisteredCallback(redirectUri, channel.callbackUrls);
 }
 
 const RESPONSE_MODES: readonly ResponseMode[] = ['query', 'form_post', 'query.jwt', 'form_post.jwt', 'jwt'];

@@ -5,7 +5,7 @@ import type { Handler } from '../context';
 import { pageError } from '../errors';
 import { accessDenied } from './authorizeRequest';
 import { field, mediaType } from '../http';
-import { completeAuthorization, redirectTarget, requireChannelRole } from './authorize';
+import { completeAuthorization, offersFriend, redirectTarget, requireChannelRole } from './authorize';
 
 export const consent: Handler = (ctx, state) => {
   if (mediaType(ctx.req) !== FORM) {
@@ -39,7 +39,7 @@ export const consent: Handler = (ctx, state) => {
   }
   requireChannelRole(channel, user);
   let friendshipChanged = false;
-  if (request.botPrompt !== undefined && field(form, 'add_friend') === 'true') {
+  if (offersFriend(state, request) && field(form, 'add_friend') === 'true') {
     const friendOf = user.friendOf ?? [];
     if (!friendOf.includes(request.channelId)) {
       user.friendOf = [...friendOf, request.channelId];

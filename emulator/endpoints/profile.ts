@@ -26,8 +26,12 @@ export const profile: Handler = (ctx, state) => {
   });
 };
 
-/** GET /friendship/v1/status: is the user a friend of the channel's linked LINE Official Account. */
+/**
+ * GET /friendship/v1/status: is the user a friend of the channel's linked LINE Official Account.
+ * README ledger L25: with no linked account there is nothing to be a friend of, so `false`.
+ */
 export const friendship: Handler = (ctx, state) => {
   const { user, grant } = requireBearer(ctx, state, 'profile');
-  return json(200, { friendFlag: (user.friendOf ?? []).includes(grant.channelId) });
+  const linked = state.directory.channel(grant.channelId)?.officialAccountLinked ?? true;
+  return json(200, { friendFlag: linked && (user.friendOf ?? []).includes(grant.channelId) });
 };

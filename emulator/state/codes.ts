@@ -71,7 +71,8 @@ export class AuthorizationCodes {
 
   constructor(
     private readonly clock: Clock,
-    private readonly lifetimeMs: number,
+    /** Replaced by a reloaded configuration; codes already issued keep their expiry. */
+    public lifetimeMs: number,
   ) {}
 
   issue(request: AuthorizeRequest, userId: string): string {

@@ -24,6 +24,16 @@ export class Consents {
     return granted !== undefined && scopes.every((scope) => granted.has(scope));
   }
 
+  /** Keeps the consents of the channel and user pairs for which `keep` holds. */
+  retain(keep: (channelId: string, userId: string) => boolean): void {
+    for (const key of this.#granted.keys()) {
+      const [channelId = '', userId = ''] = key.split('\n');
+      if (!keep(channelId, userId)) {
+        this.#granted.delete(key);
+      }
+    }
+  }
+
   /** The app no longer holds the user's permission: the next login asks again. */
   withdraw(channelId: string, userId: string): void {
     this.#granted.delete(`${channelId}\n${userId}`);

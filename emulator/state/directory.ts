@@ -34,6 +34,45 @@ export class Directory {
     this.#users.set(user.userId, { ...user, ...(user.friendOf === undefined ? {} : { friendOf: [...user.friendOf] }) });
   }
 
+  /**
+   * Serves exactly these channels and users from now on (a reloaded configuration). All are checked
+   * before anything changes, so a bad entry leaves the directory as it was.
+   */
+  replace(channels: readonly EmulatorChannel[], users: readonly EmulatorUser[]): void {
+    const next = new Directory();
+    for (const channel of channels) {
+      next.addChannel(channel);
+    }
+    for (const user of users) {
+      next.addUser(user);
+    }
+    this.#channels.clear();
+    this.#users.clear();
+    for (const [id, channel] of next.#channels) {
+      this.#channels.set(id, channel);
+    }
+    for (const [id, user] of next.#users) {
+      this.#users.set(id, user);
+    }
+  }
+
+  /** "The user added (or unfriended) the channel's Official Account". */
+  setFriendship(userId: string, channelId: string, friend: boolean): void {
+    const user = this.#users.get(userId);
+    if (user === undefined) {
+      throw new Error(`Unknown user ${userId}.`);
+    }
+    if (!this.#channels.has(channelId)) {
+      throw new Error(`Unknown channel ${channelId}.`);
+    }
+    const others = (user.friendOf ?? []).filter((id) => id !== channelId);
+    user.friendOf = friend ? [...others, channelId] : others;
+  }
+
+  channels(): EmulatorChannel[] {
+    return [...this.#channels.values()];
+  }
+
   channel(channelId: string | undefined): EmulatorChannel | undefined {
     return channelId === undefined ? undefined : this.#channels.get(channelId);
   }

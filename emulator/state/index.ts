@@ -31,7 +31,7 @@ export interface EmulatorState {
   readonly urls: EmulatorUrls;
   readonly directory: Directory;
   /** true: approve as the first user without a consent page; a string: approve as that userId. */
-  readonly autoApprove: boolean | string;
+  autoApprove: boolean | string;
   readonly behaviour: Behaviour;
   readonly pending: PendingConsents;
   readonly codes: AuthorizationCodes;

@@ -40,7 +40,8 @@ export class TokenStore {
 
   constructor(
     private readonly clock: Clock,
-    readonly lifetimes: TokenLifetimes,
+    /** Replaced by a reloaded configuration; tokens already issued keep their expiry. */
+    public lifetimes: TokenLifetimes,
   ) {}
 
   newGrant(channelId: string, userId: string, scopes: Scope[]): Grant {
@@ -87,6 +88,31 @@ export class TokenStore {
 
   refreshTokenRecord(token: string): RefreshTokenRecord | undefined {
     return this.#refreshTokens.get(token);
+  }
+
+  /** Every grant for which `ends` holds is revoked (a removed channel or user, or "revoke all"). */
+  revokeGrants(ends: (grant: Grant) => boolean): void {
+    for (const grant of this.#grants) {
+      if (ends(grant)) {
+        grant.revoked = true;
+      }
+    }
+  }
+
+  /**
+   * The user's access tokens expire now (they then answer as expired, not as revoked); refresh
+   * tokens stay valid, as after a natural expiry.
+   */
+  expireAccessTokensOf(userId: string): number {
+    const now = this.clock.now();
+    let expired = 0;
+    for (const record of this.#accessTokens.values()) {
+      if (record.grant.userId === userId && record.expiresAt > now) {
+        record.expiresAt = now;
+        expired += 1;
+      }
+    }
+    return expired;
   }
 
   /** Deauthorize: every grant of this user in this channel ends. */

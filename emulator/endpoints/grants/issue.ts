@@ -59,7 +59,10 @@ async function mintIdToken(
     ...(scopes.includes('profile')
       ? { name: user.displayName, ...(user.pictureUrl === undefined ? {} : { picture: user.pictureUrl }) }
       : {}),
-    ...(scopes.includes('email') && user.email !== undefined ? { email: user.email } : {}),
+    // README ledger L26: without the channel's email permission the scope yields no claim.
+    ...(scopes.includes('email') && channel.emailPermission !== false && user.email !== undefined
+      ? { email: user.email }
+      : {}),
   };
   return state.keys.sign(channel, payload, alg, undefined);
 }

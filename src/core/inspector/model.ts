@@ -98,9 +98,32 @@ export interface FlowError {
   message: string;
 }
 
+/**
+ * Who made the requests: this extension (its own sign-in and commands) or the developer's app talking
+ * to the local emulator. Flows stored by versions without the field are the extension's.
+ */
+export type FlowSource = 'extension' | 'app';
+
+/** Where an app flow belongs: one app (the redirect_uri origin) using one channel. */
+export interface AppFlowContext {
+  sessionId: string;
+  channelId: string;
+  /** The app's origin as its redirect_uri names it, or '(unknown app)'. */
+  app: string;
+  /** For a refresh, revoke or deauthorize: the login whose tokens it used. */
+  loginFlowId?: string;
+}
+
+export function flowSource(flow: { source?: FlowSource }): FlowSource {
+  return flow.source ?? 'extension';
+}
+
 export interface Flow {
   id: string;
   kind: FlowKind;
+  /** Absent: 'extension'. */
+  source?: FlowSource;
+  app?: AppFlowContext;
   channelId?: string;
   userId?: string;
   startedAt: number;
@@ -142,6 +165,9 @@ export type DiagnosisCode =
 export interface FlowSummary {
   id: string;
   kind: FlowKind;
+  /** Absent (and in summaries persisted by earlier versions): 'extension'. */
+  source?: FlowSource;
+  app?: AppFlowContext;
   channelId?: string;
   userId?: string;
   startedAt: number;

@@ -11,6 +11,8 @@ export function toSummary(flow: Flow, diagnosis: Diagnosis | undefined = diagnos
   return {
     id: flow.id,
     kind: flow.kind,
+    ...(flow.source === undefined ? {} : { source: flow.source }),
+    ...(flow.app === undefined ? {} : { app: { ...flow.app } }),
     ...(flow.channelId === undefined ? {} : { channelId: flow.channelId }),
     ...(flow.userId === undefined ? {} : { userId: flow.userId }),
     startedAt: flow.startedAt,
@@ -58,6 +60,9 @@ export function flowDocument(flow: Flow, diagnosis: Diagnosis | undefined = diag
   const lines: string[] = [];
   lines.push(`# LINE Login flow: ${flow.kind} (${flow.outcome})`, '');
   lines.push(`- Flow ID: ${e(flow.id)}`);
+  if (flow.source === 'app') {
+    lines.push(`- Source: your app (${e(flow.app?.app ?? '(unknown app)')})`);
+  }
   lines.push(`- Channel ID: ${e(flow.channelId ?? '(unknown)')}`);
   if (flow.userId !== undefined) {
     lines.push(`- User ID: ${e(flow.userId)}`);

@@ -1,15 +1,24 @@
 /**
  * The window's flows for the view and `lineLogin.listFlows`: the recorder's full traces (last 50,
  * this window) plus the summaries kept across restarts (last 20, globalState). Summaries and
- * diagnoses are built from masked traces, so what is persisted holds no secret.
+ * diagnoses are built from masked traces, so what is persisted holds no secret. Your app's flows
+ * (source 'app', masked by the AppTrafficTracker) are kept in memory only, the last 200: they
+ * describe a local emulator run, not this extension's sign-ins.
  */
 import vscode = require('vscode');
 import { diagnose } from '../../core/inspector/doctor';
-import type { Diagnosis, Flow, FlowSummary } from '../../core/inspector/model';
+import {
+  flowSource,
+  type AppFlowContext,
+  type Diagnosis,
+  type Flow,
+  type FlowSummary,
+} from '../../core/inspector/model';
 import type { FlowRecorder } from '../../core/inspector/recorder';
 import { toSummary } from '../../core/inspector/report';
 
 export const PERSISTED_FLOWS = 20;
+export const APP_FLOWS = 200;
 const STATE_KEY = 'lineLogin.inspector.flows.v1';
 
 export interface FlowEntry {
@@ -39,8 +48,17 @@ function isPersistedEntry(value: unknown): value is PersistedEntry {
   );
 }
 
+/** An app session as the view shows it: derived from the app flows it holds. */
+export interface AppSessionEntry extends AppFlowContext {
+  /** Newest first. */
+  flows: Flow[];
+  lastAt: number;
+}
+
 export class FlowHistory implements vscode.Disposable {
   readonly #onDidChange = new vscode.EventEmitter<void>();
+  /** Oldest first; a flow recorded again (it grew) replaces its earlier copy. */
+  readonly #appFlows = new Map<string, Flow>();
   readonly onDidChange = this.#onDidChange.event;
   readonly #unsubscribe: () => void;
   #writes: Promise<void> = Promise.resolve();
@@ -56,6 +74,47 @@ export class FlowHistory implements vscode.Disposable {
       this.#writes = this.#writes.then(() => this.#persist(flow)).catch(() => undefined);
       this.#onDidChange.fire();
     });
+  }
+
+  /** A masked app flow from the AppTrafficTracker; the same `id` again replaces it. */
+  recordAppFlow(flow: Flow): void {
+    if (flowSource(flow) !== 'app' || flow.app === undefined) {
+      throw new TypeError('recordAppFlow takes flows of source "app" with their app session.');
+    }
+    this.#appFlows.delete(flow.id);
+    this.#appFlows.set(flow.id, structuredClone(flow));
+    for (const id of this.#appFlows.keys()) {
+      if (this.#appFlows.size <= APP_FLOWS) {
+        break;
+      }
+      this.#appFlows.delete(id);
+    }
+    this.#onDidChange.fire();
+  }
+
+  /** Newest activity first. */
+  appSessions(): AppSessionEntry[] {
+    const sessions = new Map<string, AppSessionEntry>();
+    for (const flow of this.#appFlows.values()) {
+      if (flow.app === undefined) {
+        continue;
+      }
+      const entry = sessions.get(flow.app.sessionId) ?? {
+        sessionId: flow.app.sessionId,
+        channelId: flow.app.channelId,
+        app: flow.app.app,
+        flows: [],
+        lastAt: 0,
+      };
+      entry.flows.unshift(flow);
+      entry.lastAt = Math.max(entry.lastAt, flow.startedAt + flow.durationMs);
+      sessions.set(flow.app.sessionId, entry);
+    }
+    return [...sessions.values()].sort((a, b) => b.lastAt - a.lastAt);
+  }
+
+  appSession(sessionId: string): AppSessionEntry | undefined {
+    return this.appSessions().find((session) => session.sessionId === sessionId);
   }
 
   /** What survives a restart: summaries and diagnoses of the last 20 flows, newest first. */
@@ -86,6 +145,10 @@ export class FlowHistory implements vscode.Disposable {
       const diagnosis = diagnose(flow);
       return { summary: toSummary(flow, diagnosis), flow, ...(diagnosis === undefined ? {} : { diagnosis }) };
     });
+    for (const flow of this.#appFlows.values()) {
+      const diagnosis = diagnose(flow);
+      live.push({ summary: toSummary(flow, diagnosis), flow, ...(diagnosis === undefined ? {} : { diagnosis }) });
+    }
     const ids = new Set(live.map((entry) => entry.summary.id));
     const earlier = this.#persisted().filter((entry) => !ids.has(entry.summary.id));
     return [...live, ...earlier].sort((a, b) => b.summary.startedAt - a.summary.startedAt);

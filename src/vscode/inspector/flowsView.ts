@@ -1,11 +1,14 @@
 /**
- * The "Flows" view in the LINE Login container: flows newest first with an outcome icon, their
- * steps, and each step's checks (failures first). Labels quote LINE's answers only as plain text.
+ * The "Flows" view in the LINE Login container: your app's sessions (each with its flows, marked
+ * "your app", and a report card), then this extension's flows newest first with an outcome icon,
+ * their steps, and each step's checks (failures first). Labels quote LINE's answers and the app's
+ * data only as plain text.
  */
 import vscode = require('vscode');
-import type { Verdict } from '../../core/inspector/model';
+import { worstVerdict } from '../../core/inspector/app/reportCard';
+import { flowSource, type Verdict } from '../../core/inspector/model';
 import { sortChecks } from '../../core/inspector/report';
-import type { FlowEntry, FlowHistory } from './flowHistory';
+import type { AppSessionEntry, FlowEntry, FlowHistory } from './flowHistory';
 import { flowKindLabel } from './labels';
 
 export const FLOWS_VIEW_ID = 'lineLogin.flows';
@@ -16,11 +19,17 @@ export const FLOWS_VIEW_ID = 'lineLogin.flows';
  */
 export class FlowTreeNode {
   private constructor(
-    readonly type: 'flow' | 'step' | 'check',
+    readonly type: 'appSession' | 'flow' | 'step' | 'check',
     readonly flowId: string,
     readonly stepIndex = -1,
     readonly checkId = '',
+    readonly sessionId = '',
   ) {}
+
+  /** One app (its redirect_uri origin) on one channel, talking to the local emulator. */
+  static appSession(sessionId: string): FlowTreeNode {
+    return new FlowTreeNode('appSession', '', -1, '', sessionId);
+  }
 
   static flow(flowId: string): FlowTreeNode {
     return new FlowTreeNode('flow', flowId);
@@ -56,13 +65,32 @@ function outcomeIcon(entry: FlowEntry): vscode.ThemeIcon {
 }
 
 function worst(verdicts: Verdict[]): Verdict {
-  return verdicts.includes('fail')
-    ? 'fail'
-    : verdicts.includes('warn')
-      ? 'warn'
-      : verdicts.includes('pass')
-        ? 'pass'
-        : 'n/a';
+  return worstVerdict(verdicts);
+}
+
+function sessionItem(session: AppSessionEntry): vscode.TreeItem {
+  const item = new vscode.TreeItem(
+    vscode.l10n.t('Your app: {0}', session.app),
+    vscode.TreeItemCollapsibleState.Expanded,
+  );
+  item.id = `appSession:${session.sessionId}`;
+  const verdict = worst(
+    session.flows.flatMap((flow) => flow.steps.flatMap((step) => step.checks.map((c) => c.verdict))),
+  );
+  item.description = vscode.l10n.t('Channel ID: {0} · {1} flows', session.channelId, String(session.flows.length));
+  item.iconPath = VERDICT_ICONS[verdict];
+  item.contextValue = 'lineLoginAppSession';
+  const tooltip = new vscode.MarkdownString();
+  tooltip.appendText(
+    vscode.l10n.t("Requests your app made to Local LINE. Open the report card for LINE's contract, check by check."),
+  );
+  item.tooltip = tooltip;
+  item.command = {
+    command: 'lineLogin.showAppReportCard',
+    title: vscode.l10n.t("Show Your App's Report Card"),
+    arguments: [FlowTreeNode.appSession(session.sessionId)],
+  };
+  return item;
 }
 
 export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.Disposable {
@@ -78,7 +106,16 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
 
   getChildren(node?: FlowTreeNode): FlowTreeNode[] {
     if (node === undefined) {
-      return this.history.entries().map((entry) => FlowTreeNode.flow(entry.summary.id));
+      return [
+        ...this.history.appSessions().map((session) => FlowTreeNode.appSession(session.sessionId)),
+        ...this.history
+          .entries()
+          .filter((entry) => flowSource(entry.summary) === 'extension')
+          .map((entry) => FlowTreeNode.flow(entry.summary.id)),
+      ];
+    }
+    if (node.type === 'appSession') {
+      return (this.history.appSession(node.sessionId)?.flows ?? []).map((flow) => FlowTreeNode.flow(flow.id));
     }
     const entry = this.history.entry(node.flowId);
     if (entry === undefined) {
@@ -98,8 +135,12 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
 
   getParent(node: FlowTreeNode): FlowTreeNode | undefined {
     switch (node.type) {
-      case 'flow':
+      case 'appSession':
         return undefined;
+      case 'flow': {
+        const app = this.history.entry(node.flowId)?.summary.app;
+        return app === undefined ? undefined : FlowTreeNode.appSession(app.sessionId);
+      }
       case 'step':
         return FlowTreeNode.flow(node.flowId);
       case 'check':
@@ -108,6 +149,10 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
   }
 
   getTreeItem(node: FlowTreeNode): vscode.TreeItem {
+    if (node.type === 'appSession') {
+      const session = this.history.appSession(node.sessionId);
+      return session === undefined ? new vscode.TreeItem(vscode.l10n.t('(no longer recorded)')) : sessionItem(session);
+    }
     const entry = this.history.entry(node.flowId);
     if (entry === undefined) {
       return new vscode.TreeItem(vscode.l10n.t('(no longer recorded)'));
@@ -116,20 +161,23 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
     if (node.type === 'flow') {
       const item = new vscode.TreeItem(flowKindLabel(summary.kind), vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `flow:${summary.id}`;
-      item.description = `${new Date(summary.startedAt).toLocaleTimeString()} · ${summary.durationMs} ms${
+      const yourApp = flowSource(summary) === 'app' ? `${vscode.l10n.t('your app')} · ` : '';
+      item.description = `${yourApp}${new Date(summary.startedAt).toLocaleTimeString()} · ${summary.durationMs} ms${
         entry.diagnosis === undefined ? '' : ` · ${entry.diagnosis.code}`
       }`;
       item.iconPath = outcomeIcon(entry);
+      // An app's flow cannot be run again from here: the app, not the extension, made the requests.
       item.contextValue =
         entry.flow === undefined
           ? 'lineLoginFlowSummary'
-          : summary.kind === 'signIn'
+          : summary.kind === 'signIn' && flowSource(summary) === 'extension'
             ? 'lineLoginFlow.signIn'
             : 'lineLoginFlow';
       const tooltip = new vscode.MarkdownString();
       tooltip.appendText(
         [
           `${summary.outcome} · ${new Date(summary.startedAt).toISOString()}`,
+          ...(summary.app === undefined ? [] : [vscode.l10n.t('Your app: {0}', summary.app.app)]),
           ...(summary.channelId === undefined ? [] : [vscode.l10n.t('Channel ID: {0}', summary.channelId)]),
           ...(entry.diagnosis === undefined ? [] : [`${entry.diagnosis.code}: ${entry.diagnosis.title}`]),
         ].join('\n'),

@@ -4,8 +4,9 @@
  * Everything they return or copy is built from masked traces.
  */
 import vscode = require('vscode');
+import { buildReportCard, reportCardMarkdown } from '../../core/inspector/app/reportCard';
 import { InputError } from '../../core/errors';
-import type { Diagnosis, Flow, FlowSummary } from '../../core/inspector/model';
+import { flowSource, type Diagnosis, type Flow, type FlowSummary } from '../../core/inspector/model';
 import { flowDocument, toCurl, toHttpFile } from '../../core/inspector/report';
 import {
   registerCommand,
@@ -30,6 +31,7 @@ export const INSPECTOR_COMMANDS = {
   exportFlowHttp: 'lineLogin.exportFlowHttp',
   copyFlowCurl: 'lineLogin.copyFlowCurl',
   runFlowAgain: 'lineLogin.runFlowAgain',
+  showAppReportCard: 'lineLogin.showAppReportCard',
 } as const;
 
 export interface Inspector {
@@ -37,6 +39,22 @@ export interface Inspector {
   history: FlowHistory;
   view: FlowsView;
   treeView: vscode.TreeView<unknown>;
+  /**
+   * Shows a flow of your app (source 'app', from the AppTrafficTracker, already masked) in the
+   * Flows view under its app session; the same flow ID again replaces the earlier copy.
+   */
+  recordAppFlow(flow: Flow): void;
+}
+
+function sessionIdOf(invocation: Invocation): string | undefined {
+  if (invocation.automated) {
+    rejectUnknownArgs(invocation.args, ['sessionId']);
+    return stringArg(invocation.args, 'sessionId');
+  }
+  const node = invocation.node;
+  return typeof node === 'object' && node !== null && 'sessionId' in node && typeof node.sessionId === 'string'
+    ? node.sessionId
+    : undefined;
 }
 
 function flowIdOf(invocation: Invocation): string | undefined {
@@ -154,7 +172,32 @@ export function registerInspector(
     }),
     [INSPECTOR_COMMANDS.runFlowAgain]: async (invocation) => {
       const flow = traceOf(history, invocation, ['flowId', 'changes']);
+      if (flow !== undefined && flowSource(flow) === 'app') {
+        throw new InputError(
+          'ERR_INVALID_INPUT',
+          'This flow was made by your app, not by this extension: run it again from your app.',
+          'flowId',
+        );
+      }
       return flow === undefined ? undefined : runFlowAgain(services, documents, flow, invocation);
+    },
+    [INSPECTOR_COMMANDS.showAppReportCard]: async (invocation) => {
+      const sessionId = sessionIdOf(invocation);
+      if (sessionId === undefined) {
+        return undefined;
+      }
+      const session = history.appSession(sessionId);
+      if (session === undefined) {
+        throw new InputError(
+          'ERR_INVALID_INPUT',
+          "No app session has this ID (your app's flows are kept in this window only, the last 200). Call lineLogin.listFlows: each app flow names its app.sessionId.",
+          'sessionId',
+        );
+      }
+      const card = buildReportCard(session, session.flows);
+      const title = vscode.l10n.t('Report card {0}', session.app.replace(/[^A-Za-z0-9.-]+/g, '-'));
+      const uri = await documents.show(title, reportCardMarkdown(card));
+      return { uri: uri.toString(), card };
     },
     [INSPECTOR_COMMANDS.copyFlowCurl]: flowText(toCurl, async (text) => {
       await vscode.env.clipboard.writeText(text);
@@ -173,6 +216,9 @@ export function registerInspector(
     history,
     view,
     treeView,
+    recordAppFlow: (flow) => {
+      history.recordAppFlow(flow);
+    },
     disposable: vscode.Disposable.from(...registrations, treeView, view, history),
   };
 }

@@ -1,0 +1,4 @@
+/** Your app's traffic to the local emulator, checked against LINE's contract (vscode-free). */
+export { UNKNOWN_APP, UNKNOWN_CHANNEL, type AppSession } from './appSessions';
+export { AppTrafficTracker, type AppTrafficTrackerOptions, type TrackedChannel } from './tracker';
+export { buildReportCard, reportCardMarkdown, worstVerdict, type ReportCard, type ReportCardLine } from './reportCard';
