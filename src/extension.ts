@@ -147,7 +147,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
   const inspector = registerInspector(services, context.globalState, documents, errorActions);
   context.subscriptions.push(inspector.disposable);
   // Its commands and view only; the emulator itself loads on Start (dist/localLine.js).
-  const localLine = registerLocalLine(services, context.globalState, errorActions);
+  const localLine = registerLocalLine(services, context.globalState, errorActions, (flow) => {
+    inspector.recordAppFlow(flow);
+  });
   context.subscriptions.push(localLine);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {

@@ -7,9 +7,15 @@ import { createServer, type Server } from 'node:net';
 import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
+import { STARTER_LOCAL_LINE_CONFIG } from '../../emulator/index';
 import type { TestHooks } from '../../src/extension';
 import { readEndpoints } from '../../src/vscode/config';
-import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, readText } from '../host/client';
+import type { ReportCard } from '../../src/core/inspector/app/index';
+import type { AppSessionEntry } from '../../src/vscode/inspector/flowHistory';
+import { startSampleApp as startGoodApp } from '../fixtures/sampleApps/goodApp';
+import type { SampleApp } from '../fixtures/sampleApps/sampleApp';
+import { startSampleApp as startSloppyApp } from '../fixtures/sampleApps/sloppyApp';
+import { answerWorkbench, closeTabs, harnessAvailable, readText, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 
@@ -18,8 +24,50 @@ const BROWSER_HOST = 'line-emulator.localhost';
 /** A channel served next to the demo one, with a callback port of this run's own. */
 const SHOP = { channelId: '1690000077', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'Local shop' };
 
+const BUYER = { userId: `U${'b7'.repeat(16)}`, displayName: 'Buyer', email: 'buyer@example.com' };
+
 let hooks: TestHooks;
 let port: number;
+/** Callback ports of this run: the extension's own sign-in and the two sample apps. */
+const ports = { extensionCallback: '', good: 0, sloppy: 0 };
+
+/** The workspace's .vscode/line-emulator.json. */
+function configFile(): vscode.Uri {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'the test workspace has a folder');
+  return vscode.Uri.joinPath(folder.uri, '.vscode', 'line-emulator.json');
+}
+
+function shopConfig(users: object[] = [BUYER]): string {
+  return JSON.stringify(
+    {
+      channels: [
+        {
+          ...SHOP,
+          kind: 'web',
+          callbackUrls: [
+            ports.extensionCallback,
+            `http://127.0.0.1:${ports.good}/callback`,
+            `http://127.0.0.1:${ports.sloppy}/callback`,
+          ],
+        },
+      ],
+      users,
+      consent: { mode: 'autoApprove' },
+    },
+    null,
+    2,
+  );
+}
+
+async function writeConfig(text: string): Promise<void> {
+  await vscode.workspace.fs.writeFile(configFile(), new TextEncoder().encode(text));
+}
+
+/** Start returns the running Local LINE's summary. */
+async function summary(): Promise<{ source: string; channels: { channelId: string }[]; users: { userId: string }[] }> {
+  return await vscode.commands.executeCommand('lineLogin.startLocalLine', {});
+}
 /** Everything a command returned: checked at the end for secrets. */
 const results: unknown[] = [];
 
@@ -76,6 +124,9 @@ describe('Local LINE inside VS Code', function () {
     assert.ok(extension);
     hooks = await extension.activate();
     port = await freePort();
+    ports.extensionCallback = `http://localhost:${await freePort()}/callback`;
+    ports.good = await freePort();
+    ports.sloppy = await freePort();
     await setSetting('localLine.port', port);
     await setSetting('localLine.browserHost', BROWSER_HOST);
     // Suites before this one may leave accounts behind; Use Local LINE refuses while any is stored.
@@ -134,6 +185,7 @@ describe('Local LINE inside VS Code', function () {
     const apiBaseUrl = `http://127.0.0.1:${port}`;
     assert.deepEqual(summary, {
       running: true,
+      source: 'demo',
       port,
       authorizeBaseUrl,
       apiBaseUrl,
@@ -181,6 +233,7 @@ describe('Local LINE inside VS Code', function () {
         ['Discovery URL', `${authorizeBaseUrl}/.well-known/openid-configuration`, 'localLine.value'],
         ['Channels (1)', '', 'localLine.channels'],
         ['Users (2)', '', 'localLine.users'],
+        ['Faults (0)', '', 'localLine.faults'],
       ],
     );
     const [channel] = tree[3]?.children ?? [];
@@ -231,6 +284,96 @@ describe('Local LINE inside VS Code', function () {
     );
   });
 
+  it('Create Local LINE Configuration writes the starter file once; Local LINE follows the file', async () => {
+    const created = await run<{ uri: string; created: boolean }>('lineLogin.createLocalLineConfig', {});
+    assert.deepEqual(created, { uri: configFile().toString(), created: true });
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(configFile()));
+    assert.equal(text, STARTER_LOCAL_LINE_CONFIG);
+    assert.deepEqual(await run('lineLogin.createLocalLineConfig', {}), { uri: created.uri, created: false });
+    await eventually(async () => (await summary()).source === 'file', 'Local LINE serves the new file');
+    await writeConfig(shopConfig());
+    await eventually(
+      async () => (await summary()).channels.map((channel) => channel.channelId).join() === SHOP.channelId,
+      'Local LINE serves the saved file',
+    );
+  });
+
+  it('a broken file: its problems as diagnostics at their line, and the last good configuration keeps serving', async () => {
+    const broken = shopConfig().replace(`"channelId": "${SHOP.channelId}"`, '"channelId": "12"');
+    const brokenLine = broken.split('\n').findIndex((line) => line.includes('"channelId": "12"'));
+    assert.ok(brokenLine > 0);
+    await writeConfig(broken);
+    await eventually(
+      () => vscode.languages.getDiagnostics(configFile()).some((d) => d.range.start.line === brokenLine),
+      `a diagnostic on line ${brokenLine + 1}`,
+    );
+    const served = await summary();
+    assert.deepEqual(
+      served.channels.map((channel) => channel.channelId),
+      [SHOP.channelId],
+    );
+    assert.equal((await fetch(`http://127.0.0.1:${port}/oauth2/v2.1/certs`)).status, 200);
+    // Fixed: served again, diagnostics gone.
+    const second = { userId: `U${'c8'.repeat(16)}`, displayName: 'Second buyer' };
+    await writeConfig(shopConfig([BUYER, second]));
+    await eventually(async () => (await summary()).users.length === 2, 'the fixed file is served');
+    await eventually(() => vscode.languages.getDiagnostics(configFile()).length === 0, 'the diagnostics clear');
+    await writeConfig(shopConfig());
+    await eventually(async () => (await summary()).users.length === 1, 'back to one user');
+  });
+
+  it('faults set by command reach an app: one-shot 429 with Retry-After, sticky 500, cleared with one command', async () => {
+    const api = `http://127.0.0.1:${port}`;
+    const token = (): Promise<Response> =>
+      fetch(`${api}/oauth2/v2.1/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=authorization_code',
+      });
+    assert.deepEqual(
+      await run('lineLogin.setLocalLineFault', {
+        endpoint: 'token',
+        fault: { kind: 'status', status: 429, retryAfter: 7 },
+        times: 1,
+      }),
+      { endpoint: 'token', fault: { kind: 'status', status: 429, retryAfter: 7 }, remaining: 1 },
+    );
+    const faults = (await shownTree()).find((node) => node.contextValue === 'localLine.faults');
+    assert.deepEqual(
+      faults?.children.map(({ label, description }) => [label, description]),
+      [['token: 429 (Retry-After: 7)', '1 more request(s)']],
+    );
+    const limited = await token();
+    assert.equal(limited.status, 429);
+    assert.equal(limited.headers.get('retry-after'), '7');
+    assert.equal((await token()).status, 400, 'one-shot: the next request is answered normally');
+    await eventually(
+      async () => (await shownTree()).some((node) => node.label === 'Faults (0)'),
+      'the used fault leaves the view',
+    );
+
+    await run('lineLogin.setLocalLineFault', { endpoint: 'profile', fault: { kind: 'status', status: 500 } });
+    assert.equal((await fetch(`${api}/v2/profile`)).status, 500);
+    assert.equal((await fetch(`${api}/v2/profile`)).status, 500, 'sticky');
+    assert.deepEqual(await run('lineLogin.clearLocalLineFault', { endpoint: 'profile' }), { cleared: 'profile' });
+    assert.equal((await fetch(`${api}/v2/profile`)).status, 401, 'cleared: no token is a 401 again');
+    await assert.rejects(
+      Promise.resolve(
+        vscode.commands.executeCommand('lineLogin.setLocalLineFault', {
+          endpoint: 'token',
+          fault: { kind: 'status', status: 429, retryAfter: -1 },
+        }),
+      ),
+      { code: 'ERR_INVALID_INPUT' },
+    );
+
+    const kids = async (): Promise<string[]> =>
+      ((await (await fetch(`${api}/oauth2/v2.1/certs`)).json()) as { keys: { kid: string }[] }).keys.map((k) => k.kid);
+    const before = await kids();
+    assert.deepEqual(await run('lineLogin.rotateLocalLineKeys', {}), { rotated: true });
+    assert.notDeepEqual(await kids(), before);
+  });
+
   it('Use Local LINE for This Channel refuses while tokens from the LINE in use are stored', async () => {
     const before = readEndpoints();
     const now = Date.now();
@@ -247,12 +390,12 @@ describe('Local LINE inside VS Code', function () {
     try {
       await assert.rejects(
         Promise.resolve(
-          vscode.commands.executeCommand('lineLogin.useLocalLineForChannel', { channelId: DEMO_CHANNEL.channelId }),
+          vscode.commands.executeCommand('lineLogin.useLocalLineForChannel', { channelId: SHOP.channelId }),
         ),
         { code: 'ERR_LOCAL_LINE_TOKENS_MIXED', message: /1600000001/ },
       );
       assert.deepEqual(readEndpoints(), before, 'nothing switched');
-      assert.equal(hooks.services.channels.get(DEMO_CHANNEL.channelId), undefined, 'no channel added');
+      assert.equal(hooks.services.channels.get(SHOP.channelId), undefined, 'no channel added');
     } finally {
       await hooks.services.store.delete({ channelId: '1600000001', userId: `U${'e'.repeat(32)}` });
     }
@@ -263,10 +406,7 @@ describe('Local LINE inside VS Code', function () {
     const previous = { authorizeBaseUrl: 'http://previous.localhost:1234', apiBaseUrl: 'http://127.0.0.1:1234' };
     await setSetting('authorizeBaseUrl', previous.authorizeBaseUrl);
     await setSetting('apiBaseUrl', previous.apiBaseUrl);
-    const callbackUrl = `http://localhost:${await freePort()}/callback`;
-    const testing = hooks.localLine.testing();
-    assert.ok(testing);
-    testing.addChannel({ ...SHOP, callbackUrls: [callbackUrl] });
+    const callbackUrl = ports.extensionCallback;
 
     const used = await run<Record<string, unknown>>('lineLogin.useLocalLineForChannel', { channelId: SHOP.channelId });
     assert.deepEqual(used, {
@@ -279,11 +419,16 @@ describe('Local LINE inside VS Code', function () {
     assert.equal(hooks.services.channels.get(SHOP.channelId)?.callbackUrl, callbackUrl);
     assert.equal(await hooks.secrets.get(`lineLogin.channelSecret.${SHOP.channelId}`), SHOP.channelSecret);
 
-    const signIn = run<{ userId: string }>('lineLogin.signIn', { channelId: SHOP.channelId });
-    const consent = clickInTab(BROWSER_HOST, '#allow', 20_000).catch((error: unknown) => error);
-    const account = await signIn;
-    await consent;
-    assert.equal(account.userId, DEMO_USERS[0]?.userId);
+    // Local LINE approves by itself (consent mode autoApprove in the file): the browser goes straight back.
+    const account = await run<{ userId: string }>('lineLogin.signIn', { channelId: SHOP.channelId });
+    assert.equal(account.userId, BUYER.userId);
+    // The extension's own exchanges are its flows, not "your app"'s.
+    assert.ok((hooks.localLine.testing()?.extensionExchangesSkipped() ?? 0) >= 4, 'authorize, token, verify …');
+    assert.deepEqual(
+      hooks.inspector.history.appSessions().filter((session) => session.channelId === SHOP.channelId),
+      [],
+      "the extension's sign-in is not counted as an app",
+    );
     const verified = await run<Record<string, unknown>>('lineLogin.verifyAccessToken', {
       channelId: SHOP.channelId,
       userId: account.userId,
@@ -301,6 +446,85 @@ describe('Local LINE inside VS Code', function () {
       removedChannels: [],
     });
     await closeTabs();
+  });
+
+  it('your app: both sample apps log in through Chromium; the Flows view has their sessions and report cards', async () => {
+    const options = {
+      channelId: SHOP.channelId,
+      channelSecret: SHOP.channelSecret,
+      authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
+      apiBaseUrl: `http://127.0.0.1:${port}`,
+    };
+    const good = await startGoodApp({ ...options, port: ports.good });
+    const sloppy = await startSloppyApp({ ...options, port: ports.sloppy });
+    const session = (app: SampleApp): AppSessionEntry | undefined =>
+      hooks.inspector.history.appSessions().find((candidate) => candidate.app === app.url);
+    const card = async (app: SampleApp): Promise<ReportCard> => {
+      const entry = session(app);
+      assert.ok(entry, `no app session for ${app.url}`);
+      return (await run<{ card: ReportCard }>('lineLogin.showAppReportCard', { sessionId: entry.sessionId })).card;
+    };
+    const failing = async (app: SampleApp): Promise<string[]> =>
+      (await card(app)).lines.filter((line) => line.verdict === 'fail').map((line) => line.checkId);
+    try {
+      // The harness's Chromium opens each app's login, follows Local LINE's redirects (auto-approve)
+      // and lands on the app's callback, as a person's browser would.
+      await vscode.env.openExternal(good.loginUrl as unknown as vscode.Uri);
+      await eventually(
+        async () =>
+          session(good) !== undefined &&
+          (await card(good)).lines.some((l) => l.checkId === 'app.state.sent' && l.verdict === 'pass'),
+        'the good app logged in',
+        30_000,
+      );
+      await vscode.env.openExternal(`${good.url}/logout` as unknown as vscode.Uri);
+      await vscode.env.openExternal(sloppy.loginUrl as unknown as vscode.Uri);
+      await eventually(
+        async () => session(sloppy) !== undefined && (await failing(sloppy)).includes('app.bearer'),
+        'the sloppy app logged in and called the profile API',
+        30_000,
+      );
+      for (const id of [
+        'app.state.sent',
+        'app.nonce',
+        'app.redirect_uri.identical',
+        'app.code.once',
+        'app.client_auth',
+        'app.bearer',
+      ]) {
+        assert.ok((await failing(sloppy)).includes(id), `sloppy app: ${id} should fail`);
+      }
+      assert.deepEqual(await failing(good), [], 'the good app fails no check');
+      // The Flows view: a session node per app, its flows marked "your app".
+      for (const app of [good, sloppy]) {
+        const node = hooks.inspector.view
+          .getChildren()
+          .find((candidate) => hooks.inspector.view.getTreeItem(candidate).label === `Your app: ${app.url}`);
+        assert.ok(node, `the Flows view shows ${app.url}`);
+        for (const flow of hooks.inspector.view.getChildren(node)) {
+          assert.match(String(hooks.inspector.view.getTreeItem(flow).description), /^your app · /);
+        }
+      }
+      // `npm run screenshots` refreshes the README's pictures; ordinary runs only prove they can be taken.
+      const shot = (name: string): string =>
+        process.env['UPDATE_SCREENSHOTS'] === '1' ? `docs/${name}.png` : `.vscode-test/screenshots/${name}.png`;
+      await closeTabs();
+      await vscode.commands.executeCommand('notifications.clearAll');
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+      await vscode.commands.executeCommand('lineLogin.localLine.focus');
+      await delay(500);
+      assert.ok(await takeScreenshot(shot('local-line')));
+      const entry = session(sloppy);
+      assert.ok(entry);
+      await vscode.commands.executeCommand('lineLogin.showAppReportCard', { sessionId: entry.sessionId });
+      await vscode.commands.executeCommand('markdown.showPreview');
+      await delay(1000);
+      assert.ok(await takeScreenshot(shot('local-line-report-card')));
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    } finally {
+      await good.close();
+      await sloppy.close();
+    }
   });
 
   it('Stop: the port is released and the view empties', async () => {

@@ -8,6 +8,7 @@
  * them back into the main bundle's classes before the command kit presents them.
  */
 import type * as vscode from 'vscode';
+import type { Flow } from '../../core/inspector/model';
 import type { CommandHandler } from '../commands/invocation';
 import type { WindowServices } from '../services';
 
@@ -19,6 +20,13 @@ export const LOCAL_LINE_COMMANDS = {
   copyValue: 'lineLogin.copyLocalLineValue',
   useForChannel: 'lineLogin.useLocalLineForChannel',
   useLineAgain: 'lineLogin.useLineAgain',
+  createConfig: 'lineLogin.createLocalLineConfig',
+  setFault: 'lineLogin.setLocalLineFault',
+  clearFault: 'lineLogin.clearLocalLineFault',
+  expireUserTokens: 'lineLogin.expireLocalLineUserTokens',
+  rotateKeys: 'lineLogin.rotateLocalLineKeys',
+  revokeAll: 'lineLogin.revokeAllLocalLineTokens',
+  unfriend: 'lineLogin.unfriendLocalLineOfficialAccount',
 } as const;
 
 export type LocalLineCommandId = (typeof LOCAL_LINE_COMMANDS)[keyof typeof LOCAL_LINE_COMMANDS];
@@ -51,21 +59,23 @@ export interface SavedEndpoints {
 export interface LocalLineHost {
   readonly services: WindowServices;
   readonly globalState: vscode.Memento;
+  /** The Inspector's "your app" flows (issue 12 §3). */
+  readonly recordAppFlow: (flow: Flow) => void;
 }
 
 /** What dist/localLine.js gives back once loaded. */
 export interface LocalLineController {
   readonly view: vscode.TreeDataProvider<unknown>;
   readonly commands: Readonly<Record<LocalLineCommandId, CommandHandler>>;
-  /** For the extension-host tests only (TestHooks): Local LINE's emulator, while running. */
+  /** For the extension-host tests only (TestHooks). */
   readonly testing: LocalLineTesting;
   /** Stops the emulator. */
   dispose(): void;
 }
 
 export interface LocalLineTesting {
-  /** Serves one more channel, as a configuration would. */
-  addChannel(channel: { channelId: string; channelSecret: string; callbackUrls: string[]; name?: string }): void;
+  /** Exchanges taken for this extension's own sign-in and kept out of "your app" (extensionTraffic.ts). */
+  extensionExchangesSkipped(): number;
 }
 
 /** The module shape of dist/localLine.js. */

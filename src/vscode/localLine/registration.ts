@@ -13,6 +13,7 @@ import {
   type LocalLineErrorDetails,
 } from '../../core/errors';
 import { registerCommand, type CommandHandler, type ErrorActionHandlers } from '../commands/invocation';
+import type { Flow } from '../../core/inspector/model';
 import type { WindowServices } from '../services';
 import {
   LOCAL_LINE_COMMANDS,
@@ -93,12 +94,13 @@ export function registerLocalLine(
   services: WindowServices,
   globalState: vscode.Memento,
   errorActions: ErrorActionHandlers,
+  recordAppFlow: (flow: Flow) => void,
 ): LocalLineRegistration {
   const tree = new DeferredTree();
   let controller: LocalLineController | undefined;
   const load = (): LocalLineController => {
     if (controller === undefined) {
-      controller = loadLocalLineModule().createLocalLine({ services, globalState });
+      controller = loadLocalLineModule().createLocalLine({ services, globalState, recordAppFlow });
       tree.attach(controller.view);
     }
     return controller;

@@ -1,18 +1,19 @@
 /** Start, Stop, and copying what an app needs from Local LINE. */
 import vscode = require('vscode');
-import type { EmulatorChannel } from '../../../../emulator/index';
+import type { LocalLineChannelConfig } from '../../../../emulator/index';
 import { InputError, LocalLineError } from '../../../core/errors';
 import { channelFromInvocation, rejectUnknownArgs, stringArg, type Invocation } from '../../commands/invocation';
 import { notifyWithActions, notify } from '../../notifications';
 import { LOCAL_LINE_COMMANDS, LOCAL_LINE_VIEW_ID } from '../api';
 import { ENV_VARIABLES, envLines } from './envLines';
-import { demoData, discoveryUrl, type LocalLineServer, type RunningLocalLine } from './server';
-import { readLocalLineSettings } from './settings';
+import { discoveryUrl, type LocalLineServer, type RunningLocalLine } from './server';
 import { LocalLineNode } from './view';
 
 /** What Start returns: everything an app needs except the channel secrets. */
 export interface LocalLineSummary {
   running: true;
+  /** 'file': .vscode/line-emulator.json; 'demo': the emulator's demo data (no file). */
+  source: 'file' | 'demo';
   port: number;
   authorizeBaseUrl: string;
   apiBaseUrl: string;
@@ -22,9 +23,10 @@ export interface LocalLineSummary {
 }
 
 export function summarize(running: RunningLocalLine): LocalLineSummary {
-  const { emulator, served } = running;
+  const { emulator, config: served, source } = running;
   return {
     running: true,
+    source,
     port: emulator.port,
     authorizeBaseUrl: emulator.authorizeBaseUrl,
     apiBaseUrl: emulator.apiBaseUrl,
@@ -38,12 +40,19 @@ export function summarize(running: RunningLocalLine): LocalLineSummary {
   };
 }
 
-export async function startLocalLine(server: LocalLineServer, invocation: Invocation): Promise<LocalLineSummary> {
+/** Starts Local LINE with this window's settings and configuration (or returns the running one). */
+export type StartLocalLine = () => Promise<RunningLocalLine>;
+
+export async function startLocalLine(
+  server: LocalLineServer,
+  start: StartLocalLine,
+  invocation: Invocation,
+): Promise<LocalLineSummary> {
   if (invocation.automated) {
     rejectUnknownArgs(invocation.args, []);
   }
   const wasRunning = server.running !== undefined;
-  const running = await server.start(readLocalLineSettings(), demoData());
+  const running = await start();
   if (!invocation.automated && !wasRunning) {
     void vscode.commands.executeCommand(`${LOCAL_LINE_VIEW_ID}.focus`);
     const copy = { title: vscode.l10n.t('Copy Settings for Your App') };
@@ -77,8 +86,8 @@ export async function servedChannel(
   running: RunningLocalLine,
   invocation: Invocation,
   title: string,
-): Promise<EmulatorChannel | undefined> {
-  const channels = running.served.channels;
+): Promise<LocalLineChannelConfig | undefined> {
+  const channels = running.config.channels;
   const channelId =
     invocation.node instanceof LocalLineNode ? invocation.node.channel?.channelId : channelFromInvocation(invocation);
   if (channelId !== undefined) {

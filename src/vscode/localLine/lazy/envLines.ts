@@ -1,5 +1,7 @@
 /** The settings an app needs to sign in against Local LINE, as environment variable lines. */
-import type { EmulatorChannel, LineEmulator } from '../../../../emulator/index';
+import type { LineEmulator, LocalLineChannelConfig } from '../../../../emulator/index';
+
+type EmulatorChannel = Pick<LocalLineChannelConfig, 'channelId' | 'channelSecret'>;
 
 export const ENV_VARIABLES = ['LINE_CHANNEL_ID', 'LINE_CHANNEL_SECRET', 'LINE_AUTHORIZE_URL', 'LINE_API_URL'] as const;
 

@@ -1,35 +1,27 @@
 /**
- * Local LINE's emulator in this window: started on the configured loopback port with the channels
- * and users it serves, stopped on Stop or when the window closes. Knows nothing of commands or views.
+ * Local LINE's emulator in this window: started on the configured loopback port with a
+ * configuration (the workspace's file or the demo data), reconfigured when the file changes,
+ * stopped on Stop or when the window closes. Knows nothing of commands or views.
  */
 import vscode = require('vscode');
-import { DEMO_CHANNEL, DEMO_USERS } from '../../../../emulator/demoData';
 import {
   startLineEmulator,
-  type EmulatorChannel,
-  type EmulatorUser,
+  type EmulatorExchange,
   type LineEmulator,
+  type LocalLineConfig,
 } from '../../../../emulator/index';
 import { LocalLineError } from '../../../core/errors';
 import { messageOf } from '../../../core/messageOf';
-import { LOCAL_LINE_CONTEXT_KEYS, LOCAL_LINE_SETTINGS, type LocalLineHost } from '../api';
 import { SETTINGS } from '../../constants';
+import { LOCAL_LINE_CONTEXT_KEYS, LOCAL_LINE_SETTINGS, type LocalLineHost } from '../api';
 import type { LocalLineSettings } from './settings';
 
-/** What is served: a configuration file's channels and users, or the emulator's demo data. */
-export interface ServedData {
-  channels: EmulatorChannel[];
-  users: EmulatorUser[];
-}
-
-export function demoData(): ServedData {
-  return { channels: [{ ...DEMO_CHANNEL }], users: DEMO_USERS.map((user) => ({ ...user })) };
-}
-
-/** Local LINE while it runs (the secrets are in `channels`: never put this object in a result). */
+/** Local LINE while it runs (the secrets are in `config`: never put this object in a result). */
 export interface RunningLocalLine {
   readonly emulator: LineEmulator;
-  readonly served: ServedData;
+  /** What is served now: the last good configuration. */
+  readonly config: LocalLineConfig;
+  readonly source: 'file' | 'demo';
 }
 
 export function discoveryUrl(authorizeBaseUrl: string): string {
@@ -38,13 +30,15 @@ export function discoveryUrl(authorizeBaseUrl: string): string {
 
 export class LocalLineServer implements vscode.Disposable {
   readonly #host: LocalLineHost;
+  readonly #onExchange: (exchange: EmulatorExchange) => void;
   readonly #onDidChange = new vscode.EventEmitter<void>();
   readonly onDidChange = this.#onDidChange.event;
   #running: RunningLocalLine | undefined;
   #starting: Promise<RunningLocalLine> | undefined;
 
-  constructor(host: LocalLineHost) {
+  constructor(host: LocalLineHost, onExchange: (exchange: EmulatorExchange) => void) {
     this.#host = host;
+    this.#onExchange = onExchange;
   }
 
   get running(): RunningLocalLine | undefined {
@@ -52,7 +46,10 @@ export class LocalLineServer implements vscode.Disposable {
   }
 
   /** Starts Local LINE, or returns the running one. */
-  start(settings: LocalLineSettings, served: ServedData): Promise<RunningLocalLine> {
+  start(
+    settings: LocalLineSettings,
+    served: () => Promise<{ config: LocalLineConfig; source: 'file' | 'demo' }>,
+  ): Promise<RunningLocalLine> {
     if (this.#running !== undefined) {
       return Promise.resolve(this.#running);
     }
@@ -62,21 +59,27 @@ export class LocalLineServer implements vscode.Disposable {
     return this.#starting;
   }
 
-  async #start(settings: LocalLineSettings, served: ServedData): Promise<RunningLocalLine> {
+  async #start(
+    settings: LocalLineSettings,
+    served: () => Promise<{ config: LocalLineConfig; source: 'file' | 'demo' }>,
+  ): Promise<RunningLocalLine> {
     const { logger } = this.#host.services;
-    for (const channel of served.channels) {
-      logger.redactor.add(channel.channelSecret);
-    }
+    const { config, source } = await served();
+    this.#rememberSecrets(config);
     let emulator: LineEmulator;
     try {
       emulator = await startLineEmulator({
         host: '127.0.0.1',
         port: settings.port,
         browserHost: settings.browserHost,
-        channels: served.channels,
-        users: served.users,
+        config,
         log: (line) => {
           logger.info(`Local LINE: ${line}`);
+        },
+        onExchange: (exchange) => {
+          this.#onExchange(exchange);
+          // One-shot faults count down as requests arrive: the view's Faults follow.
+          this.#onDidChange.fire();
         },
       });
     } catch (error) {
@@ -89,32 +92,40 @@ export class LocalLineServer implements vscode.Disposable {
       }
       throw error;
     }
-    this.#running = { emulator, served };
-    logger.info(`Local LINE started: ${emulator.authorizeBaseUrl} (browser), ${emulator.apiBaseUrl} (API).`);
+    this.#running = { emulator, config, source };
+    logger.info(
+      `Local LINE started with the ${source === 'file' ? 'workspace configuration' : 'demo data'}: ${emulator.authorizeBaseUrl} (browser), ${emulator.apiBaseUrl} (API).`,
+    );
     this.#changed();
     return this.#running;
   }
 
-  /** Serves one more channel now (replacing one with the same ID). */
-  addChannel(channel: EmulatorChannel): void {
-    const running = this.#require();
-    this.#host.services.logger.redactor.add(channel.channelSecret);
-    running.emulator.addChannel(channel);
-    const others = running.served.channels.filter((existing) => existing.channelId !== channel.channelId);
-    this.#running = { ...running, served: { ...running.served, channels: [...others, { ...channel }] } };
+  #rememberSecrets(config: LocalLineConfig): void {
+    for (const channel of config.channels) {
+      this.#host.services.logger.redactor.add(channel.channelSecret);
+    }
+  }
+
+  /** Serves this configuration from now on; throws (changing nothing) when the emulator cannot. */
+  reconfigure(config: LocalLineConfig, source: 'file' | 'demo'): void {
+    const running = this.require();
+    this.#rememberSecrets(config);
+    running.emulator.reconfigure(config);
+    this.#running = { ...running, config, source };
     this.#changed();
   }
 
-  #require(): RunningLocalLine {
+  /** The running Local LINE, or ERR_LOCAL_LINE_NOT_RUNNING. */
+  require(): RunningLocalLine {
     if (this.#running === undefined) {
       throw new LocalLineError('ERR_LOCAL_LINE_NOT_RUNNING', '');
     }
     return this.#running;
   }
 
-  /** The running Local LINE, or ERR_LOCAL_LINE_NOT_RUNNING. */
-  require(): RunningLocalLine {
-    return this.#require();
+  /** After a fault or an action: the view shows it. */
+  changed(): void {
+    this.#onDidChange.fire();
   }
 
   async stop(): Promise<boolean> {

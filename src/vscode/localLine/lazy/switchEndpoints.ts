@@ -11,7 +11,7 @@
  * The person's endpoint settings are saved in globalState first and put back exactly.
  */
 import vscode = require('vscode');
-import type { EmulatorChannel } from '../../../../emulator/index';
+import type { LocalLineChannelConfig as EmulatorChannel } from '../../../../emulator/index';
 import { parseChannelConfig, type ChannelConfig } from '../../../core/channels';
 import { constantTimeEqual } from '../../../core/constantTime';
 import { InputError, LocalLineError } from '../../../core/errors';
@@ -25,10 +25,7 @@ import {
   type LocalLineHost,
   type SavedEndpoints,
 } from '../api';
-import { servedChannel } from './commands';
-import type { LocalLineServer } from './server';
-import { readLocalLineSettings } from './settings';
-import { demoData } from './server';
+import { servedChannel, type StartLocalLine } from './commands';
 
 function endpointSettings(): vscode.WorkspaceConfiguration {
   return vscode.workspace.getConfiguration(SETTINGS.section);
@@ -110,13 +107,13 @@ export interface UseLocalLineResult {
 
 export async function useLocalLineForChannel(
   host: LocalLineHost,
-  server: LocalLineServer,
+  start: StartLocalLine,
   invocation: Invocation,
 ): Promise<UseLocalLineResult | undefined> {
   if (invocation.automated) {
     rejectUnknownArgs(invocation.args, ['channelId']);
   }
-  const running = await server.start(readLocalLineSettings(), demoData());
+  const running = await start();
   const local = await servedChannel(running, invocation, vscode.l10n.t('Sign in to which Local LINE channel?'));
   if (local === undefined) {
     return undefined;

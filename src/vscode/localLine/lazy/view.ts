@@ -5,9 +5,10 @@
  * clipboard only. When stopped the view is empty and its welcome text (package.json) shows.
  */
 import vscode = require('vscode');
-import type { EmulatorChannel, EmulatorUser } from '../../../../emulator/index';
+import type { LocalLineChannelConfig } from '../../../../emulator/index';
 import { discoveryUrl, type LocalLineServer } from './server';
 import { envPreview } from './envLines';
+import { faultLabel } from './faults';
 
 /**
  * A node of the view. A class, not a plain object: commands treat a plain object argument as
@@ -15,11 +16,13 @@ import { envPreview } from './envLines';
  */
 export class LocalLineNode {
   constructor(
-    readonly kind: 'value' | 'channels' | 'channel' | 'users' | 'user' | 'env',
+    readonly kind: 'value' | 'channels' | 'channel' | 'users' | 'user' | 'env' | 'faults' | 'fault',
     readonly label: string,
-    /** What "copy" copies (never a secret), or the channel ID of channel and env nodes. */
+    /** What "copy" copies (never a secret); the channel ID of channel and env nodes; a fault's endpoint. */
     readonly value: string,
-    readonly channel?: EmulatorChannel,
+    readonly channel?: LocalLineChannelConfig,
+    /** A fault's "once", "sticky" or "n left". */
+    readonly detail = '',
   ) {}
 
   /** The commands' channel argument (channelFromInvocation reads `channelId`). */
@@ -46,19 +49,20 @@ export class LocalLineView implements vscode.TreeDataProvider<LocalLineNode>, vs
     if (running === undefined) {
       return [];
     }
-    const { emulator, served } = running;
+    const { emulator, config } = running;
     if (node === undefined) {
       return [
         new LocalLineNode('value', vscode.l10n.t('Authorize base URL'), emulator.authorizeBaseUrl),
         new LocalLineNode('value', vscode.l10n.t('API base URL'), emulator.apiBaseUrl),
         new LocalLineNode('value', vscode.l10n.t('Discovery URL'), discoveryUrl(emulator.authorizeBaseUrl)),
-        new LocalLineNode('channels', vscode.l10n.t('Channels ({0})', served.channels.length), ''),
-        new LocalLineNode('users', vscode.l10n.t('Users ({0})', served.users.length), ''),
+        new LocalLineNode('channels', vscode.l10n.t('Channels ({0})', config.channels.length), ''),
+        new LocalLineNode('users', vscode.l10n.t('Users ({0})', config.users.length), ''),
+        new LocalLineNode('faults', vscode.l10n.t('Faults ({0})', emulator.activeFaults().length), ''),
       ];
     }
     switch (node.kind) {
       case 'channels':
-        return served.channels.map(
+        return config.channels.map(
           (channel) => new LocalLineNode('channel', channel.name ?? channel.channelId, channel.channelId, channel),
         );
       case 'channel':
@@ -74,7 +78,22 @@ export class LocalLineView implements vscode.TreeDataProvider<LocalLineNode>, vs
               ...node.channel.callbackUrls.map((url) => new LocalLineNode('value', vscode.l10n.t('Callback URL'), url)),
             ];
       case 'users':
-        return served.users.map((user: EmulatorUser) => new LocalLineNode('user', user.displayName, user.userId));
+        return config.users.map((user) => new LocalLineNode('user', user.displayName, user.userId));
+      case 'faults':
+        return emulator
+          .activeFaults()
+          .map(
+            (active) =>
+              new LocalLineNode(
+                'fault',
+                `${active.endpoint}: ${faultLabel(active.fault)}`,
+                active.endpoint,
+                undefined,
+                active.remaining === undefined
+                  ? vscode.l10n.t('until cleared')
+                  : vscode.l10n.t('{0} more request(s)', active.remaining),
+              ),
+          );
       default:
         return [];
     }
@@ -82,7 +101,7 @@ export class LocalLineView implements vscode.TreeDataProvider<LocalLineNode>, vs
 
   getTreeItem(node: LocalLineNode): vscode.TreeItem {
     const collapsible =
-      node.kind === 'channels' || node.kind === 'users'
+      node.kind === 'channels' || node.kind === 'users' || node.kind === 'faults'
         ? vscode.TreeItemCollapsibleState.Expanded
         : node.kind === 'channel'
           ? vscode.TreeItemCollapsibleState.Collapsed
@@ -108,8 +127,14 @@ export class LocalLineView implements vscode.TreeDataProvider<LocalLineNode>, vs
         item.tooltip = vscode.l10n.t('Copies these lines with the channel secret to the clipboard.');
         item.iconPath = new vscode.ThemeIcon('symbol-variable');
         break;
+      case 'fault':
+        item.description = node.detail;
+        item.iconPath = new vscode.ThemeIcon('warning');
+        break;
       default:
-        item.iconPath = new vscode.ThemeIcon(node.kind === 'users' ? 'organization' : 'server');
+        item.iconPath = new vscode.ThemeIcon(
+          node.kind === 'users' ? 'organization' : node.kind === 'faults' ? 'debug-breakpoint-log' : 'server',
+        );
     }
     return item;
   }
