@@ -8,11 +8,16 @@ import * as esbuild from 'esbuild';
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 
-/** Add a lazy bundle here: `in` is its TypeScript entry, `out` the file under dist/ its loader requires. */
+/**
+ * Add a lazy bundle here: `in` is its TypeScript entry, `out` the file under dist/ its loader requires,
+ * `mainFields` (optional) esbuild's package entry preference for that bundle.
+ */
 export const ENTRIES = [
   { in: 'src/extension.ts', out: 'dist/extension.js' },
   // Local LINE: the emulator, its pages and the controller; loaded by src/vscode/localLine/loader.ts on Start.
-  { in: 'src/vscode/localLine/lazy/index.ts', out: 'dist/localLine.js' },
+  // jsonc-parser's "main" is a UMD build whose require('./impl/format') esbuild cannot follow: its
+  // ES module build ("module") bundles.
+  { in: 'src/vscode/localLine/lazy/index.ts', out: 'dist/localLine.js', mainFields: ['module', 'main'] },
 ];
 
 function optionsFor(entry) {
@@ -29,6 +34,7 @@ function optionsFor(entry) {
     sourcesContent: false,
     legalComments: production ? 'none' : 'inline',
     logLevel: 'warning',
+    ...(entry.mainFields === undefined ? {} : { mainFields: entry.mainFields }),
   };
 }
 
