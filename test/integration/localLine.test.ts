@@ -533,7 +533,7 @@ describe('Local LINE inside VS Code', function () {
       assert.ok(entry);
       await vscode.commands.executeCommand('lineLogin.showAppReportCard', { sessionId: entry.sessionId });
       await vscode.commands.executeCommand('markdown.showPreview');
-      await delay(1000);
+      await delay(3000);
       assert.ok(await takeScreenshot(shot('local-line-report-card')));
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     } finally {
