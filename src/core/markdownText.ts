@@ -5,17 +5,54 @@
  */
 
 /**
- * One line of inline Markdown showing `text` literally. Besides Markdown's own syntax, the characters
- * that GFM autolinks (VS Code's hovers) and linkify (its Markdown preview) turn into links are escaped:
- * `:` (`https:`, `mailto:`), `@` (e-mail addresses) and a `.` inside a word (`www.`, bare domains). A
- * backslash escape survives both renderers as plain text (CommonMark §2.4).
+ * One line of inline Markdown showing `text` literally, escaped only where Markdown, HTML or a link
+ * could form, so that the source stays readable (`code_verifier`, `2026-01-02T03:04:05Z`,
+ * `line-emulator.localhost` as written). A backslash escape shows as the character itself in both of
+ * VS Code's renderers (CommonMark §2.4):
+ * - always: `\` `` ` `` `*` `[` `]` `<` `>` `|` `~` `&` (code, emphasis, links and images, HTML,
+ *   table cells, strikethrough, entity references) and `@` (an e-mail address is an autolink in GFM,
+ *   which VS Code's hovers render, and in linkify, which its Markdown preview uses);
+ * - `_` unless it stands between two letters or digits, where it can neither open nor close emphasis
+ *   (CommonMark §6.2, left- and right-flanking rules);
+ * - the first `/` of `//`: every autolink with a scheme (`https://`, `ftp://`) and linkify's
+ *   protocol-relative `//host` need the two slashes together;
+ * - the `.` after `www`, even inside a word (marked, behind VS Code's hovers, looks for GFM's www
+ *   autolink there too; the preview turns linkify's fuzzy links off);
+ * - a `#`, `-` or `+`, or the `.`/`)` after leading digits, at the start, where they would begin a
+ *   heading or a list (leading spaces and tabs are dropped, see below).
  */
 export function inlineMarkdown(text: string): string {
-  return text
-    .replace(/\r\n|[\r\n]/g, ' ')
-    .replace(/[\\`*_[\]<>|~&!#:@]/g, '\\$&')
-    .replace(/\.(?=[\p{L}\p{N}])/gu, '\\.');
+  // Leading spaces and tabs go: Markdown hides them anyway, and four of them would start a code block.
+  const line = text.replace(/\r\n|[\r\n]/g, ' ').replace(/^[ \t]+/, '');
+  const number = /^\d+/.exec(line)?.[0].length;
+  return line.replace(/[\\`*[\]<>|~&@_/.)#+-]/g, (char: string, at: number) => {
+    let escape: boolean;
+    switch (char) {
+      case '_':
+        escape = !(WORD.test(line.charAt(at - 1)) && WORD.test(line.charAt(at + 1)));
+        break;
+      case '/':
+        escape = line.charAt(at + 1) === '/';
+        break;
+      case '.':
+        escape = at === number || /^www$/i.test(line.slice(at - 3, at));
+        break;
+      case ')':
+        escape = at === number;
+        break;
+      case '#':
+      case '-':
+      case '+':
+        escape = at === 0;
+        break;
+      default:
+        escape = true;
+    }
+    return escape ? `\\${char}` : char;
+  });
 }
+
+const WORD = /[\p{L}\p{N}]/u;
 
 /**
  * Text for a notification or a modal dialog. VS Code renders `[label](https://…)` and

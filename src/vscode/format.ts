@@ -25,8 +25,10 @@ export function durationParts(deltaMs: number): { value: number; unit: TimeUnit 
         : abs < DAY_MS
           ? [HOUR_MS, 'hour']
           : [DAY_MS, 'day'];
-  // `|| 0` turns -0 into 0, which Intl would otherwise print as "0 seconds ago" for a future time.
-  return { value: Math.trunc(deltaMs / size) || 0, unit };
+  // Intl writes -0 as "0 seconds ago" and 0 as "in 0 seconds": under one unit, the sign of the time
+  // says which (a token's iat, a moment ago, is not "in 0 seconds"; now counts as past, as in formatExpiry).
+  const value = Math.trunc(deltaMs / size);
+  return { value: value !== 0 ? value : deltaMs <= 0 ? -0 : 0, unit };
 }
 
 /** The display language as a BCP 47 tag Intl accepts (VS Code's `env.language` is e.g. `ja` or `zh-cn`). */
@@ -84,6 +86,16 @@ export function formatExpiry(expiresAt: number, now: number): string {
   return expiresAt > now ? vscode.l10n.t('expires {0}', relative) : vscode.l10n.t('expired {0}', relative);
 }
 
+/**
+ * "29 days left" / "expired 3 hours ago" ("残り 29 日" / "3時間前に期限切れ"): a tree row's short
+ * form of {@link formatExpiry}, the same words as the status bar.
+ */
+export function formatRemaining(expiresAt: number, now: number): string {
+  return expiresAt > now
+    ? vscode.l10n.t('{0} left', formatDuration(expiresAt - now))
+    : vscode.l10n.t('expired {0}', formatRelative(expiresAt, now));
+}
+
 /** A length of time without direction: "29 days", "3 hours" ("29 日", "3 時間"). */
 export function formatDuration(ms: number): string {
   const { value, unit } = durationParts(Math.max(0, ms));
@@ -135,6 +147,15 @@ export function formatDate(ms: number): string {
     return String(ms);
   }
   return dateTimeFormat({ dateStyle: 'medium' }).format(date);
+}
+
+/** The local time of day to the second, for a tree row: "5:04:01 PM" / "17:04:01". */
+export function formatTime(ms: number): string {
+  const date = new Date(ms);
+  if (Number.isNaN(date.getTime())) {
+    return String(ms);
+  }
+  return dateTimeFormat({ hour: 'numeric', minute: '2-digit', second: '2-digit' }).format(date);
 }
 
 /** "March 1, 2025 at 9:00 AM GMT+9 (2025-03-01T00:00:00Z)" / "2025年3月1日 9:00 JST (2025-03-01T00:00:00Z)". */

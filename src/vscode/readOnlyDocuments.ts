@@ -1,6 +1,9 @@
 /**
- * Read-only virtual documents for token details, decoded JWTs and verification reports. Not untitled
- * documents: VS Code's hot exit would write those to disk, and these show token previews and claims.
+ * Read-only virtual documents for token details, decoded JWTs, verification reports and Inspector
+ * flows. Not untitled documents: VS Code's hot exit would write those to disk, and these show token
+ * previews and claims. They open rendered, in VS Code's Markdown preview: their tables and the
+ * backslash escapes that keep LINE's text inert (core/markdownText.ts) are for a renderer, not for
+ * reading; the preview's "Open Source" button still shows the Markdown.
  */
 import vscode = require('vscode');
 
@@ -12,6 +15,7 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
   readonly onDidChange = this.#onDidChange.event;
   readonly #registration: vscode.Disposable;
   #counter = 0;
+  #lastShown: vscode.Uri | undefined;
 
   constructor() {
     this.#registration = vscode.workspace.registerTextDocumentContentProvider(DOCUMENT_SCHEME, this);
@@ -31,9 +35,20 @@ export class ReadOnlyDocuments implements vscode.TextDocumentContentProvider, vs
     });
     this.#contents.set(uri.toString(), markdown);
     this.#onDidChange.fire(uri);
-    const document = await vscode.workspace.openTextDocument(uri);
-    await vscode.window.showTextDocument(document, { preview: true });
+    this.#lastShown = uri;
+    try {
+      await vscode.commands.executeCommand('markdown.showPreview', uri);
+    } catch {
+      // The built-in Markdown extension can be disabled; the source is still readable.
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document, { preview: true });
+    }
     return uri;
+  }
+
+  /** The document {@link show} opened last (for tests: a preview has no text editor to read). */
+  get lastShown(): vscode.Uri | undefined {
+    return this.#lastShown;
   }
 
   /** What a document currently shows (for tests and the preview). */

@@ -12,6 +12,7 @@ import {
   replyFileName,
   type HarnessReply,
   type HarnessRequest,
+  type MeasuredBox,
   type TabInfo,
 } from './protocol';
 import { delay } from '../support/wait';
@@ -124,4 +125,13 @@ export async function readText(
 ): Promise<readonly string[]> {
   const reply = await harnessRequest({ command: 'readText', selector, ...options, timeoutMs }, timeoutMs + 5_000);
   return reply.texts ?? [];
+}
+
+/**
+ * The rendered text and the widths of every workbench element matching `selector` (see the `measure`
+ * request): whatever the workbench cut with an ellipsis has `scrollWidth > clientWidth`.
+ */
+export async function measure(selector: string, timeoutMs = 20_000): Promise<readonly MeasuredBox[]> {
+  const reply = await harnessRequest({ command: 'measure', selector, timeoutMs }, timeoutMs + 5_000);
+  return reply.boxes ?? [];
 }

@@ -46,6 +46,12 @@ export type HarnessRequest =
       readonly timeoutMs?: number;
     }
   /**
+   * Whether text fits its box: for every element matching `selector` in the workbench (e.g. a tree
+   * row's label container, which the workbench cuts with an ellipsis), its rendered text and its
+   * `scrollWidth` and `clientWidth`. Waits for the first match to be visible.
+   */
+  | { readonly id: string; readonly command: 'measure'; readonly selector: string; readonly timeoutMs?: number }
+  /**
    * Answers VS Code's own UI as a person would: waits for `selector` to be visible in the workbench
    * (e.g. the quick input), clicks it when `click` is set (e.g. a notification's button), types `text`
    * into the focused element, then presses `press` (e.g. Enter).
@@ -70,6 +76,13 @@ export interface TabInfo {
   readonly closed: boolean;
 }
 
+/** One element a `measure` request found: it overflows when `scrollWidth > clientWidth`. */
+export interface MeasuredBox {
+  readonly text: string;
+  readonly scrollWidth: number;
+  readonly clientWidth: number;
+}
+
 export interface HarnessReply {
   readonly id: string;
   readonly ok: boolean;
@@ -80,6 +93,8 @@ export interface HarnessReply {
   readonly tabs?: readonly TabInfo[];
   /** For `readText`. */
   readonly texts?: readonly string[];
+  /** For `measure`. */
+  readonly boxes?: readonly MeasuredBox[];
 }
 
 export interface TestResults {
@@ -158,6 +173,13 @@ export function parseRequest(
         ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}),
       };
     }
+    case 'measure': {
+      const { selector, timeoutMs } = json;
+      if (typeof selector !== 'string') {
+        return { id, invalid: 'measure needs a "selector"' };
+      }
+      return { id, command, selector, ...(typeof timeoutMs === 'number' ? { timeoutMs } : {}) };
+    }
     case 'workbenchInput': {
       const { selector, click, text, press, timeoutMs } = json;
       if (
@@ -224,7 +246,15 @@ export function parseReply(text: string): HarnessReply | undefined {
   if (!isRecord(value) || typeof value['id'] !== 'string' || typeof value['ok'] !== 'boolean') {
     return undefined;
   }
-  const reply: { id: string; ok: boolean; error?: string; path?: string; tabs?: TabInfo[]; texts?: string[] } = {
+  const reply: {
+    id: string;
+    ok: boolean;
+    error?: string;
+    path?: string;
+    tabs?: TabInfo[];
+    texts?: string[];
+    boxes?: MeasuredBox[];
+  } = {
     id: value['id'],
     ok: value['ok'],
   };
@@ -245,6 +275,13 @@ export function parseReply(text: string): HarnessReply | undefined {
   }
   if (Array.isArray(value['texts'])) {
     reply.texts = value['texts'].filter((entry): entry is string => typeof entry === 'string');
+  }
+  if (Array.isArray(value['boxes'])) {
+    reply.boxes = value['boxes'].filter(isRecord).map((box) => ({
+      text: typeof box['text'] === 'string' ? box['text'] : '',
+      scrollWidth: typeof box['scrollWidth'] === 'number' ? box['scrollWidth'] : 0,
+      clientWidth: typeof box['clientWidth'] === 'number' ? box['clientWidth'] : 0,
+    }));
   }
   return reply;
 }

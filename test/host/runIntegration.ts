@@ -17,6 +17,7 @@ import {
   replyFileName,
   type HarnessReply,
   type HarnessRequest,
+  type MeasuredBox,
   type TabInfo,
   type TestResults,
 } from './protocol';
@@ -337,6 +338,23 @@ class RequestHandler {
           const matches = page.locator(request.selector);
           await matches.first().waitFor({ state: 'visible', timeout });
           return { id: request.id, ok: true, texts: await matches.allInnerTexts() };
+        }
+        case 'measure': {
+          const matches = this.workbench.locator(request.selector);
+          await matches.first().waitFor({ state: 'visible', timeout: request.timeoutMs ?? 20_000 });
+          // Two animation frames: the rows the test just revealed are laid out.
+          await this.workbench.evaluate(
+            'new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))',
+          );
+          // Runs in the page; typed by hand because this file is compiled without the DOM's types.
+          const boxesOf = (elements: readonly { innerText?: string; scrollWidth: number; clientWidth: number }[]) =>
+            elements.map((element) => ({
+              text: element.innerText ?? '',
+              scrollWidth: element.scrollWidth,
+              clientWidth: element.clientWidth,
+            }));
+          const boxes: MeasuredBox[] = await matches.evaluateAll<MeasuredBox[], undefined>(boxesOf as never);
+          return { id: request.id, ok: true, boxes };
         }
         case 'workbenchInput': {
           const target = this.workbench.locator(request.selector).first();

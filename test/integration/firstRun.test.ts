@@ -8,6 +8,7 @@ import type { TestHooks } from '../../src/extension';
 import { answerWorkbench, closeTabs, harnessAvailable, readText } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
+import { shownDocument } from './shownDocument';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const WALKTHROUGH = `${EXTENSION_ID}#gettingStarted`;
@@ -128,11 +129,9 @@ describe('First run: palette order and the Get Started walkthrough', function ()
 
   it('"Inspect" and "Verify" tick on Show Token Details and Verify Access Token', async () => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
+    const before = hooks.documents.lastShown;
     assert.equal(await runFromPalette('LINE Login: Show Token Details'), 'LINE Login: Show Token Details');
-    await eventually(
-      () => vscode.window.activeTextEditor?.document.getText().includes(CHANNEL.channelId) === true,
-      'the token details open',
-    );
+    assert.ok((await shownDocument(hooks, 'the token details', before)).includes(CHANNEL.channelId));
     assert.equal(await runFromPalette('LINE Login: Verify Access Token'), 'LINE Login: Verify Access Token');
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
     await assertSteps([...STEPS]);

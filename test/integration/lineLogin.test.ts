@@ -15,6 +15,8 @@ import type { TokenSet } from '../../src/core/types';
 import { readEndpoints } from '../../src/vscode/config';
 import { answerWorkbench, browserTabs, clickInTab, closeTabs, harnessAvailable, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
+import { shownDocument } from './shownDocument';
+import { assertTreeRowsFit, descendants } from './treeRowsFit';
 import { delay, eventually } from '../support/wait';
 
 const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
@@ -330,13 +332,41 @@ describe('LINE Login DevTools in VS Code', function () {
       }
     });
 
+    it('every row of the token explorer, expanded, fits the default side bar', async function () {
+      if (!harnessAvailable()) {
+        this.skip();
+      }
+      await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
+      const account = await hooks.explorer.findAccountNode(accountKey);
+      assert.ok(account);
+      await hooks.treeView.reveal(account, { select: true, expand: 3 });
+      const nodes = await descendants<unknown>(account, children);
+      await assertTreeRowsFit(
+        'Tokens',
+        [
+          CHANNEL.name,
+          USER.displayName,
+          'Access token',
+          'Refresh token',
+          'ID token',
+          'iss',
+          'sub',
+          'nonce',
+          'picture',
+          'pwd',
+        ],
+        nodes,
+        (node) => hooks.treeView.reveal(node as never, { select: false, focus: false }),
+      );
+    });
+
     it('takes the README screenshot with the token explorer and the token details open', async () => {
       await vscode.commands.executeCommand('workbench.view.extension.lineLogin');
       const node = await hooks.explorer.findAccountNode(accountKey);
       assert.ok(node);
       await hooks.treeView.reveal(node, { select: true, expand: 2 });
+      // It opens in the Markdown preview.
       await vscode.commands.executeCommand('lineLogin.showTokenDetails', node);
-      await vscode.commands.executeCommand('markdown.showPreview');
       await delay(1000);
       // `npm run screenshots` refreshes the README's picture; ordinary runs only prove it can be taken.
       const target =
@@ -484,13 +514,12 @@ describe('LINE Login DevTools in VS Code', function () {
       const [stored] = await storedAccounts();
       assert.ok(stored?.idToken);
       await vscode.env.clipboard.writeText(stored.idToken);
+      const before = hooks.documents.lastShown;
       const decoding = Promise.resolve(vscode.commands.executeCommand('lineLogin.decodeJwt'));
       // The input box comes prefilled from the clipboard; the person confirms it.
       await answerWorkbench('.quick-input-widget input[type="password"]', { press: 'Enter' });
       await decoding;
-      const document = vscode.window.activeTextEditor?.document;
-      assert.equal(document?.uri.scheme, 'line-login');
-      const text = document.getText();
+      const text = await shownDocument(hooks, 'the decoded JWT', before);
       assert.match(text, /HS256/);
       assert.ok(text.includes(USER.userId));
       assert.ok(!text.includes(stored.idToken), 'the document never holds the token itself');
@@ -501,8 +530,9 @@ describe('LINE Login DevTools in VS Code', function () {
     it('verifyIdToken from the tree opens the side-by-side report', async () => {
       const node = await hooks.explorer.findAccountNode(accountKey);
       assert.ok(node);
+      const before = hooks.documents.lastShown;
       await vscode.commands.executeCommand('lineLogin.verifyIdToken', node);
-      const text = vscode.window.activeTextEditor?.document.getText() ?? '';
+      const text = await shownDocument(hooks, 'the verification report', before);
       assert.match(text, /Local check/);
       assert.match(text, /LINE verify endpoint/);
       assert.match(text, /Both checks agree/);

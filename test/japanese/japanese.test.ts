@@ -8,6 +8,8 @@ import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { TestHooks } from '../../src/extension';
 import { answerWorkbench, clickInTab, closeTabs, harnessAvailable, readText, takeScreenshot } from '../host/client';
+import { shownDocument } from '../integration/shownDocument';
+import { assertTreeRowsFit, descendants } from '../integration/treeRowsFit';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 import { loadCatalog, untranslatedIn, type Catalog } from './untranslated';
@@ -154,7 +156,13 @@ describe('日本語: the extension in a Japanese VS Code', function () {
     await hooks.treeView.reveal(account, { select: true, expand: 2 });
     await delay(300);
     const rows = (await readText(`${SIDEBAR} .monaco-list-row`)).join('\n');
-    assertJapanese('the token rows', rows, ['アクセストークン', USER.displayName, /\d+日後に期限切れ/]);
+    // iat is a moment ago: "N秒前", never "0秒後".
+    assertJapanese('the token rows', rows, [
+      'アクセストークン',
+      USER.displayName,
+      /残り \d+ ?日/,
+      /iat\s*\d+\s*(秒|分|時間|日)前/,
+    ]);
     const hover = (
       await readText('.monaco-hover, .workbench-hover', {
         hover: `${SIDEBAR} .monaco-list-row:has-text("アクセストークン")`,
@@ -165,19 +173,59 @@ describe('日本語: the extension in a Japanese VS Code', function () {
     assertJapanese('the status bar', status, [/残り \d+ ?日/]);
   });
 
+  it('every row of the token explorer, expanded, fits the default side bar in Japanese', async () => {
+    const account = await hooks.explorer.findAccountNode({ channelId: CHANNEL.channelId, userId: USER.userId });
+    assert.ok(account);
+    await hooks.treeView.reveal(account, { select: true, expand: 3 });
+    const nodes = await descendants<unknown>(account, children);
+    await assertTreeRowsFit(
+      'トークン',
+      [
+        CHANNEL.name,
+        USER.displayName,
+        'アクセストークン',
+        'リフレッシュトークン',
+        'ID トークン',
+        'iss',
+        'sub',
+        'プロフィール',
+        '表示名',
+      ],
+      nodes,
+      (node) => hooks.treeView.reveal(node as never, { select: false, focus: false }),
+    );
+    const flows = hooks.inspector.view.getChildren();
+    const firstFlow = flows[0];
+    assert.ok(firstFlow, 'the sign-in was recorded');
+    await hooks.inspector.treeView.reveal(firstFlow, { expand: 2 });
+    const flowRows = await assertTreeRowsFit(
+      'フロー',
+      ['ログイン'],
+      [...flows, ...(await descendants(firstFlow, (node) => Promise.resolve(hooks.inspector.view.getChildren(node))))],
+      (node) => hooks.inspector.treeView.reveal(node, { select: false, focus: false }),
+    );
+    // The time of day in Japanese (17:06:17), not the machine's English (5:06:17 PM).
+    assert.match(flowRows.join('\n'), /ログイン\s*\d{1,2}:\d{2}:\d{2}/);
+    assert.doesNotMatch(flowRows.join('\n'), /\b[AP]M\b/);
+  });
+
   it('the token details document is Japanese, with Japanese dates', async () => {
-    const { uri } = await vscode.commands.executeCommand<{ uri: string }>('lineLogin.showTokenDetails', {
+    const before = hooks.documents.lastShown;
+    await vscode.commands.executeCommand('lineLogin.showTokenDetails', {
       channelId: CHANNEL.channelId,
       userId: USER.userId,
     });
-    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
-    // The document is Markdown and values in it are backslash-escaped (17\:31); the person reads it rendered.
-    const rendered = document.getText().replace(/\\(.)/g, '$1');
+    // The person reads it in the Markdown preview, where backslash escapes (\@, \_) show as the character.
+    const rendered = (await shownDocument(hooks, 'the token details', before)).replace(/\\(.)/g, '$1');
     assertJapanese('the token details', rendered, ['アクセストークン', JAPANESE_DATE_TIME]);
   });
 
   it('takes the Japanese README screenshot', async () => {
-    await vscode.commands.executeCommand('markdown.showPreview');
+    // Back to the top of the tree, which the row measurements scrolled.
+    const [channelNode] = await children();
+    assert.ok(channelNode);
+    await hooks.treeView.reveal(channelNode, { select: false, focus: false });
+    await vscode.commands.executeCommand('workbench.actions.treeView.lineLogin.flows.collapseAll');
     await vscode.commands.executeCommand('notifications.clearAll');
     // The mouse leaves the tree (the hover test left it on a row, whose inline actions would cover its text).
     await readText('.part.editor', { hover: '.part.statusbar' });

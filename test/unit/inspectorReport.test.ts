@@ -7,15 +7,19 @@ import { createRequire } from 'node:module';
 import { describe, test } from 'node:test';
 import { markDifference } from '../../src/core/inspector/doctor';
 import type { Flow } from '../../src/core/inspector/model';
-import { escapeMarkdown, flowDocument, toCurl, toHttpFile } from '../../src/core/inspector/report';
+import { flowDocument, toCurl, toHttpFile } from '../../src/core/inspector/report';
+import { inlineMarkdown } from '../../src/core/markdownText';
 
 interface MarkdownIt {
   render(text: string): string;
+  linkify: { set(options: Record<string, unknown>): void };
 }
 
 // markdown-it is what VS Code's preview uses; here it comes with @vscode/vsce (no types shipped).
 const markdownIt = createRequire(__filename)('markdown-it') as (options: Record<string, unknown>) => MarkdownIt;
 const md = markdownIt({ html: true, linkify: true });
+// As VS Code's preview sets it (extensions/markdown-language-features, markdownEngine.ts).
+md.linkify.set({ fuzzyLink: false });
 
 const HOSTILE = [
   '<img src=x onerror=alert(1)>',
@@ -66,7 +70,7 @@ function hostileFlow(text: string): Flow {
 describe('flow document and exports', () => {
   test('escaped text renders as the same plain text, with no link, tag or emphasis', () => {
     for (const text of HOSTILE) {
-      const html = md.render(`- value: ${escapeMarkdown(text)}\n`);
+      const html = md.render(`- value: ${inlineMarkdown(text)}\n`);
       assert.ok(!/<(a|img|strong|em|s|code|table|h1|script)\b/.test(html), `${text} → ${html}`);
     }
   });

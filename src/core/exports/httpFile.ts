@@ -1,7 +1,9 @@
 /**
- * "Create .http File…": LINE Login's user endpoints as a REST Client / httpyac request file. Every
- * credential is read from the `.env` beside it with `{{$dotenv NAME}}` (REST Client's syntax, which
- * httpyac also understands), so the file holds no secret and can be committed.
+ * The one writer of REST Client / httpyac request files (`.http`), and "Create .http File…": LINE
+ * Login's user endpoints, every credential read from the `.env` beside the file with
+ * `{{$dotenv NAME}}` (REST Client's syntax, which httpyac also understands), so the file holds no
+ * secret and can be committed. The Inspector's "Export as .http" (inspector/report.ts) writes a
+ * recorded flow with the same writer.
  * Endpoints: https://developers.line.biz/en/reference/line-login/
  */
 import { DOTENV_VARIABLES } from './dotEnv';
@@ -9,7 +11,7 @@ import { DOTENV_VARIABLES } from './dotEnv';
 export interface HttpFileRequest {
   /** The `###` title. */
   name: string;
-  method: 'GET' | 'POST';
+  method: string;
   /** With `{{variable}}` references. */
   url: string;
   headers: readonly (readonly [string, string])[];
@@ -56,17 +58,20 @@ export const LINE_HTTP_REQUESTS: readonly HttpFileRequest[] = [
   },
 ];
 
-export function renderHttpFile(requests: readonly HttpFileRequest[] = LINE_HTTP_REQUESTS): string {
-  const lines = [
-    '# LINE Login requests for REST Client or httpyac. Written by LINE Login DevTools.',
-    '# Credentials come from the .env file in this folder ("LINE Login: Export to .env File…");',
-    '# this file holds none and may be committed. The refresh request also needs',
-    `# ${DOTENV_VARIABLES.refreshToken} (the export's second choice) and ${DOTENV_VARIABLES.channelSecret}, which the`,
-    '# extension never writes: add the channel secret yourself if you want to refresh from here.',
-    '',
-    ...FILE_VARIABLES.map(([name, variable]) => `@${name} = {{$dotenv ${variable}}}`),
-  ];
-  for (const request of requests) {
+export interface HttpFile {
+  /** The `#` comment lines at the top, without the `# `. */
+  readonly comments: readonly string[];
+  /** `@name = value` file variables, after the comments. */
+  readonly variables?: readonly (readonly [string, string])[];
+  readonly requests: readonly HttpFileRequest[];
+}
+
+export function writeHttpFile(file: HttpFile): string {
+  const lines = file.comments.map((comment) => `# ${comment}`);
+  if (file.variables !== undefined && file.variables.length > 0) {
+    lines.push('', ...file.variables.map(([name, value]) => `@${name} = ${value}`));
+  }
+  for (const request of file.requests) {
     lines.push('', `### ${request.name}`, `${request.method} ${request.url}`);
     for (const [header, value] of request.headers) {
       lines.push(`${header}: ${value}`);
@@ -76,4 +81,18 @@ export function renderHttpFile(requests: readonly HttpFileRequest[] = LINE_HTTP_
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+export function renderHttpFile(requests: readonly HttpFileRequest[] = LINE_HTTP_REQUESTS): string {
+  return writeHttpFile({
+    comments: [
+      'LINE Login requests for REST Client or httpyac. Written by LINE Login DevTools.',
+      'Credentials come from the .env file in this folder ("LINE Login: Export to .env File…");',
+      'this file holds none and may be committed. The refresh request also needs',
+      `${DOTENV_VARIABLES.refreshToken} (the export's second choice) and ${DOTENV_VARIABLES.channelSecret}, which the`,
+      'extension never writes: add the channel secret yourself if you want to refresh from here.',
+    ],
+    variables: FILE_VARIABLES.map(([name, variable]) => [name, `{{$dotenv ${variable}}}`] as const),
+    requests,
+  });
 }

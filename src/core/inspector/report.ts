@@ -2,8 +2,11 @@
  * What a flow becomes outside the Inspector: the `lineLogin.listFlows` summary, the flow document
  * (also the Markdown report for a support ticket), and the request as .http and curl. All of it is
  * built from the masked trace; exports put every secret in an environment variable, never inline.
- * Text that came from LINE or the browser is escaped: data, never Markdown, HTML or a link.
+ * Text that came from LINE or the browser is escaped (core/markdownText.ts): data, never Markdown,
+ * HTML or a link.
  */
+import { writeHttpFile, type HttpFileRequest } from '../exports/httpFile';
+import { inlineMarkdown } from '../markdownText';
 import { diagnose } from './doctor';
 import type { Check, Diagnosis, Flow, FlowSummary, Step, Verdict } from './model';
 
@@ -29,16 +32,6 @@ export function toSummary(flow: Flow, diagnosis: Diagnosis | undefined = diagnos
   };
 }
 
-/**
- * Text from LINE or the browser as inert Markdown: CommonMark lets any ASCII punctuation be
- * backslash-escaped; `<`/`&` stop HTML, `[`/`]` links, `|` table cells, `*`/`_`/`~`/`` ` `` emphasis
- * and code, and escaping `.` and `:` stops VS Code's preview (markdown-it with linkify) from
- * turning a bare host or URL into a link. Line breaks would start new blocks.
- */
-export function escapeMarkdown(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_[\]<>&|~.:!#]/g, '\\$&');
-}
-
 const VERDICT_RANK: Record<Verdict, number> = { fail: 0, warn: 1, pass: 2, 'n/a': 3 };
 const VERDICT_MARK: Record<Verdict, string> = { fail: 'FAIL', warn: 'WARN', pass: 'pass', 'n/a': 'n/a' };
 
@@ -56,7 +49,7 @@ function stepRank(step: Step): number {
 
 /** The read-only flow document and the Markdown report: the same text, so support sees what you saw. */
 export function flowDocument(flow: Flow, diagnosis: Diagnosis | undefined = diagnose(flow)): string {
-  const e = escapeMarkdown;
+  const e = inlineMarkdown;
   const lines: string[] = [];
   lines.push(`# LINE Login flow: ${flow.kind} (${flow.outcome})`, '');
   lines.push(`- Flow ID: ${e(flow.id)}`);
@@ -163,13 +156,13 @@ function isJsonStep(step: Step): boolean {
   return step.name === 'deauthorize';
 }
 
-/** REST Client / httpyac syntax. */
+/** REST Client / httpyac syntax (exports/httpFile.ts writes it). */
 export function toHttpFile(flow: Flow): string {
   const env = (name: string): string => `{{$processEnv ${name}}}`;
   const value = (name: string, v: string): string => (SECRET_ENV[name] === undefined ? v : env(SECRET_ENV[name]));
-  const lines = [
-    `# LINE Login flow ${flow.id} (${flow.kind}), recorded ${utc(flow.startedAt)}`,
-    '# Secrets are read from environment variables: set them before sending.',
+  const comments = [
+    `LINE Login flow ${flow.id} (${flow.kind}), recorded ${utc(flow.startedAt)}`,
+    'Secrets are read from environment variables: set them before sending.',
   ];
   const authorize = flow.steps.find((s) => s.name === 'authorize');
   if (authorize?.request !== undefined) {
@@ -177,44 +170,42 @@ export function toHttpFile(flow: Flow): string {
       ([n, v]) =>
         `${n}=${encodeURIComponent(value(n, v)).replace(/%7B/g, '{').replace(/%7D/g, '}').replace(/%24/g, '$').replace(/%20/g, '+')}`,
     );
-    lines.push(`# Open in a browser: ${authorize.request.url}?${query.join('&')}`);
+    comments.push(`Open in a browser: ${authorize.request.url}?${query.join('&')}`);
   }
+  const requests: HttpFileRequest[] = [];
   for (const step of exportable(flow)) {
     const request = step.request;
     if (request === undefined) {
       continue;
     }
-    lines.push('', `### ${step.name}`);
     const params = Object.entries(request.params);
     const hasBody = request.method !== 'GET';
-    const query = hasBody
-      ? ''
-      : params.length === 0
-        ? ''
-        : `?${params.map(([n, v]) => `${n}=${value(n, v)}`).join('&')}`;
-    lines.push(`${request.method} ${request.url}${query}`);
+    const query = hasBody || params.length === 0 ? '' : `?${params.map(([n, v]) => `${n}=${value(n, v)}`).join('&')}`;
+    const headers: (readonly [string, string])[] = [];
     if (request.headers.authorization !== undefined) {
-      lines.push(`Authorization: Bearer ${env(bearerEnv(step))}`);
+      headers.push(['Authorization', `Bearer ${env(bearerEnv(step))}`]);
     }
+    let body: string | undefined;
     if (hasBody && params.length > 0) {
       if (isJsonStep(step)) {
-        lines.push(
-          'Content-Type: application/json',
-          '',
-          JSON.stringify(Object.fromEntries(params.map(([n, v]) => [n, value(n, v)]))),
-        );
+        headers.push(['Content-Type', 'application/json']);
+        body = JSON.stringify(Object.fromEntries(params.map(([n, v]) => [n, value(n, v)])));
       } else {
-        lines.push(
-          'Content-Type: application/x-www-form-urlencoded',
-          '',
-          params
-            .map(([n, v]) => `${n}=${SECRET_ENV[n] === undefined ? encodeURIComponent(v) : value(n, v)}`)
-            .join('\n&'),
-        );
+        headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+        body = params
+          .map(([n, v]) => `${n}=${SECRET_ENV[n] === undefined ? encodeURIComponent(v) : value(n, v)}`)
+          .join('\n&');
       }
     }
+    requests.push({
+      name: step.name,
+      method: request.method,
+      url: `${request.url}${query}`,
+      headers,
+      ...(body === undefined ? {} : { body }),
+    });
   }
-  return `${lines.join('\n')}\n`;
+  return writeHttpFile({ comments, requests });
 }
 
 function shellQuote(text: string): string {

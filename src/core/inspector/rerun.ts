@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors';
 import type { Flow, JsonValue } from './model';
-import { escapeMarkdown } from './report';
+import { inlineMarkdown } from '../markdownText';
 
 /** The authorize parameters issue 11 lets a re-run change, in LINE's spelling. */
 export const EDITABLE_PARAMS = [
@@ -121,7 +121,7 @@ function rows(a: Record<string, JsonValue>, b: Record<string, JsonValue>): strin
   return names.map((name) => {
     const left = text(a[name]);
     const right = text(b[name]);
-    return `| ${left === right ? '' : '≠'} | ${escapeMarkdown(name)} | ${escapeMarkdown(left)} | ${escapeMarkdown(right)} |`;
+    return `| ${left === right ? '' : '≠'} | ${inlineMarkdown(name)} | ${inlineMarkdown(left)} | ${inlineMarkdown(right)} |`;
   });
 }
 
@@ -161,8 +161,8 @@ export function compareFlows(a: Flow, b: Flow): string {
   return [
     '# LINE Login: two runs compared',
     '',
-    `- Run A: ${escapeMarkdown(a.id)}, ${new Date(a.startedAt).toISOString()} (UTC)`,
-    `- Run B: ${escapeMarkdown(b.id)}, ${new Date(b.startedAt).toISOString()} (UTC)`,
+    `- Run A: ${inlineMarkdown(a.id)}, ${new Date(a.startedAt).toISOString()} (UTC)`,
+    `- Run B: ${inlineMarkdown(b.id)}, ${new Date(b.startedAt).toISOString()} (UTC)`,
     '- ≠ marks a difference. state, nonce, code_challenge, iat, exp and auth_time differ on every run and are left out.',
     '',
     '## Authorize parameters',

@@ -8,6 +8,8 @@ import vscode = require('vscode');
 import { worstVerdict } from '../../core/inspector/app/reportCard';
 import { flowSource, type Verdict } from '../../core/inspector/model';
 import { sortChecks } from '../../core/inspector/report';
+import { formatTime } from '../format';
+import { fitDescription, fitParts } from '../tree/rowWidth';
 import type { AppSessionEntry, FlowEntry, FlowHistory } from './flowHistory';
 import { flowKindLabel } from './labels';
 
@@ -159,12 +161,22 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
     }
     const { summary } = entry;
     if (node.type === 'flow') {
-      const item = new vscode.TreeItem(flowKindLabel(summary.kind), vscode.TreeItemCollapsibleState.Collapsed);
+      const label = flowKindLabel(summary.kind);
+      const item = new vscode.TreeItem(label, vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `flow:${summary.id}`;
-      const yourApp = flowSource(summary) === 'app' ? `${vscode.l10n.t('your app')} · ` : '';
-      item.description = `${yourApp}${new Date(summary.startedAt).toLocaleTimeString()} · ${summary.durationMs} ms${
-        entry.diagnosis === undefined ? '' : ` · ${entry.diagnosis.code}`
-      }`;
+      // When the row is full the duration goes first, then the time; "your app" and the diagnosis stay
+      // (all in the tooltip).
+      const fromApp = flowSource(summary) === 'app';
+      // An app's flow sits one level deeper, under its session, with a step's room.
+      const description = fitParts(fromApp ? 'step' : 'flow', label, [
+        ...(fromApp ? [{ text: vscode.l10n.t('your app'), rank: 4 }] : []),
+        { text: formatTime(summary.startedAt), rank: 2 },
+        { text: `${summary.durationMs} ms`, rank: 1 },
+        ...(entry.diagnosis === undefined ? [] : [{ text: entry.diagnosis.code, rank: 3 }]),
+      ]);
+      if (description !== undefined) {
+        item.description = description;
+      }
       item.iconPath = outcomeIcon(entry);
       // An app's flow cannot be run again from here: the app, not the extension, made the requests.
       item.contextValue =
@@ -176,7 +188,7 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
       const tooltip = new vscode.MarkdownString();
       tooltip.appendText(
         [
-          `${summary.outcome} · ${new Date(summary.startedAt).toISOString()}`,
+          `${summary.outcome} · ${new Date(summary.startedAt).toISOString()} · ${summary.durationMs} ms`,
           ...(summary.app === undefined ? [] : [vscode.l10n.t('Your app: {0}', summary.app.app)]),
           ...(summary.channelId === undefined ? [] : [vscode.l10n.t('Channel ID: {0}', summary.channelId)]),
           ...(entry.diagnosis === undefined ? [] : [`${entry.diagnosis.code}: ${entry.diagnosis.title}`]),
@@ -204,7 +216,10 @@ export class FlowsView implements vscode.TreeDataProvider<FlowTreeNode>, vscode.
     const full = entry.flow?.steps[node.stepIndex]?.checks.find((c) => c.id === node.checkId);
     const item = new vscode.TreeItem(node.checkId);
     item.id = `flow:${summary.id}:step:${node.stepIndex}:check:${node.checkId}`;
-    item.description = check?.citation.label ?? '';
+    const citation = fitDescription('check', node.checkId, check?.citation.label ?? '', 'end');
+    if (citation !== undefined) {
+      item.description = citation;
+    }
     item.iconPath = VERDICT_ICONS[check?.verdict ?? 'n/a'];
     const tooltip = new vscode.MarkdownString();
     tooltip.appendText(

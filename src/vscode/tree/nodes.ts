@@ -5,12 +5,11 @@
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
-import { TIME_CLAIMS, type ClaimExplanation, type ClaimExplanationKey } from '../../core/jwtExplain';
 import { tokenPreview } from '../../core/redact';
 import { accountId, type AccountKey } from '../../core/tokenStore';
-import type { LineProfile, TokenSet } from '../../core/types';
-import { amrExplanationKey, claimExplanation, explainClaimsLocalized } from '../claimText';
-import { formatDate, formatDateTimeBoth, formatExpiry } from '../format';
+import type { TokenSet } from '../../core/types';
+import { explainClaimsLocalized } from '../claimText';
+import { formatDateTimeBoth, formatExpiry, formatRemaining } from '../format';
 import {
   accessTokenContextValue,
   accessTokenStatus,
@@ -32,7 +31,14 @@ import {
   type RefreshTokenStatus,
 } from '../../core/accountModel';
 import { ACCESS_TOKEN_COLORS, ID_TOKEN_COLORS, REFRESH_TOKEN_COLORS } from './tokenColors';
+import { fitDescription, fitParts, type DescriptionPart } from './rowWidth';
+import { ClaimNode, AmrMethodNode } from './claimNodes';
+import { ExplorerNode } from './explorerNode';
+import { ProfileNode, ProfileFieldNode } from './profileNodes';
 import { Tooltip } from './tooltip';
+
+export { AmrMethodNode, ClaimNode, ProfileFieldNode, ProfileNode };
+export type { ProfileField } from './profileNodes';
 
 export type TokenExplorerNode =
   | ChannelNode
@@ -56,24 +62,6 @@ export interface TreeMoment {
   isSelected(key: AccountKey): boolean;
 }
 
-abstract class ExplorerNode extends vscode.TreeItem {
-  readonly parent: TokenExplorerNode | undefined;
-  #children: readonly TokenExplorerNode[] = [];
-
-  constructor(label: string, collapsibleState: vscode.TreeItemCollapsibleState, parent: TokenExplorerNode | undefined) {
-    super(label, collapsibleState);
-    this.parent = parent;
-  }
-
-  get children(): readonly TokenExplorerNode[] {
-    return this.#children;
-  }
-
-  protected setChildren(children: readonly TokenExplorerNode[]): void {
-    this.#children = children;
-  }
-}
-
 /** A configured LINE Login channel; its children are the accounts signed in to it. */
 export class ChannelNode extends ExplorerNode {
   readonly kind = 'channel';
@@ -90,9 +78,13 @@ export class ChannelNode extends ExplorerNode {
     this.channelId = channel.channelId;
     this.id = `channel/${channel.channelId}`;
     this.contextValue = 'channel';
-    if (channel.name !== undefined) {
-      // Without a name the label already is the ID.
-      this.description = channel.channelId;
+    // Without a name the label already is the ID.
+    const description =
+      channel.name === undefined
+        ? undefined
+        : fitDescription('channel', channelLabel(channel), channel.channelId, 'middle');
+    if (description !== undefined) {
+      this.description = description;
     }
     this.iconPath = new vscode.ThemeIcon('radio-tower');
     this.tooltip = new Tooltip()
@@ -157,18 +149,19 @@ export class AccountNode extends ExplorerNode {
     this.selected = moment.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
     this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
-    let description: string | undefined;
-    if (displayName !== tokenSet.userId) {
-      const userId = shortUserId(tokenSet.userId);
-      description = this.selected ? vscode.l10n.t('{0} · selected', userId) : userId;
-    } else if (this.selected) {
-      // The label already is the user ID.
-      description = vscode.l10n.t('selected');
-    }
+    // When the row is full the user ID goes first (the tooltip has it), a failed revoke last.
+    const parts: DescriptionPart[] = [];
     if (tokenSet.revokeFailure !== undefined) {
-      const mark = vscode.l10n.t('revoke failed');
-      description = description === undefined ? mark : `${mark} · ${description}`;
+      parts.push({ text: vscode.l10n.t('revoke failed'), rank: 3 });
     }
+    if (displayName !== tokenSet.userId) {
+      // Otherwise the label already is the user ID.
+      parts.push({ text: shortUserId(tokenSet.userId), rank: 1 });
+    }
+    if (this.selected) {
+      parts.push({ text: vscode.l10n.t('selected'), rank: 2 });
+    }
+    const description = fitParts('account', displayName, parts);
     if (description !== undefined) {
       this.description = description;
     }
@@ -231,7 +224,7 @@ export class AccessTokenNode extends ExplorerNode {
     this.status = accessTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/accessToken`;
     this.contextValue = accessTokenContextValue(this.status);
-    this.description = formatExpiry(this.expiresAt, moment.now);
+    this.description = formatRemaining(this.expiresAt, moment.now);
     this.iconPath = new vscode.ThemeIcon('key', new vscode.ThemeColor(ACCESS_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Access token'))
@@ -262,8 +255,8 @@ export class RefreshTokenNode extends ExplorerNode {
     this.status = refreshTokenStatus(this.expiresAt, moment.now);
     this.id = `${parent.id ?? ''}/refreshToken`;
     this.contextValue = refreshTokenContextValue(this.status);
-    this.description =
-      this.status === 'valid' ? vscode.l10n.t('valid until {0}', formatDate(this.expiresAt)) : vscode.l10n.t('expired');
+    // The date is in the tooltip: "valid until Feb 28, 2027" does not fit beside the Japanese label.
+    this.description = formatRemaining(this.expiresAt, moment.now);
     this.iconPath = new vscode.ThemeIcon('history', new vscode.ThemeColor(REFRESH_TOKEN_COLORS[this.status]));
     this.tooltip = new Tooltip()
       .heading(vscode.l10n.t('Refresh token'))
@@ -297,7 +290,8 @@ export class IdTokenNode extends ExplorerNode {
     this.id = `${parent.id ?? ''}/idToken`;
     this.contextValue = idTokenContextValue(this.status);
     const expiry = decoded.expiresAt === undefined ? undefined : formatExpiry(decoded.expiresAt, moment.now);
-    this.description = [decoded.alg, expiry].filter((part) => part !== undefined).join(' · ');
+    const remaining = decoded.expiresAt === undefined ? undefined : formatRemaining(decoded.expiresAt, moment.now);
+    this.description = [decoded.alg, remaining].filter((part) => part !== undefined).join(' · ');
     this.iconPath = new vscode.ThemeIcon('verified', new vscode.ThemeColor(ID_TOKEN_COLORS[this.status]));
 
     const tooltip = new Tooltip()
@@ -317,121 +311,9 @@ export class IdTokenNode extends ExplorerNode {
       .build();
 
     this.setChildren(
-      explainClaimsLocalized(decoded.claims, moment.now).map((explanation) => new ClaimNode(explanation, this)),
+      explainClaimsLocalized(decoded.claims, moment.now).map(
+        (explanation) => new ClaimNode(explanation, this, moment.now),
+      ),
     );
-  }
-}
-
-/** One claim of an ID token, with what it means. */
-export class ClaimNode extends ExplorerNode {
-  readonly kind = 'claim';
-  readonly account: AccountKey;
-  readonly claim: string;
-  readonly explanationKey: ClaimExplanationKey;
-  readonly explanation: string;
-
-  constructor(explanation: ClaimExplanation, parent: IdTokenNode) {
-    const methods =
-      explanation.claim === 'amr' && Array.isArray(explanation.value)
-        ? explanation.value.filter((method): method is string => typeof method === 'string')
-        : undefined;
-    super(
-      explanation.claim,
-      methods !== undefined && methods.length > 0
-        ? vscode.TreeItemCollapsibleState.Collapsed
-        : vscode.TreeItemCollapsibleState.None,
-      parent,
-    );
-    this.account = parent.account;
-    this.claim = explanation.claim;
-    this.explanationKey = explanation.explanationKey;
-    this.explanation = explanation.explanation;
-    this.id = `${parent.id ?? ''}/claim/${explanation.claim}`;
-    this.contextValue = 'claim';
-    this.iconPath = new vscode.ThemeIcon('symbol-field');
-    // amr's display repeats every method's explanation; its children show those one per line.
-    this.description = methods === undefined ? explanation.display : methods.join(', ');
-    const localTime =
-      TIME_CLAIMS.has(explanation.claim) && typeof explanation.value === 'number'
-        ? formatDateTimeBoth(explanation.value * 1000)
-        : undefined;
-    this.tooltip = [explanation.explanation, localTime ?? explanation.display].join('\n\n');
-    if (methods !== undefined) {
-      this.setChildren(methods.map((method, index) => new AmrMethodNode(method, index, this)));
-    }
-  }
-}
-
-/** One value of the `amr` claim: how the user authenticated. */
-export class AmrMethodNode extends ExplorerNode {
-  readonly kind = 'amrMethod';
-  readonly account: AccountKey;
-  readonly method: string;
-
-  constructor(method: string, index: number, parent: ClaimNode) {
-    super(method, vscode.TreeItemCollapsibleState.None, parent);
-    this.account = parent.account;
-    this.method = method;
-    this.id = `${parent.id ?? ''}/${index}`;
-    this.contextValue = 'claim:amr';
-    const explanation = claimExplanation(amrExplanationKey(method));
-    this.description = explanation;
-    this.tooltip = explanation;
-  }
-}
-
-/** The LINE profile stored at sign-in or by the last "Get Profile". */
-export class ProfileNode extends ExplorerNode {
-  readonly kind = 'profile';
-  readonly account: AccountKey;
-
-  constructor(profile: LineProfile, parent: AccountNode) {
-    super(vscode.l10n.t('Profile'), vscode.TreeItemCollapsibleState.Collapsed, parent);
-    this.account = parent.account;
-    this.id = `${parent.id ?? ''}/profile`;
-    this.contextValue = 'profile';
-    this.description = profile.displayName;
-    this.iconPath = new vscode.ThemeIcon('person');
-    const tooltip = new Tooltip()
-      .heading(vscode.l10n.t('Profile'))
-      .row(vscode.l10n.t('Display name'), profile.displayName);
-    if (profile.statusMessage !== undefined) {
-      tooltip.row(vscode.l10n.t('Status message'), profile.statusMessage);
-    }
-    if (profile.pictureUrl !== undefined) {
-      tooltip.row(vscode.l10n.t('Picture URL'), profile.pictureUrl);
-    }
-    this.tooltip = tooltip.note(vscode.l10n.t('Stored at sign-in or by the last "Get Profile".')).build();
-
-    const fields: ProfileFieldNode[] = [
-      new ProfileFieldNode('displayName', vscode.l10n.t('Display name'), profile.displayName, this),
-    ];
-    if (profile.statusMessage !== undefined) {
-      fields.push(new ProfileFieldNode('statusMessage', vscode.l10n.t('Status message'), profile.statusMessage, this));
-    }
-    if (profile.pictureUrl !== undefined) {
-      fields.push(new ProfileFieldNode('pictureUrl', vscode.l10n.t('Picture URL'), profile.pictureUrl, this));
-    }
-    this.setChildren(fields);
-  }
-}
-
-export type ProfileField = 'displayName' | 'statusMessage' | 'pictureUrl';
-
-export class ProfileFieldNode extends ExplorerNode {
-  readonly kind = 'profileField';
-  readonly account: AccountKey;
-  readonly field: ProfileField;
-
-  constructor(field: ProfileField, label: string, value: string, parent: ProfileNode) {
-    super(label, vscode.TreeItemCollapsibleState.None, parent);
-    this.account = parent.account;
-    this.field = field;
-    this.id = `${parent.id ?? ''}/${field}`;
-    // Not `profile`: the menus' `viewItem == profile` actions belong to the profile node itself.
-    this.contextValue = 'profileField';
-    // A status message may span lines; a tree row cannot.
-    this.description = value.replace(/\s*[\r\n]+\s*/g, ' ');
-    this.tooltip = value;
   }
 }

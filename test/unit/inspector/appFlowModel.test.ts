@@ -32,7 +32,7 @@ describe('flow source', () => {
     const summary = toSummary(app);
     assert.equal(flowSource(summary), 'app');
     assert.deepEqual(summary.app, app.app);
-    assert.match(flowDocument(app), /- Source: your app \(http\\:\/\/127\\\.0\\\.0\\\.1\\:3000\)/);
+    assert.match(flowDocument(app), /- Source: your app \(http:\\\/\/127\.0\.0\.1:3000\)/);
     assert.doesNotMatch(flowDocument(BASE), /Source:/);
   });
 });
