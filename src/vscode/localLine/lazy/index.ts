@@ -49,7 +49,12 @@ export function createLocalLine(host: LocalLineHost): LocalLineController {
       [LOCAL_LINE_COMMANDS.copyValue]: (invocation) => copyLocalLineValue(running, invocation),
       [LOCAL_LINE_COMMANDS.useForChannel]: (invocation) => useLocalLineForChannel(host, start, invocation),
       [LOCAL_LINE_COMMANDS.useLineAgain]: (invocation) => useLineAgain(host, invocation),
-      [LOCAL_LINE_COMMANDS.createConfig]: (invocation) => createLocalLineConfig(invocation),
+      [LOCAL_LINE_COMMANDS.createConfig]: async (invocation) => {
+        const created = await createLocalLineConfig(invocation);
+        // A new .vscode folder may be created with the file, which a file watcher can miss.
+        await config.reload();
+        return created;
+      },
       [LOCAL_LINE_COMMANDS.setFault]: (invocation) => setLocalLineFault(running, invocation),
       [LOCAL_LINE_COMMANDS.clearFault]: (invocation) => clearLocalLineFault(running, invocation),
       [LOCAL_LINE_COMMANDS.expireUserTokens]: (invocation) => expireLocalLineUserTokens(running, invocation),
