@@ -1,7 +1,8 @@
 // Bundles the extension into dist/ (CommonJS, `vscode` external):
 //   dist/extension.js  what activation and the first paint need (src/extension.ts);
 //   dist/features.js   commands, LINE client, jose, Inspector, exports, the auth provider's internals;
-//   dist/fileLock.js   the machine-wide lock (proper-lockfile, graceful-fs), loaded when first taken.
+//   dist/fileLock.js   the machine-wide lock (proper-lockfile, graceful-fs), loaded when first taken;
+//   dist/localLine.js  Local LINE: the emulator, its pages and its controller, loaded on Start.
 // The lazy bundles are required on first use (src/vscode/lazyBundle.ts). They must share the main
 // bundle's module instances (one TokenError class for `instanceof`, one Logger, one store), so a
 // module the main bundle already holds is not bundled again: the main bundle exports a registry of
@@ -23,11 +24,22 @@ const common = {
   sourcemap: !production,
   sourcesContent: false,
   legalComments: production ? 'none' : 'inline',
+  // The Japanese advice and l10n fallbacks stay UTF-8 (esbuild's default 'ascii' writes each as \uXXXX, 6 bytes).
+  charset: 'utf8',
   logLevel: 'warning',
 };
 
-/** Lazily loaded entries: dist/<name>.js from src/<path>. */
-const LAZY = { features: 'src/vscode/features.ts', fileLock: 'src/core/fileLock.ts' };
+/**
+ * Lazily loaded entries: dist/<name>.js from `in`; `mainFields` (optional) is esbuild's package entry
+ * preference for that bundle.
+ */
+const LAZY = [
+  { name: 'features', in: 'src/vscode/features.ts' },
+  { name: 'fileLock', in: 'src/core/fileLock.ts' },
+  // jsonc-parser's "main" is a UMD build whose require('./impl/format') esbuild cannot follow: its
+  // ES module build ("module") bundles.
+  { name: 'localLine', in: 'src/vscode/localLine/lazy/index.ts', mainFields: ['module', 'main'] },
+];
 
 function mainEntry(kernelFiles) {
   const imports = kernelFiles.map((file, index) => `import * as m${index} from ${JSON.stringify(`./${file}`)};`);
@@ -77,8 +89,14 @@ function shareKernel(kernelFiles, used) {
   };
 }
 
-function lazyOptions(kernelFiles, used) {
-  return { ...common, entryPoints: LAZY, outdir: 'dist', plugins: [shareKernel(kernelFiles, used)] };
+function lazyOptions(entry, kernelFiles, used) {
+  return {
+    ...common,
+    entryPoints: { [entry.name]: entry.in },
+    outdir: 'dist',
+    plugins: [shareKernel(kernelFiles, used)],
+    ...(entry.mainFields === undefined ? {} : { mainFields: entry.mainFields }),
+  };
 }
 
 /** The source modules the main bundle holds (first pass, nothing written). */
@@ -94,11 +112,11 @@ const kernelFiles = await kernelFilesOf();
 const used = new Set();
 if (watch) {
   // A change that alters which modules the main bundle holds needs a restart of the watch.
-  const lazy = await esbuild.context(lazyOptions(kernelFiles, used));
-  await lazy.rebuild();
+  const lazy = await Promise.all(LAZY.map((entry) => esbuild.context(lazyOptions(entry, kernelFiles, used))));
+  await Promise.all(lazy.map((context) => context.rebuild()));
   await (await esbuild.context(mainOptions([...used].sort()))).watch();
-  await lazy.watch();
+  await Promise.all(lazy.map((context) => context.watch()));
 } else {
-  await esbuild.build(lazyOptions(kernelFiles, used));
+  await Promise.all(LAZY.map((entry) => esbuild.build(lazyOptions(entry, kernelFiles, used))));
   await esbuild.build(mainOptions([...used].sort()));
 }

@@ -15,6 +15,8 @@ import { loadBundle } from './vscode/lazyBundle';
 import { Logger } from './vscode/logger';
 import type { LineAuthenticationProvider } from './vscode/auth/lineAuthenticationProvider';
 import type { Inspector } from './vscode/inspector/inspectorCommands';
+import type { LocalLineRegistration } from './vscode/localLine/registration';
+import { publishLocalLineInUse } from './vscode/localLine/inUse';
 import type { ReadOnlyDocuments } from './vscode/readOnlyDocuments';
 import { lockDirectory, openTokenStore } from './vscode/secretTokenStore';
 import type { WindowServices } from './vscode/services';
@@ -42,6 +44,7 @@ export interface TestHooks {
   inspector: Inspector;
   /** Whether features.ts has been loaded (the first command, session request or setting loads it). */
   readonly featuresLoaded: boolean;
+  localLine: Pick<LocalLineRegistration, 'loaded' | 'testing' | 'tree'>;
 }
 
 export function activate(context: vscode.ExtensionContext): TestHooks | undefined {
@@ -102,6 +105,7 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     logger.warn(problem);
   }
   void publishSignInMode();
+  publishLocalLineInUse(context.globalState);
 
   if (context.extensionMode !== vscode.ExtensionMode.Test) {
     return undefined;
@@ -134,6 +138,9 @@ export function activate(context: vscode.ExtensionContext): TestHooks | undefine
     },
     get featuresLoaded() {
       return loaded !== undefined;
+    },
+    get localLine() {
+      return features().localLine;
     },
   };
 }

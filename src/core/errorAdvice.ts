@@ -101,6 +101,17 @@ export const ERROR_ADVICE = {
   ERR_INVALID_ENDPOINT: 'An endpoint setting (lineLogin.authorizeBaseUrl or lineLogin.apiBaseUrl) cannot be used.',
   ERR_INVALID_CHANNEL: 'The channel configuration is not valid.',
   ERR_INVALID_JWT: 'This is not a JWT whose header and claims can be read.',
+
+  // Local LINE (the emulator inside VS Code)
+  ERR_LOCAL_LINE_PORT_IN_USE:
+    "Local LINE's port is already in use by another program (or Local LINE in another VS Code window). Stop that program, or choose another port in the lineLogin.localLine.port setting (your app's LINE_AUTHORIZE_URL and LINE_API_URL then change too).",
+  ERR_LOCAL_LINE_NOT_RUNNING: 'Local LINE is not running. Start it with "LINE Login: Start Local LINE".',
+  ERR_LOCAL_LINE_CHANNEL_UNKNOWN:
+    'Local LINE does not serve that channel. Add it to .vscode/line-emulator.json ("LINE Login: Create Local LINE Configuration") with its callback URL, or choose one of the channels Local LINE serves.',
+  ERR_LOCAL_LINE_TOKENS_MIXED:
+    'Nothing was switched: tokens issued by one LINE (LINE itself or Local LINE) would be sent to the other. Sign out the listed accounts first ("Sign Out (Local Only)" keeps them valid on LINE), then try again.',
+  ERR_LOCAL_LINE_CONFIG_INVALID:
+    'The Local LINE configuration file cannot be used; Local LINE keeps serving the last good configuration. Fix the problems listed (line:column), then save the file.',
 } as const satisfies Readonly<Record<LineLoginErrorCode, string>>;
 
 /** The message of a coded error: the code's advice, then this failure's particulars. */

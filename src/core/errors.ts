@@ -70,8 +70,16 @@ export type TokenErrorCode =
 export type InputErrorCode =
   'ERR_INVALID_INPUT' | 'ERR_INVALID_ENDPOINT' | 'ERR_INVALID_CHANNEL' | 'ERR_INVALID_JWT' | 'ERR_EXPORT_REFUSED'; // a credentials export to a file git would publish
 
+/** Failures of Local LINE, the emulator run inside VS Code (issue 12). */
+export type LocalLineErrorCode =
+  | 'ERR_LOCAL_LINE_PORT_IN_USE' // the lineLogin.localLine.port is taken
+  | 'ERR_LOCAL_LINE_NOT_RUNNING'
+  | 'ERR_LOCAL_LINE_CHANNEL_UNKNOWN' // Local LINE does not serve that channel
+  | 'ERR_LOCAL_LINE_TOKENS_MIXED' // switching would send one LINE's tokens to the other
+  | 'ERR_LOCAL_LINE_CONFIG_INVALID'; // .vscode/line-emulator.json cannot be used
+
 export type LineLoginErrorCode =
-  LineApiErrorCode | AuthorizationErrorCode | IdTokenErrorCode | TokenErrorCode | InputErrorCode;
+  LineApiErrorCode | AuthorizationErrorCode | IdTokenErrorCode | TokenErrorCode | InputErrorCode | LocalLineErrorCode;
 
 export abstract class LineLoginError extends Error {
   abstract override readonly name: string;
@@ -189,6 +197,23 @@ export class InputError extends LineLoginError {
   constructor(code: InputErrorCode, specifics: string, field?: string, options?: { cause?: unknown }) {
     super(code, specifics, options);
     this.field = field;
+  }
+}
+
+export interface LocalLineErrorDetails {
+  /** The port that was asked for (ERR_LOCAL_LINE_PORT_IN_USE). */
+  port?: number;
+  channelId?: string;
+}
+
+export class LocalLineError extends LineLoginError {
+  override readonly name = 'LocalLineError';
+  declare readonly code: LocalLineErrorCode;
+  readonly details: LocalLineErrorDetails;
+
+  constructor(code: LocalLineErrorCode, specifics: string, details: LocalLineErrorDetails = {}) {
+    super(code, specifics);
+    this.details = details;
   }
 }
 

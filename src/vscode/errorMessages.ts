@@ -121,6 +121,15 @@ export const ERROR_ADVICE_JA = {
     'エンドポイント設定 (lineLogin.authorizeBaseUrl または lineLogin.apiBaseUrl) を使用できません。',
   ERR_INVALID_CHANNEL: 'チャネルの設定が無効です。',
   ERR_INVALID_JWT: 'ヘッダーとクレームを読み取れる JWT ではありません。',
+  ERR_LOCAL_LINE_PORT_IN_USE:
+    'Local LINE のポートは別のプログラム (または別の VS Code ウィンドウの Local LINE) で既に使用されています。そのプログラムを終了するか、lineLogin.localLine.port 設定で別のポートを選んでください (その場合、アプリの LINE_AUTHORIZE_URL と LINE_API_URL も変わります)。',
+  ERR_LOCAL_LINE_NOT_RUNNING: 'Local LINE は起動していません。「LINE Login: Local LINE を起動」で起動してください。',
+  ERR_LOCAL_LINE_CHANNEL_UNKNOWN:
+    'Local LINE はそのチャネルを提供していません。.vscode/line-emulator.json (「LINE Login: Local LINE の設定ファイルを作成」) にコールバック URL とともに追加するか、Local LINE が提供しているチャネルを選んでください。',
+  ERR_LOCAL_LINE_TOKENS_MIXED:
+    '切り替えませんでした。一方の LINE (LINE 本体または Local LINE) が発行したトークンが、もう一方に送られてしまうためです。先に一覧のアカウントをログアウトしてから (「ログアウト (ローカルのみ)」なら LINE 上では有効なままです)、やり直してください。',
+  ERR_LOCAL_LINE_CONFIG_INVALID:
+    'Local LINE の設定ファイルを使用できません。Local LINE は最後に読み込めた設定で動作を続けています。一覧の問題 (行:列) を直してから保存してください。',
 } as const satisfies Readonly<Record<LineLoginErrorCode, string>>;
 
 /** A code's advice in a VS Code display language (`vscode.env.language` by default). */
@@ -144,6 +153,7 @@ function actionsFor(code: LineLoginErrorCode): ErrorAction[] {
       return ['editChannel', 'showLog'];
     case 'ERR_INVALID_ENDPOINT':
     case 'ERR_ID_TOKEN_ISSUER_INVALID':
+    case 'ERR_LOCAL_LINE_PORT_IN_USE':
       return ['openSettings'];
     case 'ERR_STORE_WRITE_FAILED':
       return ['retrySavingTokens', 'showLog'];

@@ -27,6 +27,7 @@ import { WindowServices } from './services';
 import { renderIdTokenComparison } from './verificationReport';
 import { registerInspector, type Inspector } from './inspector/inspectorCommands';
 import type { Kernel } from './kernel';
+import { registerLocalLine, type LocalLineRegistration } from './localLine/registration';
 
 export interface Features {
   readonly services: WindowServices;
@@ -35,6 +36,7 @@ export interface Features {
   readonly terminalEnvironment: TerminalEnvironment;
   readonly dotEnvFollower: DotEnvFollower;
   readonly inspector: Inspector;
+  readonly localLine: LocalLineRegistration;
   /** Runs a command by ID as VS Code would; an ID without a handler is a programming error. */
   run(id: string, arg: unknown): Promise<unknown>;
   announceSetAside(report: SetAsideReport): void;
@@ -110,6 +112,11 @@ export function createFeatures(kernel: Kernel): Features {
   }
   const inspector = registerInspector(services, context.globalState, documents, register);
   context.subscriptions.push(inspector.disposable);
+  // Its commands and view only; the emulator itself loads on Start (dist/localLine.js).
+  const localLine = registerLocalLine(services, context.globalState, register, (flow) => {
+    inspector.recordAppFlow(flow);
+  });
+  context.subscriptions.push(localLine);
 
   return {
     services,
@@ -118,6 +125,7 @@ export function createFeatures(kernel: Kernel): Features {
     terminalEnvironment,
     dotEnvFollower,
     inspector,
+    localLine,
     run: (id, arg) => {
       const command = commands.get(id);
       if (command === undefined) {

@@ -86,6 +86,9 @@ describe('First run: palette order and the Get Started walkthrough', function ()
   it('opens with every step open', async () => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', WALKTHROUGH, false);
     await assertSteps([]);
+    // "Try it all offline" ticks on Start Local LINE: localLine.test.ts checks that, after it has
+    // checked that nothing loaded the emulator's bundle before (so it is not started here).
+    await readText('[data-step-id$="tryOffline"][aria-checked="false"]', {}, 10_000);
   });
 
   it('"Add a channel" ticks when a channel exists', async () => {
