@@ -1,6 +1,8 @@
 // A first run as a new user makes it, through the workbench itself: the command palette (typed and
 // answered with Enter, as a person does) and the Get Started walkthrough, whose steps must tick on
 // the real actions. Leaves no channel or account behind for the suites that follow.
+import { EXTENSION_ID } from './manifest';
+import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
@@ -10,7 +12,6 @@ import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 import { shownDocument } from './shownDocument';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const WALKTHROUGH = `${EXTENSION_ID}#gettingStarted`;
 const STEPS = ['addChannel', 'registerCallbackUrl', 'signIn', 'inspectToken', 'verifyToken'] as const;
 const CHANNEL = { channelId: '1690000003', channelSecret: '5f4e3d2c1b0a99887766554433221100', name: 'First run' };
@@ -52,9 +53,7 @@ describe('First run: palette order and the Get Started walkthrough', function ()
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     emulator = await startLineEmulator({
       browserHost: 'line-emulator.localhost',
       autoApprove: true,

@@ -1,6 +1,7 @@
 // The Inspector in a real VS Code (issue 11): each sign-in below runs through the extension against
 // the emulator, then lineLogin.listFlows / lineLogin.diagnose, the flow document and the exports are
 // read back. The last test searches all of it for every secret that crossed the wire.
+import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -13,7 +14,6 @@ import { delay, eventually } from '../support/wait';
 import { shownDocument } from './shownDocument';
 import { assertTreeRowsFit, descendants } from './treeRowsFit';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = {
   channelId: '1690000201',
   channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9',
@@ -80,9 +80,7 @@ describe('LINE Login Inspector in VS Code', function () {
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     callbackUrl = `http://localhost:${await freePort()}/callback`;
     const channels = [{ ...CHANNEL, callbackUrls: [callbackUrl] }];
     emulator = await startLineEmulator({

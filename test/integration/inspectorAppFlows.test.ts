@@ -3,6 +3,7 @@
 // inspector.recordAppFlow (starting Local LINE from a command is another test). The view shows
 // each app session with its flows marked "your app"; lineLogin.showAppReportCard opens its card.
 // Runs after inspector.test.ts (files run sorted), whose view assertions expect no app flows.
+import { activateForTests } from './activate';
 import { shownDocument } from './shownDocument';
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
@@ -18,7 +19,6 @@ import { harnessAvailable, closeTabs } from '../host/client';
 import { browse, CookieJar } from '../support/browserless';
 import { freePort } from '../support/ports';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const USER = { userId: `U${'d4'.repeat(16)}`, displayName: 'App <i>User</i>' };
 
 let hooks: TestHooks;
@@ -34,9 +34,7 @@ describe('your app in the Flows view: app sessions, "your app" flows and report 
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     const [goodPort, sloppyPort] = [await freePort(), await freePort()];
     const channel = {
       channelId: '1690000401',

@@ -1,6 +1,7 @@
 // The extension in a real VS Code, against the local LINE Login emulator running in this extension
 // host. The browser leg is real: openExternal opens a Chromium tab on the emulator's authorize page
 // (a *.localhost name), the harness clicks Allow, LINE-style redirect reaches the loopback server.
+import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -19,7 +20,6 @@ import { shownDocument } from './shownDocument';
 import { assertTreeRowsFit, descendants } from './treeRowsFit';
 import { delay, eventually } from '../support/wait';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000001', channelSecret: '9f8e7d6c5b4a39281706f5e4d3c2b1a0', name: 'Shop (emulator)' };
 const USER = {
   userId: `U${'d'.repeat(32)}`,
@@ -109,9 +109,7 @@ describe('LINE Login DevTools in VS Code', function () {
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     assert.ok(hooks, 'the extension hands test hooks to the tests in ExtensionMode.Test');
     emulator = await startLineEmulator({
       browserHost: 'line-emulator.localhost',

@@ -1,6 +1,8 @@
 // Local LINE (issue 12) in a real VS Code: the emulator loaded from dist/localLine.js only on Start,
 // the view's nodes, the settings an app needs on the clipboard (and the secret nowhere else), a
 // taken port, and this extension's own sign-in pointed at Local LINE and back.
+import { EXTENSION_ID } from './manifest';
+import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer } from 'node:http';
@@ -20,7 +22,6 @@ import { answerWorkbench, closeTabs, harnessAvailable, readText, takeScreenshot 
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const BROWSER_HOST = 'line-emulator.localhost';
 /** A channel served next to the demo one, with a callback port of this run's own. */
 const SHOP = { channelId: '1690000077', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'Local shop' };
@@ -121,9 +122,7 @@ describe('Local LINE inside VS Code', function () {
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     port = await freePort();
     ports.extensionCallback = `http://localhost:${await freePort()}/callback`;
     ports.good = await freePort();

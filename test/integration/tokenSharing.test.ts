@@ -2,6 +2,7 @@
 // its change events (sign-in, refresh, another window's write, sign-out), the LINE_* terminal
 // environment, and the .env export kept updated after a refresh. Runs after lineLogin.test.ts
 // with its own channel and emulator, and leaves no channel or account behind.
+import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -15,7 +16,6 @@ import { answerWorkbench, closeTabs, harnessAvailable } from '../host/client';
 import { freePort } from '../support/ports';
 import { eventually } from '../support/wait';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const SECRETS_KEY = 'lineLogin.accounts.v1';
 const CHANNEL = { channelId: '1690000077', channelSecret: '77f8e7d6c5b4a39281706f5e4d3c2b1a', name: 'Sharing' };
 const USER = { userId: `U${'9'.repeat(31)}a`, displayName: 'Ueda' };
@@ -47,9 +47,7 @@ describe('Sharing LINE tokens: the line authentication provider, terminals and .
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
-    hooks = await extension.activate();
+    hooks = await activateForTests();
     const callbackUrl = `http://localhost:${await freePort()}/callback`;
     emulator = await startLineEmulator({
       browserHost: 'line-emulator.localhost',

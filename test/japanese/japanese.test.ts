@@ -2,6 +2,7 @@
 // (the harness's --locale ja), a browser asking for Japanese, and the local LINE Login emulator.
 // Every text is read from the screen (the workbench page or the browser tab), and each is checked
 // twice: for the Japanese it must show, and for any English message that has a Japanese translation.
+import { extensionUnderTest } from '../integration/activate';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
@@ -14,7 +15,6 @@ import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
 import { loadCatalog, untranslatedIn, type Catalog } from './untranslated';
 
-const EXTENSION_ID = 'line-login-devtools.line-login-devtools';
 const CHANNEL = { channelId: '1690000002', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ネットショップ' };
 const USER = { userId: `U${'e'.repeat(32)}`, displayName: '佐藤 太郎', email: 'taro@example.com' };
 const SIDEBAR = '.part.sidebar';
@@ -53,8 +53,7 @@ describe('日本語: the extension in a Japanese VS Code', function () {
     if (!harnessAvailable()) {
       this.skip();
     }
-    const extension = vscode.extensions.getExtension<TestHooks>(EXTENSION_ID);
-    assert.ok(extension);
+    const extension = extensionUnderTest();
     hooks = await extension.activate();
     catalog = loadCatalog(extension.extensionPath);
     emulator = await startLineEmulator({
