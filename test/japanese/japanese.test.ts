@@ -13,7 +13,7 @@ import { shownDocument } from '../integration/shownDocument';
 import { assertTreeRowsFit, descendants } from '../integration/treeRowsFit';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
-import { loadCatalog, untranslatedIn, type Catalog } from './untranslated';
+import { assertJapaneseIn, loadCatalog, type Catalog } from './untranslated';
 
 const CHANNEL = { channelId: '1690000002', channelSecret: '0a1b2c3d4e5f60718293a4b5c6d7e8f9', name: 'ネットショップ' };
 const USER = { userId: `U${'e'.repeat(32)}`, displayName: '佐藤 太郎', email: 'taro@example.com' };
@@ -27,19 +27,7 @@ let catalog: Catalog;
 
 /** Asserts `shown` holds `expected` and no English message that has a Japanese translation. */
 function assertJapanese(where: string, shown: string, expected: readonly (string | RegExp)[]): void {
-  for (const part of expected) {
-    if (typeof part === 'string') {
-      assert.ok(shown.includes(part), `${where} shows ${JSON.stringify(part)}; it showed:\n${shown}`);
-    } else {
-      assert.match(shown, part, `${where}: ${String(part)}`);
-    }
-  }
-  const leftovers = untranslatedIn(shown, catalog);
-  assert.deepEqual(
-    leftovers.map((leftover) => leftover.piece),
-    [],
-    `${where} shows English where Japanese exists:\n${leftovers.map((l) => `  "${l.piece}" (from "${l.message}")`).join('\n')}\nin:\n${shown}`,
-  );
+  assertJapaneseIn(catalog, where, shown, expected);
 }
 
 async function children(node?: unknown): Promise<vscode.TreeItem[]> {

@@ -3,6 +3,7 @@
 // differs is cut into the literal pieces a person reads (placeholders, `$(icon)` codicons and
 // Markdown link targets removed), and each piece is looked for, case-sensitively and as whole words,
 // in what the workbench or the browser shows.
+import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -78,4 +79,26 @@ export function untranslatedIn(text: string, catalog: Catalog): Leftover[] {
     }
   }
   return found;
+}
+
+/** Asserts `shown` holds `expected` and no English message that has a Japanese translation. */
+export function assertJapaneseIn(
+  catalog: Catalog,
+  where: string,
+  shown: string,
+  expected: readonly (string | RegExp)[],
+): void {
+  for (const part of expected) {
+    if (typeof part === 'string') {
+      assert.ok(shown.includes(part), `${where} shows ${JSON.stringify(part)}; it showed:\n${shown}`);
+    } else {
+      assert.match(shown, part, `${where}: ${String(part)}`);
+    }
+  }
+  const leftovers = untranslatedIn(shown, catalog);
+  assert.deepEqual(
+    leftovers.map((leftover) => leftover.piece),
+    [],
+    `${where} shows English where Japanese exists:\n${leftovers.map((l) => `  "${l.piece}" (from "${l.message}")`).join('\n')}\nin:\n${shown}`,
+  );
 }

@@ -190,7 +190,21 @@ export function registerInspector(
       }
       const card = buildReportCard(session, session.flows);
       const title = vscode.l10n.t('Report card {0}', session.app.replace(/[^A-Za-z0-9.-]+/g, '-'));
-      const uri = await documents.show(title, reportCardMarkdown(card));
+      const uri = await documents.show(
+        title,
+        reportCardMarkdown(card, {
+          title: vscode.l10n.t('LINE Login report card'),
+          channelId: vscode.l10n.t('Channel ID'),
+          appSession: vscode.l10n.t('App session'),
+          flows: vscode.l10n.t('Flows'),
+          overall: vscode.l10n.t('Overall'),
+          verdict: vscode.l10n.t('Verdict'),
+          check: vscode.l10n.t('Check'),
+          seen: vscode.l10n.t('Seen'),
+          why: vscode.l10n.t('Why'),
+          rule: vscode.l10n.t('Rule'),
+        }),
+      );
       return { uri: uri.toString(), card };
     },
     [INSPECTOR_COMMANDS.copyFlowCurl]: flowText(toCurl, async (text) => {

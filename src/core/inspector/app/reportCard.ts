@@ -140,18 +140,48 @@ function countsText(counts: Record<Verdict, number>): string {
     .join(', ');
 }
 
+/**
+ * The report card's own words around the checks; the VS Code side passes them in VS Code's language
+ * (the checks' explanations are LINE's contract and stay as written).
+ */
+export interface ReportCardWords {
+  readonly title: string;
+  readonly channelId: string;
+  readonly appSession: string;
+  readonly flows: string;
+  readonly overall: string;
+  readonly verdict: string;
+  readonly check: string;
+  readonly seen: string;
+  readonly why: string;
+  readonly rule: string;
+}
+
+export const ENGLISH_REPORT_CARD_WORDS: ReportCardWords = {
+  title: 'LINE Login report card',
+  channelId: 'Channel ID',
+  appSession: 'App session',
+  flows: 'Flows',
+  overall: 'Overall',
+  verdict: 'Verdict',
+  check: 'Check',
+  seen: 'Seen',
+  why: 'Why',
+  rule: 'Rule',
+};
+
 /** The report card as a Markdown document. */
-export function reportCardMarkdown(card: ReportCard): string {
+export function reportCardMarkdown(card: ReportCard, words: ReportCardWords = ENGLISH_REPORT_CARD_WORDS): string {
   const lines = [
-    `# LINE Login report card: ${inlineMarkdown(card.app)}`,
+    `# ${words.title}: ${inlineMarkdown(card.app)}`,
     '',
-    `- Channel ID: ${inlineMarkdown(card.channelId)}`,
-    `- App session: ${inlineMarkdown(card.sessionId)}`,
-    `- Flows: ${card.flowCount}`,
-    `- Overall: ${MARK[card.verdict]}`,
+    `- ${words.channelId}: ${inlineMarkdown(card.channelId)}`,
+    `- ${words.appSession}: ${inlineMarkdown(card.sessionId)}`,
+    `- ${words.flows}: ${card.flowCount}`,
+    `- ${words.overall}: ${MARK[card.verdict]}`,
     '',
     markdownTable(
-      ['Verdict', 'Check', 'Seen', 'Why', 'Rule', 'Flows'],
+      [words.verdict, words.check, words.seen, words.why, words.rule, words.flows],
       card.lines.map((line) => [
         MARK[line.verdict],
         line.checkId,
