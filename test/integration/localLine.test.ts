@@ -1,12 +1,12 @@
 // Local LINE (issue 12) in a real VS Code: the emulator loaded from dist/localLine.js only on Start,
 // the view's nodes, the settings an app needs on the clipboard (and the secret nowhere else), a
 // taken port, and this extension's own sign-in pointed at Local LINE and back.
+import { openAppBrowser } from './appBrowser';
 import { EXTENSION_ID } from './manifest';
 import { activateForTests } from './activate';
 import * as assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { createServer as createHttpServer } from 'node:http';
-import { createServer, type AddressInfo, type Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { DEMO_CHANNEL, DEMO_USERS } from '../../emulator/demoData';
@@ -456,19 +456,7 @@ describe('Local LINE inside VS Code', function () {
       authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
       apiBaseUrl: `http://127.0.0.1:${port}`,
     };
-    // The workbench rewrites a 127.0.0.1 URL given to openExternal into its /proxy/<port>/ (dropping
-    // the path), and the apps' cookies and callback URLs are on 127.0.0.1: the browser is sent there
-    // by a plain redirect from a *.localhost name, which arrives unchanged.
-    const hop = createHttpServer((req, res) => {
-      const to = new URL(req.url ?? '/', 'http://hop').searchParams.get('to') ?? '';
-      res.writeHead(302, { location: to }).end();
-    });
-    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
-    const hopPort = (hop.address() as AddressInfo).port;
-    const browse = (url: string): Thenable<boolean> =>
-      vscode.env.openExternal(
-        `http://apps.localhost:${hopPort}/?to=${encodeURIComponent(url)}` as unknown as vscode.Uri,
-      );
+    const { browse, close: closeBrowser } = await openAppBrowser();
     const good = await startGoodApp({ ...options, port: ports.good });
     const sloppy = await startSloppyApp({ ...options, port: ports.sloppy });
     const session = (app: SampleApp): AppSessionEntry | undefined =>
@@ -538,12 +526,7 @@ describe('Local LINE inside VS Code', function () {
     } finally {
       await good.close();
       await sloppy.close();
-      hop.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        hop.close(() => {
-          resolve();
-        }),
-      );
+      await closeBrowser();
     }
   });
 

@@ -3,11 +3,10 @@
 // report card; the README's Japanese pictures of them (docs/local-line.ja.png,
 // docs/local-line-report-card.ja.png) are taken here, as test/integration/localLine.test.ts takes
 // the English ones.
+import { openAppBrowser } from '../integration/appBrowser';
 import { extensionUnderTest } from '../integration/activate';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/extension';
 import type { AppSessionEntry } from '../../src/vscode/inspector/flowHistory';
@@ -121,19 +120,7 @@ describe('日本語: Local LINE, your app and its report card', function () {
       authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
       apiBaseUrl: `http://127.0.0.1:${port}`,
     };
-    // As in test/integration/localLine.test.ts: the workbench would rewrite a 127.0.0.1 URL given to
-    // openExternal into its /proxy/<port>/, so the browser reaches the apps by a redirect from a
-    // *.localhost name.
-    const hop = createHttpServer((req, res) => {
-      const to = new URL(req.url ?? '/', 'http://hop').searchParams.get('to') ?? '';
-      res.writeHead(302, { location: to }).end();
-    });
-    await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
-    const hopPort = (hop.address() as AddressInfo).port;
-    const browse = (url: string): Thenable<boolean> =>
-      vscode.env.openExternal(
-        `http://apps.localhost:${hopPort}/?to=${encodeURIComponent(url)}` as unknown as vscode.Uri,
-      );
+    const { browse, close: closeBrowser } = await openAppBrowser();
     const good = await startGoodApp({ ...options, port: ports.good });
     const sloppy = await startSloppyApp({ ...options, port: ports.sloppy });
     const session = (app: SampleApp): AppSessionEntry | undefined =>
@@ -195,12 +182,7 @@ describe('日本語: Local LINE, your app and its report card', function () {
     } finally {
       await good.close();
       await sloppy.close();
-      hop.closeAllConnections();
-      await new Promise<void>((resolve) =>
-        hop.close(() => {
-          resolve();
-        }),
-      );
+      await closeBrowser();
     }
   });
 });
