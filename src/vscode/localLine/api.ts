@@ -1,11 +1,9 @@
 /**
- * The contract between the main bundle and the lazy Local LINE bundle (dist/localLine.js): types,
- * and the few names both bundles use (each bundle gets its own copy of these constants).
- *
- * The two bundles share no module instances. Whatever must be the main bundle's own object is
- * handed over in {@link LocalLineHost}: the window's services. The lazy bundle's own copies of the
- * error classes fail `isLineLoginError` (instanceof) in the main bundle, so registration.ts turns
- * them back into the main bundle's classes before the command kit presents them.
+ * The contract between the features bundle and the lazy Local LINE bundle (dist/localLine.js): types,
+ * and the few names both use. Like every lazy bundle, dist/localLine.js takes the modules the main
+ * bundle already holds (the error classes among them) from it (scripts/build.mjs), so errors it
+ * throws are the main bundle's classes; the window's own objects are handed over in
+ * {@link LocalLineHost}.
  */
 import type * as vscode from 'vscode';
 import type { Flow } from '../../core/inspector/model';

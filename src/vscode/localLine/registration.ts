@@ -5,14 +5,6 @@
  * services. Before that the view has no data and shows its welcome text.
  */
 import vscode = require('vscode');
-import {
-  InputError,
-  isLineLoginError,
-  LocalLineError,
-  type InputErrorCode,
-  type LocalLineErrorCode,
-  type LocalLineErrorDetails,
-} from '../../core/errors';
 import type { CommandHandler } from '../commands/invocation';
 import type { Flow } from '../../core/inspector/model';
 import type { WindowServices } from '../services';
@@ -51,30 +43,6 @@ class DeferredTree implements vscode.TreeDataProvider<unknown> {
   }
 }
 
-/**
- * The lazy bundle's InputError and LocalLineError are copies of the classes, not these: rebuilt
- * here from their code and particulars, they are presented with their advice like any other.
- * Errors from the window's services are already the main bundle's.
- */
-function adoptError(error: unknown): unknown {
-  if (isLineLoginError(error) || typeof error !== 'object' || error === null) {
-    return error;
-  }
-  const { name, code, specifics } = error as { name?: unknown; code?: unknown; specifics?: unknown };
-  if (typeof code !== 'string' || typeof specifics !== 'string') {
-    return error;
-  }
-  if (name === 'InputError') {
-    const field = (error as { field?: unknown }).field;
-    return new InputError(code as InputErrorCode, specifics, typeof field === 'string' ? field : undefined);
-  }
-  if (name === 'LocalLineError') {
-    const details = (error as { details?: LocalLineErrorDetails }).details;
-    return new LocalLineError(code as LocalLineErrorCode, specifics, details);
-  }
-  return error;
-}
-
 export interface LocalLineRegistration {
   /** For the extension-host tests: whether dist/localLine.js was loaded, and its test API once it is. */
   readonly loaded: () => boolean;
@@ -108,11 +76,7 @@ export function registerLocalLine(
       if (id === LOCAL_LINE_COMMANDS.stop && controller === undefined) {
         return { running: false }; // stopping what never started loads nothing
       }
-      try {
-        return await load().commands[id](invocation);
-      } catch (error) {
-        throw adoptError(error);
-      }
+      return load().commands[id](invocation);
     };
     disposables.push(register(id, handler));
   }
