@@ -8,6 +8,7 @@ import { decodeJwt } from './jwtExplain';
 import { sameAccount, type AccountKey } from './tokenStore';
 import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from './types';
 import { accountDisplayName } from './accountSummary';
+import type { ListedAccount } from './accountListing';
 
 /** Less than this left and an access token is shown as "expiring". */
 export const EXPIRING_WITHIN_MS = 24 * 60 * 60 * 1000;
@@ -106,16 +107,16 @@ export interface AccountFlags {
 }
 
 export function accountFlags(
-  tokenSet: Pick<TokenSet, 'refreshToken' | 'idToken' | 'scopes' | 'revokeFailure'>,
+  account: Pick<ListedAccount, 'hasRefreshToken' | 'hasIdToken' | 'scopes' | 'revokeFailure'>,
   selected: boolean,
 ): AccountFlags {
   return {
     selected,
     // Offered even when the estimate says the refresh token expired: LINE's answer is the authority.
-    refreshable: tokenSet.refreshToken !== undefined,
-    idToken: tokenSet.idToken !== undefined,
-    openid: tokenSet.scopes.includes('openid'),
-    revokeFailed: tokenSet.revokeFailure !== undefined,
+    refreshable: account.hasRefreshToken,
+    idToken: account.hasIdToken,
+    openid: account.scopes.includes('openid'),
+    revokeFailed: account.revokeFailure !== undefined,
   };
 }
 
@@ -181,15 +182,15 @@ export function httpsUrl(url: string | undefined): string | undefined {
   }
 }
 
-export function compareAccounts(a: TokenSet, b: TokenSet): number {
-  return accountLabel(a).localeCompare(accountLabel(b)) || a.userId.localeCompare(b.userId);
+export function compareAccounts(a: ListedAccount, b: ListedAccount): number {
+  return a.label.localeCompare(b.label) || a.userId.localeCompare(b.userId);
 }
 
 export interface ChannelGroup {
   channelId: string;
   /** Undefined when the channel is no longer configured but accounts for it are still stored. */
   channel: ChannelConfig | undefined;
-  accounts: TokenSet[];
+  accounts: ListedAccount[];
 }
 
 /**
@@ -198,14 +199,20 @@ export interface ChannelGroup {
  */
 export function groupAccountsByChannel(
   channels: readonly ChannelConfig[],
-  tokenSets: readonly TokenSet[],
+  accounts: readonly ListedAccount[],
 ): ChannelGroup[] {
-  const accountsOf = (channelId: string): TokenSet[] =>
-    tokenSets.filter((tokenSet) => tokenSet.channelId === channelId).sort(compareAccounts);
+  const byChannel = new Map<string, ListedAccount[]>();
+  for (const account of accounts) {
+    const group = byChannel.get(account.channelId);
+    if (group === undefined) {
+      byChannel.set(account.channelId, [account]);
+    } else {
+      group.push(account);
+    }
+  }
+  const accountsOf = (channelId: string): ListedAccount[] => (byChannel.get(channelId) ?? []).sort(compareAccounts);
   const configured = new Set(channels.map((channel) => channel.channelId));
-  const unknown = [...new Set(tokenSets.map((tokenSet) => tokenSet.channelId))]
-    .filter((channelId) => !configured.has(channelId))
-    .sort();
+  const unknown = [...byChannel.keys()].filter((channelId) => !configured.has(channelId)).sort();
   return [
     ...channels.map((channel) => ({ channelId: channel.channelId, channel, accounts: accountsOf(channel.channelId) })),
     ...unknown.map((channelId) => ({ channelId, channel: undefined, accounts: accountsOf(channelId) })),
@@ -215,11 +222,11 @@ export function groupAccountsByChannel(
 /** The selected account, or (without persisting anything) the first one when none is selected. */
 export function pickShownAccount(
   channels: readonly ChannelConfig[],
-  tokenSets: readonly TokenSet[],
+  accounts: readonly ListedAccount[],
   selected: AccountKey | undefined,
-): TokenSet | undefined {
-  const chosen = selected === undefined ? undefined : tokenSets.find((tokenSet) => sameAccount(tokenSet, selected));
-  return chosen ?? groupAccountsByChannel(channels, tokenSets).flatMap((group) => group.accounts)[0];
+): ListedAccount | undefined {
+  const chosen = selected === undefined ? undefined : accounts.find((account) => sameAccount(account, selected));
+  return chosen ?? groupAccountsByChannel(channels, accounts).flatMap((group) => group.accounts)[0];
 }
 
 export function accountKeyOf(tokenSet: AccountKey): AccountKey {

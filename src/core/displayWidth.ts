@@ -26,7 +26,14 @@ function charWidth(grapheme: string): number {
   return ZERO_WIDTH.test(grapheme) ? 0 : WIDE.test(grapheme.slice(0, 2)) ? 2 : 1;
 }
 
+/** Printable ASCII: one column a character, no segmentation needed (most IDs, URLs and English rows). */
+const PLAIN = /^[\x20-\x7e]*$/;
+
 export function displayWidth(text: string): number {
+  // Segmenting graphemes made redrawing 20,000 rows four times slower (issue 15's tree row).
+  if (PLAIN.test(text)) {
+    return text.length;
+  }
   return split(text).reduce((width, grapheme) => width + charWidth(grapheme), 0);
 }
 

@@ -14,6 +14,7 @@
 import { CHANNEL_ID_PATTERN } from './channels';
 import { InputError } from './errors';
 import { accountId, type AccountKey } from './tokenStore';
+import type { ListedAccount } from './accountListing';
 import { LINE_SCOPES, type LineScope, type TokenSet } from './types';
 
 export const CHANNEL_SCOPE_PREFIX = 'channel:';
@@ -89,7 +90,11 @@ export function sessionAccountLabel(channelName: string, userId: string): string
 
 export interface SessionSnapshot {
   id: string;
-  accessToken: string;
+  /**
+   * Changes whenever the account's access token does: its expiry time (every token LINE issues comes
+   * with its own expires_in), read from the listing so that no token is read to find what changed.
+   */
+  version: string;
 }
 
 export interface SessionChanges {
@@ -100,8 +105,8 @@ export interface SessionChanges {
 
 /** Account IDs added, removed, or with a new access token between two snapshots of the store. */
 export function diffSessions(before: readonly SessionSnapshot[], after: readonly SessionSnapshot[]): SessionChanges {
-  const previous = new Map(before.map((entry) => [entry.id, entry.accessToken]));
-  const current = new Map(after.map((entry) => [entry.id, entry.accessToken]));
+  const previous = new Map(before.map((entry) => [entry.id, entry.version]));
+  const current = new Map(after.map((entry) => [entry.id, entry.version]));
   return {
     added: [...current.keys()].filter((id) => !previous.has(id)),
     removed: [...previous.keys()].filter((id) => !current.has(id)),
@@ -109,8 +114,8 @@ export function diffSessions(before: readonly SessionSnapshot[], after: readonly
   };
 }
 
-export function sessionSnapshot(tokenSets: readonly TokenSet[]): SessionSnapshot[] {
-  return tokenSets.map((tokenSet) => ({ id: accountId(tokenSet), accessToken: tokenSet.accessToken }));
+export function sessionSnapshot(accounts: readonly ListedAccount[]): SessionSnapshot[] {
+  return accounts.map((account) => ({ id: accountId(account), version: String(account.accessTokenExpiresAt) }));
 }
 
 /** `channelId/userId` back to a key; undefined for anything else. */

@@ -12,6 +12,7 @@
  */
 import { TokenError } from './errors';
 import { InProcessLock, MemoryGenerationMark, type GenerationMark, type MachineLock } from './machineLock';
+import { listedAccount, type ListedAccount } from './accountListing';
 import type { TokenSet } from './types';
 
 export interface AccountKey {
@@ -38,6 +39,8 @@ export interface SetAsideReport {
 
 export interface TokenStore {
   list(): Promise<TokenSet[]>;
+  /** The accounts as lists show them, without their tokens: cheaper than list() (see accountListing.ts). */
+  listAccounts(): Promise<ListedAccount[]>;
   get(key: AccountKey): Promise<TokenSet | undefined>;
   /** The account as last written by any window: waits for another window's write to arrive. */
   getLatest(key: AccountKey): Promise<TokenSet | undefined>;
@@ -94,6 +97,11 @@ export interface TokenStoreOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Worth a line in the log (never a token). */
   onWarning?: (message: string) => void;
+  /**
+   * Every token set the store hands out, before the caller has it: the log's redactor learns tokens
+   * here, only those this window ever holds, rather than by reading every stored token on each change.
+   */
+  onHandedOut?: (tokenSet: TokenSet) => void;
 }
 
 /** The lock every change of the accounts document takes. */
@@ -117,6 +125,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
   readonly #freshReadBudgetMs: number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #warn: (message: string) => void;
+  readonly #handedOut: (tokenSet: TokenSet) => void;
   /** Changes whose write failed, by account ID, in the order they were made. */
   readonly #unsaved = new Map<string, { key: AccountKey; change: AccountChange }>();
 
@@ -127,6 +136,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
     this.#freshReadBudgetMs = options.freshReadBudgetMs ?? DEFAULT_FRESH_READ_BUDGET_MS;
     this.#sleep = options.sleep ?? realSleep;
     this.#warn = options.onWarning ?? (() => undefined);
+    this.#handedOut = options.onHandedOut ?? (() => undefined);
   }
 
   /**
@@ -142,21 +152,40 @@ export abstract class SnapshotTokenStore implements TokenStore {
   /** Deletes every copy setAside made; resolves to how many. */
   protected abstract removeSetAside(): Promise<number>;
 
+  /**
+   * The listing stored with the document, when there is one that matches it; undefined makes
+   * listAccounts() list from the document itself.
+   */
+  protected readListing(): Promise<ListedAccount[] | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   protected get lock(): MachineLock {
     return this.#lock;
   }
 
   async list(): Promise<TokenSet[]> {
-    return [...(await this.#snapshot()).values()];
+    return this.#handOut([...(await this.#snapshot()).values()]);
+  }
+
+  async listAccounts(): Promise<ListedAccount[]> {
+    // Changes kept only in memory are not in the stored listing.
+    if (this.#unsaved.size === 0) {
+      const listing = await this.readListing();
+      if (listing !== undefined) {
+        return listing;
+      }
+    }
+    return [...(await this.#snapshot()).values()].map(listedAccount);
   }
 
   async get(key: AccountKey): Promise<TokenSet | undefined> {
-    return (await this.#snapshot()).get(accountId(key));
+    return this.#handOutOne((await this.#snapshot()).get(accountId(key)));
   }
 
   async getLatest(key: AccountKey): Promise<TokenSet | undefined> {
     const { accounts } = await this.#lock.run(ACCOUNTS_LOCK, () => this.#readLocked());
-    return this.#withUnsaved(accounts).get(accountId(key));
+    return this.#handOutOne(this.#withUnsaved(accounts).get(accountId(key)));
   }
 
   async put(tokenSet: TokenSet): Promise<void> {
@@ -173,7 +202,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
         setAccount(accounts, id, after);
         return {
           changed: JSON.stringify(before) !== JSON.stringify(after),
-          result: after === undefined ? undefined : structuredClone(after),
+          result: after === undefined ? undefined : this.#handOutOne(structuredClone(after)),
         };
       },
       { key, change },
@@ -261,6 +290,20 @@ export abstract class SnapshotTokenStore implements TokenStore {
     for (const listener of [...this.#listeners]) {
       listener();
     }
+  }
+
+  #handOut(tokenSets: TokenSet[]): TokenSet[] {
+    for (const tokenSet of tokenSets) {
+      this.#handedOut(tokenSet);
+    }
+    return tokenSets;
+  }
+
+  #handOutOne(tokenSet: TokenSet | undefined): TokenSet | undefined {
+    if (tokenSet !== undefined) {
+      this.#handedOut(tokenSet);
+    }
+    return tokenSet;
   }
 
   async #snapshot(): Promise<Map<string, TokenSet>> {

@@ -54,6 +54,8 @@ export const SETTINGS = {
 /** SecretStorage keys. Token sets are one JSON document so a refresh replaces them in one write. */
 export const SECRET_KEYS = {
   accounts: 'lineLogin.accounts.v1',
+  /** The accounts without their tokens, as lists show them (core/accountListing.ts), written after each document. */
+  accountsListing: 'lineLogin.accounts.v1.listing',
   /** An unreadable accounts document is moved under this prefix plus the time, never deleted. */
   accountsSetAsidePrefix: 'lineLogin.accounts.v1.unreadable.',
   /** The list of those keys (SecretStorage cannot list keys), so a reset can find them. */

@@ -9,10 +9,12 @@ import { LOG_CHANNEL_NAME } from './constants';
 
 export class Logger implements vscode.Disposable {
   readonly redactor = new Redactor();
-  readonly #channel: vscode.LogOutputChannel;
+  /** Created with the first line or "Show Log": most windows never log, and activation skips its cost (issue 15). */
+  #created: vscode.LogOutputChannel | undefined;
 
-  constructor() {
-    this.#channel = vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+  get #channel(): vscode.LogOutputChannel {
+    this.#created ??= vscode.window.createOutputChannel(LOG_CHANNEL_NAME, { log: true });
+    return this.#created;
   }
 
   /** Every LINE request: method, path, status, duration and LINE's x-line-request-id. */
@@ -53,6 +55,6 @@ export class Logger implements vscode.Disposable {
   }
 
   dispose(): void {
-    this.#channel.dispose();
+    this.#created?.dispose();
   }
 }

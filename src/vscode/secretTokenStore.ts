@@ -12,6 +12,13 @@ import { join } from 'node:path';
 import { FileGenerationMark, type MachineLock } from '../core/machineLock';
 import { accountId, SnapshotTokenStore, type StoredDocument, type TokenStoreOptions } from '../core/tokenStore';
 import type { TokenSet } from '../core/types';
+import {
+  listedAccount,
+  parseListing,
+  serializeListing,
+  type AccountListing,
+  type ListedAccount,
+} from '../core/accountListing';
 import { SECRET_KEYS } from './constants';
 
 /** What this store uses of vscode.SecretStorage (which satisfies it), so tests can stand in for it. */
@@ -21,6 +28,9 @@ export interface SecretStorageLike {
   delete(key: string): PromiseLike<void>;
   onDidChange(listener: (event: { readonly key: string }) => unknown): { dispose(): unknown };
 }
+
+/** How long after another window's document write its listing may take to arrive. */
+const LISTING_GRACE_MS = 500;
 
 interface StoredAccounts {
   version: 1;
@@ -32,90 +42,185 @@ interface StoredAccounts {
 export interface SecretTokenStoreOptions extends TokenStoreOptions {
   /** Names the set-aside copies by time. */
   now?: () => number;
+  /** How long after another window's document write its listing may take to arrive (tests shorten it). */
+  listingGraceMs?: number;
 }
 
 export class SecretTokenStore extends SnapshotTokenStore implements vscode.Disposable {
   readonly #secrets: SecretStorageLike;
   readonly #now: () => number;
+  readonly #warn: (message: string) => void;
   readonly #subscription: { dispose(): unknown };
-  /** What this window last wrote, to tell its own change events from another window's. */
-  #lastWritten: string | undefined;
   /**
-   * The text last read or written and its parsed document: a redraw, the status bar and the other
-   * readers after a change share one read and one parse (a 1,000-account document is 1.5 MB).
+   * The document last read or written, parsed: the commands that need tokens after a change share
+   * one read and one parse (a 1,000-account document is 1.5 MB).
    */
-  #cache: { raw: string; document: StoredDocument } | undefined;
-  /** False from a change event until the stored text is known again: the cache may be behind. */
+  #cache: StoredDocument | undefined;
+  /** False from a change event until the stored document is known again: the cache may be behind. */
   #cacheCurrent = false;
-  /** Counts change events, so a read or write that overlapped one does not vouch for the cache. */
+  /** Counts the document's change events, so a read or write that overlapped one does not vouch for the cache. */
   #changes = 0;
+  /** The listing last read or written; what lists show without reading the tokens. */
+  #listing: { raw: string; listing: AccountListing } | undefined;
+  #listingCurrent = false;
+  #listingChanges = 0;
+  /** Another window wrote the document and its listing has not followed yet (see #onDocumentChanged). */
+  #listingBehind: NodeJS.Timeout | undefined;
+  /** This window's last write: its listing's echo vouches for the cache if no other write came between. */
+  #ownWrite: { generation: number; changesBefore: number } | undefined;
+  /** A read of the document under way, shared by the readers that need no fresh one. */
+  #reading: { changes: number; document: Promise<StoredDocument> } | undefined;
+  readonly #listingGraceMs: number;
 
   constructor(secrets: SecretStorageLike, options: SecretTokenStoreOptions = {}) {
     super(options);
     this.#secrets = secrets;
     this.#now = options.now ?? Date.now;
+    this.#warn = options.onWarning ?? (() => undefined);
+    this.#listingGraceMs = options.listingGraceMs ?? LISTING_GRACE_MS;
     this.#subscription = secrets.onDidChange((event) => {
       if (event.key === SECRET_KEYS.accounts) {
-        this.#cacheCurrent = false;
-        const change = ++this.#changes;
-        void Promise.resolve(this.#secrets.get(SECRET_KEYS.accounts)).then(
-          (value) => {
-            if (value !== this.#lastWritten) {
-              this.#lastWritten = value;
-              if (change === this.#changes) {
-                // Another window's write: read and parsed once here for every reader the event wakes.
-                this.#remember(value ?? '', change);
-              }
-              this.fireChange();
-            } else if (value === this.#cache?.raw && change === this.#changes) {
-              // The echo of this window's own write: what is cached is what is stored.
-              this.#cacheCurrent = true;
-            }
-          },
-          () => {
-            // Unreadable now: the next read reports it.
-            this.fireChange();
-          },
-        );
+        this.#onDocumentChanged();
+      } else if (event.key === SECRET_KEYS.accountsListing) {
+        this.#onListingChanged();
       }
     });
   }
 
-  protected async readDocument(fresh: boolean): Promise<StoredDocument> {
-    if (!fresh && this.#cacheCurrent && this.#cache !== undefined) {
-      return copyOf(this.#cache.document);
-    }
-    const changes = this.#changes;
-    return copyOf(this.#remember((await this.#secrets.get(SECRET_KEYS.accounts)) ?? '', changes));
+  /**
+   * Not read here: nothing that draws needs the tokens, and the listing written right after says
+   * whether this was this window's own write (same generation as the cached document) or another's.
+   */
+  #onDocumentChanged(): void {
+    this.#cacheCurrent = false;
+    this.#changes += 1;
+    clearTimeout(this.#listingBehind);
+    // A window that writes no listing (an earlier version of this extension) or failed to: after a
+    // while the document's change is announced anyway, and lists read the document until a listing follows.
+    this.#listingBehind = setTimeout(() => {
+      this.fireChange();
+    }, this.#listingGraceMs);
+    this.#listingBehind.unref();
   }
 
-  /** Caches the stored text, parsed unless it is the text cached already; current unless a change came since `changes`. */
-  #remember(stored: string, changes: number): StoredDocument {
-    if (this.#cache?.raw !== stored) {
+  #onListingChanged(): void {
+    this.#listingCurrent = false;
+    const change = ++this.#listingChanges;
+    void Promise.resolve(this.#secrets.get(SECRET_KEYS.accountsListing)).then(
+      (raw) => {
+        clearTimeout(this.#listingBehind);
+        this.#listingBehind = undefined;
+        const own = raw !== undefined && raw === this.#listing?.raw;
+        const listing = this.#rememberListing(raw, change);
+        const ownWrite = this.#ownWrite;
+        if (
+          own &&
+          listing !== undefined &&
+          ownWrite?.generation === listing.generation &&
+          this.#cache?.generation === listing.generation &&
+          this.#changes === ownWrite.changesBefore + 1
+        ) {
+          // The echo of this window's own write, with no other document write announced since:
+          // the cached document is the stored one.
+          this.#cacheCurrent = true;
+        }
+        if (!own) {
+          this.fireChange();
+        }
+      },
+      () => {
+        // Unreadable now: the next read reports it.
+        this.fireChange();
+      },
+    );
+  }
+
+  protected async readDocument(fresh: boolean): Promise<StoredDocument> {
+    if (!fresh && this.#cacheCurrent && this.#cache !== undefined) {
+      return copyOf(this.#cache);
+    }
+    const changes = this.#changes;
+    if (!fresh && this.#reading?.changes === changes) {
+      return copyOf(await this.#reading.document);
+    }
+    const reading = Promise.resolve(this.#secrets.get(SECRET_KEYS.accounts)).then((stored = '') => {
       // Generation 0, not "unknown": a window that has not seen the first write yet must wait for it.
-      const document = stored === '' ? { accounts: new Map(), generation: 0 } : parseAccountsDocument(stored);
-      this.#cache = { raw: stored, document };
+      const document: StoredDocument =
+        stored === '' ? { accounts: new Map(), generation: 0 } : parseAccountsDocument(stored);
+      if (changes === this.#changes) {
+        this.#cache = document;
+        this.#cacheCurrent = true;
+      }
+      return document;
+    });
+    const done = (): void => {
+      if (this.#reading?.document === reading) {
+        this.#reading = undefined;
+      }
+    };
+    this.#reading = { changes, document: reading };
+    reading.then(done, done);
+    return copyOf(await reading);
+  }
+
+  protected override async readListing(): Promise<ListedAccount[] | undefined> {
+    let listing: AccountListing | undefined;
+    if (this.#listingCurrent && this.#listing !== undefined) {
+      listing = this.#listing.listing;
+    } else {
+      const change = this.#listingChanges;
+      listing = this.#rememberListing(await this.#secrets.get(SECRET_KEYS.accountsListing), change);
     }
-    if (changes === this.#changes) {
-      this.#cacheCurrent = true;
+    if (listing === undefined || this.#listingBehind !== undefined) {
+      return undefined;
     }
-    return this.#cache.document;
+    if (this.#cacheCurrent && this.#cache !== undefined && (this.#cache.generation ?? 0) !== listing.generation) {
+      // The document this window knows to be current is not the one listed (a listing write failed).
+      return undefined;
+    }
+    return [...listing.accounts];
+  }
+
+  #rememberListing(raw: string | undefined, change: number): AccountListing | undefined {
+    if (raw === undefined || raw !== this.#listing?.raw) {
+      const listing = parseListing(raw);
+      this.#listing = listing === undefined || raw === undefined ? undefined : { raw, listing };
+    }
+    if (change === this.#listingChanges) {
+      this.#listingCurrent = true;
+    }
+    return this.#listing?.listing;
   }
 
   protected async writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void> {
     const value = JSON.stringify({ version: 1, generation, accounts: [...accounts] } satisfies StoredAccounts);
-    this.#lastWritten = value;
-    // Cached before the write (not yet current), so the write's own change event can vouch for it.
+    // Cached before the write (not yet current), so the listing's change event can vouch for it.
     // No copies: the store hands out clones of what it changes (update, put), never these objects.
-    this.#cache = {
-      raw: value,
-      document: { accounts: new Map(accounts.map((set) => [accountId(set), set])), generation },
-    };
+    this.#cache = { accounts: new Map(accounts.map((set) => [accountId(set), set])), generation };
     this.#cacheCurrent = false;
     const changes = this.#changes;
+    this.#ownWrite = { generation, changesBefore: changes };
     await this.#secrets.store(SECRET_KEYS.accounts, value);
     if (changes === this.#changes) {
       this.#cacheCurrent = true;
+    }
+    // After the document, never before: a listing must not show an account whose tokens are not stored.
+    const listing: AccountListing = { generation, accounts: accounts.map(listedAccount) };
+    const raw = serializeListing(listing);
+    this.#listing = { raw, listing };
+    this.#listingCurrent = false;
+    const listingChanges = this.#listingChanges;
+    try {
+      await this.#secrets.store(SECRET_KEYS.accountsListing, raw);
+      if (listingChanges === this.#listingChanges) {
+        this.#listingCurrent = true;
+      }
+    } catch (error) {
+      // The tokens are saved; lists read the document until the next write brings a listing.
+      this.#listing = undefined;
+      this.#warn(
+        `The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`,
+      );
     }
   }
 
@@ -162,6 +267,7 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
   }
 
   dispose(): void {
+    clearTimeout(this.#listingBehind);
     this.#subscription.dispose();
   }
 }
@@ -174,10 +280,14 @@ export function openTokenStore(
   secrets: SecretStorageLike,
   globalStorage: { fsPath: string },
   lock: MachineLock,
-  logger: { warn(message: string): void },
+  logger: { warn(message: string): void; readonly redactor: { addTokenSet(tokenSet: TokenSet): void } },
 ): SecretTokenStore {
   return new SecretTokenStore(secrets, {
     lock,
+    // Every token this window gets from the store is known to the log's redactor before anything can log it.
+    onHandedOut: (tokenSet) => {
+      logger.redactor.addTokenSet(tokenSet);
+    },
     generation: new FileGenerationMark(join(lockDirectory(globalStorage), 'accounts.generation')),
     onWarning: (message) => {
       logger.warn(message);

@@ -16,7 +16,6 @@ import { affectsLineLogin, readEndpoints } from './config';
 import { SETTINGS } from './constants';
 import type { Logger } from './logger';
 import type { SecretTokenStore } from './secretTokenStore';
-import { messageOf } from '../core/messageOf';
 import { FlowRecorder } from '../core/inspector/recorder';
 
 /** A loopback sign-in stage and when it happened (`performance.now()`); read by the benchmark through TestHooks. */
@@ -57,26 +56,12 @@ export class WindowServices implements vscode.Disposable {
           this.#bound = undefined;
         }
       }),
-      // Every stored token is known to the log's redactor before anything can log it, including
-      // tokens another window stored.
-      store.onDidChange(() => void this.#rememberStoredTokens()),
     ];
-    void this.#rememberStoredTokens();
   }
 
   /** Registers a token set's tokens with the log's redactor: the one way tokens reach it. */
   rememberTokens(tokenSet: Pick<TokenSet, 'accessToken' | 'refreshToken' | 'idToken'>): void {
     this.logger.redactor.addTokenSet(tokenSet);
-  }
-
-  async #rememberStoredTokens(): Promise<void> {
-    try {
-      for (const tokenSet of await this.store.list()) {
-        this.rememberTokens(tokenSet);
-      }
-    } catch (error) {
-      this.logger.warn(`Stored tokens could not be read: ${messageOf(error)}`);
-    }
   }
 
   #bind(): EndpointBound {

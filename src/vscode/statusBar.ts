@@ -5,14 +5,13 @@
 import vscode = require('vscode');
 import { channelLabel } from '../core/channels';
 import { sameAccount, type AccountKey, type TokenStore } from '../core/tokenStore';
-import type { TokenSet } from '../core/types';
+import type { ListedAccount } from '../core/accountListing';
 import type { AccountSelection } from './accountSelection';
 import type { ChannelRegistry } from './channelRegistry';
 import { COMMANDS } from './constants';
 import { formatDateTimeBoth, formatDuration, formatExpiry } from './format';
 import {
   accessTokenStatus,
-  accountLabel,
   accountKeyOf,
   pickShownAccount,
   shortUserId,
@@ -57,7 +56,7 @@ export class AccountStatusBar implements vscode.Disposable {
   readonly #item: vscode.StatusBarItem;
   readonly #subscriptions: { dispose(): void }[] = [];
   readonly #timer: NodeJS.Timeout;
-  #tokenSets: readonly TokenSet[] = [];
+  #accounts: readonly ListedAccount[] = [];
   #snapshot: AccountStatusBarSnapshot = HIDDEN;
   #generation = 0;
 
@@ -94,17 +93,17 @@ export class AccountStatusBar implements vscode.Disposable {
   /** Re-reads the store and redraws; resolves once the item shows the result. */
   async update(): Promise<void> {
     const generation = ++this.#generation;
-    let tokenSets: readonly TokenSet[];
+    let accounts: readonly ListedAccount[];
     try {
-      tokenSets = await this.#store.list();
+      accounts = await this.#store.listAccounts();
     } catch {
       // The token explorer reports an unreadable store; here there is simply nothing to show.
-      tokenSets = [];
+      accounts = [];
     }
     if (generation !== this.#generation) {
       return;
     }
-    this.#tokenSets = tokenSets;
+    this.#accounts = accounts;
     this.#render();
   }
 
@@ -117,7 +116,7 @@ export class AccountStatusBar implements vscode.Disposable {
 
   #render(): void {
     const selected = this.#selection.get();
-    const tokenSet = pickShownAccount(this.#channels.list(), this.#tokenSets, selected);
+    const tokenSet = pickShownAccount(this.#channels.list(), this.#accounts, selected);
     this.#snapshot =
       tokenSet === undefined
         ? HIDDEN
@@ -125,9 +124,9 @@ export class AccountStatusBar implements vscode.Disposable {
     this.#apply(this.#snapshot);
   }
 
-  #describe(tokenSet: TokenSet, selected: boolean): AccountStatusBarSnapshot {
+  #describe(tokenSet: ListedAccount, selected: boolean): AccountStatusBarSnapshot {
     const now = this.#now();
-    const name = accountLabel(tokenSet);
+    const name = tokenSet.label;
     const status = accessTokenStatus(tokenSet.accessTokenExpiresAt, now);
     const remaining =
       status === 'expired'

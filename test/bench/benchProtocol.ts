@@ -84,6 +84,8 @@ export interface ScaleSample {
   readonly channelAccountsMs: number;
   /** Another window's `secrets.store` of a changed document → this window's tree shows the change. */
   readonly crossWindowMs: number;
+  /** The other window's two store() calls alone (its side of the change, inside crossWindowMs). */
+  readonly otherWindowWriteMs: number;
 }
 
 export interface WorkloadResult {
@@ -111,6 +113,11 @@ export interface WorkloadResult {
   readonly memory: {
     readonly beforeActivation: MemorySnapshot;
     readonly afterActivation: MemorySnapshot;
+    /** After the sign-ins, just before the 1,000 accounts are stored. */
+    readonly beforeLargeStore: MemorySnapshot;
+    /** The 1,000 accounts stored and shown as the open view asks: 50 channels and their accounts. */
+    readonly withLargeStore: MemorySnapshot;
+    /** After the tree was walked whole (all 20,050 nodes built) and timed. */
     readonly withLargeTree: MemorySnapshot;
     readonly gcForced: boolean;
   };

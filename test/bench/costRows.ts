@@ -61,6 +61,12 @@ export function scaleRows(section: string, workload: WorkloadResult | undefined)
       summarize(scale.map((sample) => sample.crossWindowMs)),
       50,
     ),
+    {
+      section,
+      figure: "  of which: the other window's store() calls",
+      unit: 'ms',
+      value: summarize(scale.map((sample) => sample.otherWindowWriteMs)),
+    },
   ];
 }
 

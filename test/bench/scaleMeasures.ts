@@ -4,11 +4,14 @@
 // recorded flows. Nothing here writes a token or secret anywhere but SecretStorage.
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/extension';
+import { listedAccount, serializeListing } from '../../src/core/accountListing';
 import type { FetchLike } from '../../src/core/lineHttp';
+import type { TokenSet } from '../../src/core/types';
 import type { ScaleSample } from './benchProtocol';
 import { delay } from '../support/wait';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
+const LISTING_KEY = 'lineLogin.accounts.v1.listing';
 
 function labelOf(item: vscode.TreeItem): string {
   return typeof item.label === 'string' ? item.label : (item.label?.label ?? '');
@@ -54,13 +57,10 @@ export async function measureScaleOnce(hooks: TestHooks, round: number): Promise
   }
   const channelAccountsMs = performance.now() - accountsStarted;
 
-  // Another window's write, as SecretTokenStore would make it: the whole document, one account changed.
+  // Another window's write, as its SecretTokenStore makes it: the whole document with one account
+  // changed, then the listing of that document. Prepared before the clock starts (the other window's work).
   const raw = await hooks.secrets.get(SECRETS_KEY);
-  const document = JSON.parse(raw ?? '{}') as {
-    version: 1;
-    generation?: number;
-    accounts: { channelId: string; profile?: { displayName: string } }[];
-  };
+  const document = JSON.parse(raw ?? '{}') as { version: 1; generation?: number; accounts: TokenSet[] };
   const channelId = (channel as { channelId?: string }).channelId;
   const target = document.accounts.find((account) => account.channelId === channelId);
   if (target?.profile === undefined) {
@@ -70,9 +70,12 @@ export async function measureScaleOnce(hooks: TestHooks, round: number): Promise
   target.profile.displayName = newName;
   document.generation = (document.generation ?? 0) + 1;
   const changed = JSON.stringify(document);
+  const listing = serializeListing({ generation: document.generation, accounts: document.accounts.map(listedAccount) });
   const redraw = nextRedraw(hooks);
   const changeStarted = performance.now();
   await hooks.secrets.store(SECRETS_KEY, changed);
+  await hooks.secrets.store(LISTING_KEY, listing);
+  const otherWindowWriteMs = performance.now() - changeStarted;
   await redraw;
   const rootsAfter = await hooks.explorer.getChildren();
   const channelAfter = rootsAfter.find((node) => (node as { channelId?: string }).channelId === channelId);
@@ -82,7 +85,7 @@ export async function measureScaleOnce(hooks: TestHooks, round: number): Promise
   if (!shown) {
     throw new Error("The tree redrew, but without the other window's change");
   }
-  return { firstLevelMs, channelAccountsMs, crossWindowMs };
+  return { firstLevelMs, channelAccountsMs, crossWindowMs, otherWindowWriteMs };
 }
 
 /** Canned LINE answers: the recorded flows' steps need no network. */

@@ -12,6 +12,7 @@ import { SignJWT } from 'jose';
 import * as vscode from 'vscode';
 import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { SignInStage } from '../../src/core/loginFlow';
+import { listedAccount, serializeListing } from '../../src/core/accountListing';
 import type { TokenSet } from '../../src/core/types';
 import type { TestHooks } from '../../src/extension';
 import type { SignInStageEvent } from '../../src/vscode/services';
@@ -24,6 +25,7 @@ import {
   OUR_EXTENSION_ID,
   REPEATS_ENV,
   writeResult,
+  type MemorySnapshot,
   type RequestTiming,
   type ScaleSample,
   type SignInSample,
@@ -34,6 +36,7 @@ import { delay, eventually as eventuallyWithin } from '../support/wait';
 import { flowsFirstPaintMs as timeFlowsFirstPaint, measureScaleOnce, recordFlows } from './scaleMeasures';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
+const LISTING_KEY = 'lineLogin.accounts.v1.listing';
 /** A key of no meaning to the extension, for timing SecretStorage writes. */
 const PROBE_KEY = 'lineLogin.bench.probe';
 const CHANNEL = { channelId: '1690000001', channelSecret: randomBytes(16).toString('hex'), name: 'Bench (emulator)' };
@@ -349,8 +352,10 @@ async function writeLargeStore(hooks: TestHooks, issuer: string): Promise<number
     }
   }
   await vscode.workspace.getConfiguration('lineLogin').update('channels', channels, vscode.ConfigurationTarget.Global);
-  const json = JSON.stringify({ version: 1, accounts });
+  // As SecretTokenStore writes them: the document, then its listing with the same generation.
+  const json = JSON.stringify({ version: 1, generation: 1, accounts });
   await hooks.secrets.store(SECRETS_KEY, json);
+  await hooks.secrets.store(LISTING_KEY, serializeListing({ generation: 1, accounts: accounts.map(listedAccount) }));
   await eventually(
     async () => {
       const roots = await hooks.explorer.getChildren();
@@ -369,11 +374,27 @@ async function measureTree(
   hooks: TestHooks,
   issuer: string,
   repeats: number,
-): Promise<{ tree: TreeSample[]; shape: WorkloadResult['treeShape'] }> {
+  gc: (() => void) | undefined,
+): Promise<{
+  tree: TreeSample[];
+  shape: WorkloadResult['treeShape'];
+  beforeLargeStore: MemorySnapshot;
+  withLargeStore: MemorySnapshot;
+}> {
   // The view stays closed: the workbench would otherwise fetch and render the expanded channels on
   // every refresh, in this same extension host, while the walk below is timed.
   await vscode.commands.executeCommand('workbench.action.closeSidebar');
+  const beforeLargeStore = memorySnapshot(gc);
   const accountsJsonBytes = await writeLargeStore(hooks, issuer);
+  // What an open view holds: the channels (expanded) and their accounts, nothing opened further.
+  hooks.explorer.refresh();
+  for (const root of await hooks.explorer.getChildren()) {
+    hooks.explorer.getTreeItem(root);
+    for (const account of await hooks.explorer.getChildren(root)) {
+      hooks.explorer.getTreeItem(account);
+    }
+  }
+  const withLargeStore = memorySnapshot(gc);
   const nodes = await walkTree(hooks);
   const tree: TreeSample[] = [];
   for (let index = 0; index < 1 + repeats; index++) {
@@ -403,6 +424,8 @@ async function measureTree(
   return {
     tree,
     shape: { channels: TREE_CHANNELS, accounts: TREE_CHANNELS * ACCOUNTS_PER_CHANNEL, nodes, accountsJsonBytes },
+    beforeLargeStore,
+    withLargeStore,
   };
 }
 
@@ -440,7 +463,12 @@ async function measure(): Promise<WorkloadResult> {
     await config.update('authorizeBaseUrl', emulator.authorizeBaseUrl, vscode.ConfigurationTarget.Global);
     await config.update('apiBaseUrl', emulator.apiBaseUrl, vscode.ConfigurationTarget.Global);
     const signInMeasurements = await measureSignIn(hooks, emulator, repeats);
-    const { tree, shape } = await measureTree(hooks, emulator.authorizeBaseUrl, repeats);
+    const { tree, shape, beforeLargeStore, withLargeStore } = await measureTree(
+      hooks,
+      emulator.authorizeBaseUrl,
+      repeats,
+      gc,
+    );
     const withLargeTree = memorySnapshot(gc);
     const scale: ScaleSample[] = [];
     for (let index = 0; index < 1 + repeats; index++) {
@@ -469,7 +497,14 @@ async function measure(): Promise<WorkloadResult> {
       firstCommandExtraMs,
       featuresLoadedBeforeFirstCommand,
       treeShape: shape,
-      memory: { beforeActivation, afterActivation, withLargeTree, gcForced: gc !== undefined },
+      memory: {
+        beforeActivation,
+        afterActivation,
+        beforeLargeStore,
+        withLargeStore,
+        withLargeTree,
+        gcForced: gc !== undefined,
+      },
     };
   } finally {
     await emulator.close();

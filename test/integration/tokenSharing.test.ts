@@ -12,11 +12,13 @@ import { startLineEmulator, type LineEmulator } from '../../emulator/index';
 import type { TestHooks } from '../../src/extension';
 import { parseDotEnv } from '../../src/core/exports/dotEnv';
 import type { TokenSet } from '../../src/core/types';
+import { listedAccount, serializeListing } from '../../src/core/accountListing';
 import { answerWorkbench, closeTabs, harnessAvailable } from '../host/client';
 import { freePort } from '../support/ports';
 import { eventually } from '../support/wait';
 
 const SECRETS_KEY = 'lineLogin.accounts.v1';
+const LISTING_KEY = 'lineLogin.accounts.v1.listing';
 const CHANNEL = { channelId: '1690000077', channelSecret: '77f8e7d6c5b4a39281706f5e4d3c2b1a', name: 'Sharing' };
 const USER = { userId: `U${'9'.repeat(31)}a`, displayName: 'Ueda' };
 const ACCOUNT = { channelId: CHANNEL.channelId, userId: USER.userId };
@@ -195,14 +197,28 @@ describe('Sharing LINE tokens: the line authentication provider, terminals and .
   it("another window's write to SecretStorage fires onDidChangeSessions here", async () => {
     const value = await hooks.secrets.get(SECRETS_KEY);
     assert.ok(value);
-    const parsed = JSON.parse(value) as { version: number; accounts: TokenSet[] };
+    const listing = await hooks.secrets.get(LISTING_KEY);
+    const parsed = JSON.parse(value) as { version: number; generation: number; accounts: TokenSet[] };
     const since = providerEvents.length;
+    // A refresh as another window's store writes it: a new access token with its own times, then the listing.
     const rewritten = parsed.accounts.map((account) =>
-      account.channelId === CHANNEL.channelId ? { ...account, accessToken: `${account.accessToken}x` } : account,
+      account.channelId === CHANNEL.channelId
+        ? {
+            ...account,
+            accessToken: `${account.accessToken}x`,
+            accessTokenIssuedAt: account.accessTokenIssuedAt + 1_000,
+            accessTokenExpiresAt: account.accessTokenExpiresAt + 1_000,
+          }
+        : account,
     );
-    await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, accounts: rewritten }));
+    const generation = parsed.generation + 1;
+    await hooks.secrets.store(SECRETS_KEY, JSON.stringify({ ...parsed, generation, accounts: rewritten }));
+    await hooks.secrets.store(LISTING_KEY, serializeListing({ generation, accounts: rewritten.map(listedAccount) }));
     await eventually(() => sawEvent('changed', since), 'the other window’s refresh is reported');
     await hooks.secrets.store(SECRETS_KEY, value);
+    if (listing !== undefined) {
+      await hooks.secrets.store(LISTING_KEY, listing);
+    }
   });
 
   it('a sign-out fires removed, clears the terminal variables and stops updating the .env file', async () => {

@@ -19,6 +19,7 @@ import {
   shortUserId,
   statusLevel,
 } from '../../src/core/accountModel';
+import { listedAccount } from '../../src/core/accountListing';
 import type { ChannelConfig } from '../../src/core/channels';
 import { REFRESH_TOKEN_LIFETIME_MS, type TokenSet } from '../../src/core/types';
 
@@ -112,14 +113,19 @@ describe('contextValue strings', () => {
 
   test('flags come in the order the menus expect, and each flag unlocks exactly its commands', () => {
     const full = accountContextValue(
-      accountFlags({ refreshToken: 'r', idToken: 'i', scopes: ['profile', 'openid'] }, true),
+      accountFlags({ hasRefreshToken: true, hasIdToken: true, scopes: ['profile', 'openid'] }, true),
     );
     assert.equal(full, 'account:selected:refreshable:idToken:openid');
-    const bare = accountContextValue(accountFlags({ scopes: ['profile'] }, false));
+    const bare = accountContextValue(
+      accountFlags({ hasRefreshToken: false, hasIdToken: false, scopes: ['profile'] }, false),
+    );
     assert.equal(bare, 'account');
     const extra = [...commandsFor(full)].filter((command) => !commandsFor(bare).has(command)).sort();
     assert.deepEqual(extra, ['lineLogin.getUserInfo', 'lineLogin.refreshAccessToken', 'lineLogin.verifyIdToken']);
-    assert.equal(accountContextValue(accountFlags({ refreshToken: 'r', scopes: [] }, false)), 'account:refreshable');
+    assert.equal(
+      accountContextValue(accountFlags({ hasRefreshToken: true, hasIdToken: false, scopes: [] }, false)),
+      'account:refreshable',
+    );
   });
 
   test('token nodes say their kind and state', () => {
@@ -154,10 +160,10 @@ describe('names', () => {
 });
 
 describe('grouping', () => {
-  const zed = account('2', 'U2', { profile: { userId: 'U2', displayName: 'Zed' } });
-  const amy = account('2', 'U3', { profile: { userId: 'U3', displayName: 'Amy' } });
-  const orphan = account('9', 'U9');
-  const orphan2 = account('10', 'U10');
+  const zed = listedAccount(account('2', 'U2', { profile: { userId: 'U2', displayName: 'Zed' } }));
+  const amy = listedAccount(account('2', 'U3', { profile: { userId: 'U3', displayName: 'Amy' } }));
+  const orphan = listedAccount(account('9', 'U9'));
+  const orphan2 = listedAccount(account('10', 'U10'));
 
   test('configured channels in settings order, then stored-only channels by ID; accounts by name', () => {
     const groups = groupAccountsByChannel([channel('2'), channel('1')], [orphan, zed, orphan2, amy]);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { TokenError } from '../../src/core/errors';
 import { InProcessLock, MemoryGenerationMark } from '../../src/core/machineLock';
+import { listedAccount, serializeListing } from '../../src/core/accountListing';
 import type { AccountKey } from '../../src/core/tokenStore';
 import type { TokenSet } from '../../src/core/types';
 import { SECRET_KEYS } from '../../src/vscode/constants';
@@ -12,6 +13,7 @@ import { SecretTokenStore, type SecretStorageLike } from '../../src/vscode/secre
 import { MemorySecretStorage } from '../support/secretStorageFakes';
 
 const ACCOUNTS = SECRET_KEYS.accounts;
+const LISTING = SECRET_KEYS.accountsListing;
 
 function tokenSet(userId: string, overrides: Partial<TokenSet> = {}): TokenSet {
   return {
@@ -44,6 +46,7 @@ function storeOver(
     sleep: () => Promise.resolve(),
     onWarning: (message) => warnings.push(message),
     now: () => Date.UTC(2025, 0, 2, 3, 4, 5),
+    listingGraceMs: 0,
     ...options,
   });
   return { store, warnings };
@@ -77,11 +80,16 @@ describe('SecretTokenStore: reading and writing', () => {
     assert.equal(changes, 3);
     assert.equal(document(secrets).generation, 3);
 
-    // Another window writes (VS Code fires onDidChange for it here).
+    // A window of an earlier version writes the document only (VS Code fires onDidChange for it
+    // here): the change is announced once the listing had time to follow, and lists read the document.
     const other = { ...document(secrets), accounts: [...document(secrets).accounts, tokenSet('U3')] };
     secrets.storeFromAnotherWindow(ACCOUNTS, JSON.stringify(other));
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
     assert.equal(changes, 4);
+    assert.deepEqual(
+      (await store.listAccounts()).map((account) => account.userId),
+      ['U2', 'U3'],
+    );
     assert.equal((await store.get(key('U3')))?.accessToken, 'access-U3-secret');
     assert.equal(await store.deleteChannel('1660000001'), 2);
     store.dispose();
@@ -411,6 +419,12 @@ describe('SecretTokenStore: a write another window has not seen yet', () => {
 /** Waits until pending microtasks and immediate callbacks (the change event's read) have run. */
 const settle = (): Promise<void> => new Promise((resolveSettle) => setImmediate(resolveSettle));
 
+/** Another window of this version: the document, then its listing, each announced here. */
+function anotherWindowWrites(secrets: MemorySecretStorage, accounts: TokenSet[], generation: number): void {
+  secrets.storeFromAnotherWindow(ACCOUNTS, JSON.stringify({ version: 1, generation, accounts }));
+  secrets.storeFromAnotherWindow(LISTING, serializeListing({ generation, accounts: accounts.map(listedAccount) }));
+}
+
 describe('SecretTokenStore: one read and one parse per change (issue 15)', () => {
   test('readers after this window wrote share what it wrote: no SecretStorage read, nothing lost', async () => {
     const secrets = new MemorySecretStorage();
@@ -429,26 +443,50 @@ describe('SecretTokenStore: one read and one parse per change (issue 15)', () =>
     assert.equal(lists[2]?.accessToken, 'access-U2-new-secret');
   });
 
-  test("another window's change is read once, then every reader gets it", async () => {
+  test("another window's change: lists read its listing only, readers of tokens share one read", async () => {
     const secrets = new MemorySecretStorage();
     const { store } = storeOver(secrets);
     await store.put(tokenSet('U1'));
-    let changes = 0;
-    store.onDidChange(() => (changes += 1));
-    const readsBefore = secrets.calls.get;
-    secrets.storeFromAnotherWindow(
-      ACCOUNTS,
-      JSON.stringify({ version: 1, generation: 7, accounts: [tokenSet('U1'), tokenSet('U3')] }),
-    );
     await settle();
-    assert.equal(changes, 1);
-    const [first, second] = await Promise.all([store.list(), store.list()]);
+    let changes = 0;
+    const readKeys: string[] = [];
+    const counting: SecretStorageLike = {
+      get: (k) => {
+        readKeys.push(k);
+        return secrets.get(k);
+      },
+      store: (k, value) => secrets.store(k, value),
+      delete: (k) => secrets.delete(k),
+      onDidChange: (listener) => secrets.onDidChange(listener),
+    };
+    const { store: watching } = storeOver(counting);
+    await watching.listAccounts();
+    watching.onDidChange(() => (changes += 1));
+    readKeys.length = 0;
+    anotherWindowWrites(secrets, [tokenSet('U1'), tokenSet('U3')], 7);
+    await settle();
+    assert.equal(changes, 1, 'one change event for the document and its listing');
+    assert.deepEqual(readKeys, [LISTING], 'the change event reads the listing, not the tokens');
+    assert.deepEqual(
+      (await Promise.all([watching.listAccounts(), watching.listAccounts()])).map((list) =>
+        list.map((account) => account.label),
+      ),
+      [
+        ['U1', 'U3'],
+        ['U1', 'U3'],
+      ],
+    );
+    assert.deepEqual(readKeys, [LISTING], 'lists need no further read');
+    const [first, second] = await Promise.all([watching.list(), watching.list()]);
     assert.deepEqual(
       first.map((set) => set.userId),
       ['U1', 'U3'],
     );
     assert.deepEqual(second, first);
-    assert.equal(secrets.calls.get - readsBefore, 1, 'one read, by the change event, for all readers');
+    assert.deepEqual(readKeys, [LISTING, ACCOUNTS], 'one read of the tokens for all readers');
+    assert.equal(first[1]?.accessToken, 'access-U3-secret');
+    store.dispose();
+    watching.dispose();
   });
 
   test('a change announced while this window was writing is read afresh, not answered from the cache', async () => {

@@ -91,14 +91,14 @@ describe('session scopes: the grammar a consumer of the line provider uses', () 
     assert.deepEqual(
       diffSessions(
         [
-          { id: 'a', accessToken: '1' },
-          { id: 'b', accessToken: '2' },
-          { id: 'c', accessToken: '3' },
+          { id: 'a', version: '1' },
+          { id: 'b', version: '2' },
+          { id: 'c', version: '3' },
         ],
         [
-          { id: 'b', accessToken: '2' },
-          { id: 'c', accessToken: '4' },
-          { id: 'd', accessToken: '5' },
+          { id: 'b', version: '2' },
+          { id: 'c', version: '4' },
+          { id: 'd', version: '5' },
         ],
       ),
       { added: ['d'], removed: ['a'], changed: ['c'] },

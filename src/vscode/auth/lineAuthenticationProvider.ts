@@ -56,21 +56,27 @@ export class LineAuthenticationProvider implements vscode.AuthenticationProvider
     this.#subscriptions.push(listener, this.#onDidChangeSessions);
   }
 
-  #read(): ReturnType<WindowServices['store']['list']> {
-    return this.#services.store.list();
+  /** The listing, not the tokens: most changes (another window's, a redraw's) are found without reading any. */
+  #read(): ReturnType<WindowServices['store']['listAccounts']> {
+    return this.#services.store.listAccounts();
   }
 
   async #fireChanges(before: SessionSnapshot[]): Promise<SessionSnapshot[]> {
-    let tokenSets;
+    let after;
     try {
-      tokenSets = await this.#read();
+      after = sessionSnapshot(await this.#read());
     } catch {
       return before;
     }
-    const after = sessionSnapshot(tokenSets);
     const changes = diffSessions(before, after);
     if (changes.added.length + changes.removed.length + changes.changed.length === 0) {
       return after;
+    }
+    let tokenSets;
+    try {
+      tokenSets = changes.added.length + changes.changed.length === 0 ? [] : await this.#services.store.list();
+    } catch {
+      return before;
     }
     const byId = new Map(tokenSets.map((tokenSet) => [`${tokenSet.channelId}/${tokenSet.userId}`, tokenSet]));
     const present = (ids: string[]): vscode.AuthenticationSession[] =>

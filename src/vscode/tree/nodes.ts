@@ -5,20 +5,20 @@
  */
 import vscode = require('vscode');
 import { channelLabel, type ChannelConfig } from '../../core/channels';
+import { isLineLoginError } from '../../core/errors';
 import { tokenPreview } from '../../core/redact';
 import { accountId, type AccountKey } from '../../core/tokenStore';
 import type { TokenSet } from '../../core/types';
+import type { ListedAccount } from '../../core/accountListing';
 import { explainClaimsLocalized } from '../claimText';
 import { formatDateTimeBoth, formatExpiry, formatRemaining } from '../format';
 import {
   accessTokenContextValue,
   accessTokenStatus,
   accountContextValue,
-  accountLabel,
   accountFlags,
   accountKeyOf,
   decodeStoredIdToken,
-  httpsUrl,
   idTokenContextValue,
   idTokenStatus,
   refreshTokenContextValue,
@@ -60,6 +60,8 @@ export type RootNode = ChannelNode | UnknownChannelNode | MessageNode;
 export interface TreeMoment {
   now: number;
   isSelected(key: AccountKey): boolean;
+  /** An account's tokens, read when its node is first expanded (the rows above come from the listing). */
+  tokensOf(key: AccountKey): Promise<TokenSet | undefined>;
 }
 
 /** A configured LINE Login channel; its children are the accounts signed in to it. */
@@ -68,7 +70,7 @@ export class ChannelNode extends ExplorerNode {
   readonly channelId: string;
   readonly channel: ChannelConfig;
 
-  constructor(channel: ChannelConfig, accounts: readonly TokenSet[], moment: TreeMoment) {
+  constructor(channel: ChannelConfig, accounts: readonly ListedAccount[], moment: TreeMoment) {
     super(
       channelLabel(channel),
       accounts.length > 0 ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.None,
@@ -93,7 +95,7 @@ export class ChannelNode extends ExplorerNode {
       .code(vscode.l10n.t('Callback URL'), channel.callbackUrl)
       .row(vscode.l10n.t('Default scopes'), channel.scopes.join(' '))
       .build();
-    this.setChildren(() => accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
+    this.setChildren(() => accounts.map((account) => new AccountNode(account, this, moment)));
   }
 }
 
@@ -102,7 +104,7 @@ export class UnknownChannelNode extends ExplorerNode {
   readonly kind = 'unknownChannel';
   readonly channelId: string;
 
-  constructor(channelId: string, accounts: readonly TokenSet[], moment: TreeMoment) {
+  constructor(channelId: string, accounts: readonly ListedAccount[], moment: TreeMoment) {
     super(vscode.l10n.t('Unknown channel {0}', channelId), vscode.TreeItemCollapsibleState.Expanded, undefined);
     this.channelId = channelId;
     this.id = `unknownChannel/${channelId}`;
@@ -117,7 +119,7 @@ export class UnknownChannelNode extends ExplorerNode {
         ),
       )
       .build();
-    this.setChildren(() => accounts.map((tokenSet) => new AccountNode(tokenSet, this, moment)));
+    this.setChildren(() => accounts.map((account) => new AccountNode(account, this, moment)));
   }
 }
 
@@ -141,22 +143,22 @@ export class AccountNode extends ExplorerNode {
   readonly selected: boolean;
   readonly displayName: string;
 
-  constructor(tokenSet: TokenSet, parent: ChannelNode | UnknownChannelNode, moment: TreeMoment) {
-    const displayName = accountLabel(tokenSet);
+  constructor(listed: ListedAccount, parent: ChannelNode | UnknownChannelNode, moment: TreeMoment) {
+    const displayName = listed.label;
     super(displayName, vscode.TreeItemCollapsibleState.Collapsed, parent);
     this.displayName = displayName;
-    this.account = accountKeyOf(tokenSet);
+    this.account = accountKeyOf(listed);
     this.selected = moment.isSelected(this.account);
     this.id = `account/${accountId(this.account)}`;
-    this.contextValue = accountContextValue(accountFlags(tokenSet, this.selected));
+    this.contextValue = accountContextValue(accountFlags(listed, this.selected));
     // When the row is full the user ID goes first (the tooltip has it), a failed revoke last.
     const parts: DescriptionPart[] = [];
-    if (tokenSet.revokeFailure !== undefined) {
+    if (listed.revokeFailure !== undefined) {
       parts.push({ text: vscode.l10n.t('revoke failed'), rank: 3 });
     }
-    if (displayName !== tokenSet.userId) {
+    if (displayName !== listed.userId) {
       // Otherwise the label already is the user ID.
-      parts.push({ text: shortUserId(tokenSet.userId), rank: 1 });
+      parts.push({ text: shortUserId(listed.userId), rank: 1 });
     }
     if (this.selected) {
       parts.push({ text: vscode.l10n.t('selected'), rank: 2 });
@@ -165,9 +167,9 @@ export class AccountNode extends ExplorerNode {
     if (description !== undefined) {
       this.description = description;
     }
-    const picture = httpsUrl(tokenSet.profile?.pictureUrl ?? tokenSet.idTokenClaims?.picture);
+    const picture = listed.pictureUrl;
     this.iconPath =
-      tokenSet.revokeFailure !== undefined
+      listed.revokeFailure !== undefined
         ? new vscode.ThemeIcon('warning', new vscode.ThemeColor('list.warningForeground'))
         : picture === undefined
           ? new vscode.ThemeIcon(this.selected ? 'pass-filled' : 'account')
@@ -175,28 +177,45 @@ export class AccountNode extends ExplorerNode {
 
     const tooltip = new Tooltip()
       .heading(displayName)
-      .code(vscode.l10n.t('User ID'), tokenSet.userId)
-      .code(vscode.l10n.t('Channel ID'), tokenSet.channelId)
-      .row(vscode.l10n.t('Scopes'), tokenSet.scopes.join(' '))
-      .row(vscode.l10n.t('Signed in'), formatDateTimeBoth(tokenSet.originalIssuedAt))
-      .row(vscode.l10n.t('Access token'), formatExpiry(tokenSet.accessTokenExpiresAt, moment.now));
+      .code(vscode.l10n.t('User ID'), listed.userId)
+      .code(vscode.l10n.t('Channel ID'), listed.channelId)
+      .row(vscode.l10n.t('Scopes'), listed.scopes.join(' '))
+      .row(vscode.l10n.t('Signed in'), formatDateTimeBoth(listed.originalIssuedAt))
+      .row(vscode.l10n.t('Access token'), formatExpiry(listed.accessTokenExpiresAt, moment.now));
     if (this.selected) {
       tooltip.note(
         vscode.l10n.t('Selected: the status bar and commands run from the Command Palette use this account.'),
       );
     }
-    if (tokenSet.revokeFailure !== undefined) {
+    if (listed.revokeFailure !== undefined) {
       tooltip.note(
         vscode.l10n.t(
           'Revoking failed at {0} ({1}): LINE was not reached, so the tokens may still be valid there. Run "Revoke Access Token" again, or sign out to delete them from this VS Code only.',
-          formatDateTimeBoth(tokenSet.revokeFailure.at),
-          tokenSet.revokeFailure.errorCode,
+          formatDateTimeBoth(listed.revokeFailure.at),
+          listed.revokeFailure.errorCode,
         ),
       );
     }
     this.tooltip = tooltip.build();
 
-    this.setChildren(() => {
+    this.setChildren(async () => {
+      let tokenSet: TokenSet | undefined;
+      try {
+        tokenSet = await moment.tokensOf(this.account);
+      } catch (error) {
+        // Only our own errors are known to carry no secret; anything else is summarized.
+        return [
+          new MessageNode(
+            `${this.id ?? ''}/unreadable`,
+            vscode.l10n.t('Could not read the stored tokens'),
+            isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
+          ),
+        ];
+      }
+      if (tokenSet === undefined) {
+        // Gone since the listing was read: the redraw that follows removes this row.
+        return [];
+      }
       const children: TokenExplorerNode[] = [new AccessTokenNode(tokenSet, this, moment)];
       if (tokenSet.refreshToken !== undefined) {
         children.push(new RefreshTokenNode(tokenSet, tokenSet.refreshToken, this, moment));

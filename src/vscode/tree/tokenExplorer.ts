@@ -6,7 +6,7 @@
 import vscode = require('vscode');
 import { isLineLoginError } from '../../core/errors';
 import { sameAccount, type AccountKey, type TokenStore } from '../../core/tokenStore';
-import type { TokenSet } from '../../core/types';
+import type { ListedAccount } from '../../core/accountListing';
 import type { AccountSelection } from '../accountSelection';
 import type { ChannelRegistry } from '../channelRegistry';
 import { CONTEXT_KEYS } from '../constants';
@@ -24,7 +24,7 @@ import {
 const TICK_MS = 60_000;
 
 interface StoreSnapshot {
-  tokenSets: readonly TokenSet[];
+  accounts: readonly ListedAccount[];
   /** Why the store could not be read, when it could not. */
   problem: string | undefined;
 }
@@ -115,7 +115,7 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   async getChildren(node?: TokenExplorerNode): Promise<TokenExplorerNode[]> {
     if (node !== undefined) {
-      return [...node.children];
+      return [...(await node.loadChildren())];
     }
     return [...(await this.#model).roots];
   }
@@ -160,7 +160,7 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     if (generation === this.#generation) {
       this.#setContextKeys({
         hasChannels: this.#channels.list().length > 0,
-        hasAccounts: snapshot.tokenSets.length > 0,
+        hasAccounts: snapshot.accounts.length > 0,
       });
     }
     return model;
@@ -168,11 +168,11 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   async #readStore(): Promise<StoreSnapshot> {
     try {
-      return { tokenSets: await this.#store.list(), problem: undefined };
+      return { accounts: await this.#store.listAccounts(), problem: undefined };
     } catch (error) {
       // Only our own errors are known to carry no secret; anything else is summarized.
       return {
-        tokenSets: [],
+        accounts: [],
         problem: isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
       };
     }
@@ -183,8 +183,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
     const moment: TreeMoment = {
       now: this.#now(),
       isSelected: (key) => selected !== undefined && sameAccount(selected, key),
+      tokensOf: (key) => this.#store.get(key),
     };
-    const roots: RootNode[] = groupAccountsByChannel(this.#channels.list(), snapshot.tokenSets).map((group) =>
+    const roots: RootNode[] = groupAccountsByChannel(this.#channels.list(), snapshot.accounts).map((group) =>
       group.channel === undefined
         ? new UnknownChannelNode(group.channelId, group.accounts, moment)
         : new ChannelNode(group.channel, group.accounts, moment),
