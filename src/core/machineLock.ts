@@ -53,7 +53,7 @@ export class MemoryGenerationMark implements GenerationMark {
   }
 
   write(generation: number): Promise<void> {
-    this.#generation = Math.max(this.#generation, generation);
+    this.#generation = generation;
     return Promise.resolve();
   }
 }

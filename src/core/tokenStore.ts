@@ -153,6 +153,15 @@ export abstract class SnapshotTokenStore implements TokenStore {
   protected abstract removeSetAside(): Promise<number>;
 
   /**
+   * The document this store last read or wrote, when it knows nothing changed since and it is at
+   * `generation`, the one the mark announces: under the lock that is the stored document (every
+   * write announces its generation before it writes, see #write), so no read is needed.
+   */
+  protected knownDocument(_generation: number): StoredDocument | undefined {
+    return undefined;
+  }
+
+  /**
    * The listing stored with the document, when there is one that matches it; undefined makes
    * listAccounts() list from the document itself.
    */
@@ -321,7 +330,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
    */
   async #readLocked(): Promise<{ accounts: Map<string, TokenSet>; generation: number }> {
     const announced = await this.#generation.read();
-    let document = await this.#read(true);
+    let document = this.knownDocument(announced) ?? (await this.#read(true));
     for (let waited = 0; isBehind(document, announced) && waited < this.#freshReadBudgetMs;) {
       await this.#sleep(FRESH_READ_STEP_MS);
       waited += FRESH_READ_STEP_MS;
@@ -432,26 +441,31 @@ export abstract class SnapshotTokenStore implements TokenStore {
     });
   }
 
+  /**
+   * Announces the generation, then writes. In that order a window holding the lock can trust a
+   * document it knows at the announced generation without reading it again (knownDocument): any
+   * later write would have announced a newer one first.
+   */
   async #write(accounts: Map<string, TokenSet>, generation: number): Promise<void> {
+    const before = await this.#generation.read();
+    await this.#generation.write(generation);
     const tokenSets = [...accounts.values()];
     for (let attempt = 0; ; attempt += 1) {
       try {
         await this.writeDocument(tokenSets, generation);
-        break;
+        return;
       } catch (error) {
         const pause = this.#writeRetryDelaysMs[attempt];
         if (pause === undefined) {
+          // Nothing was written: taking the announcement back spares the next reader its wait.
+          await this.#generation.write(before).catch((markError: unknown) => {
+            this.#warn(`The store generation could not be taken back (${describe(markError)}).`);
+          });
           throw error;
         }
         this.#warn(`Saving the accounts failed (${describe(error)}); trying again.`);
         await this.#sleep(pause);
       }
-    }
-    try {
-      await this.#generation.write(generation);
-    } catch (error) {
-      // The document is saved; other windows only lose the hint to wait for it.
-      this.#warn(`The store generation could not be recorded (${describe(error)}).`);
     }
   }
 

@@ -163,6 +163,13 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     return copyOf(await reading);
   }
 
+  protected override knownDocument(generation: number): StoredDocument | undefined {
+    const cache = this.#cache;
+    return this.#cacheCurrent && cache?.damage === undefined && cache?.generation === generation
+      ? copyOf(cache)
+      : undefined;
+  }
+
   protected override async readListing(): Promise<ListedAccount[] | undefined> {
     let listing: AccountListing | undefined;
     if (this.#listingCurrent && this.#listing !== undefined) {

@@ -166,7 +166,8 @@ describe('generation marks', () => {
     assert.equal(await mark.read(), 0);
     const memory = new MemoryGenerationMark();
     await memory.write(3);
-    await memory.write(2);
     assert.equal(await memory.read(), 3);
+    await memory.write(2);
+    assert.equal(await memory.read(), 2, 'a write that failed takes its announcement back');
   });
 });

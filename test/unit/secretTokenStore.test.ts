@@ -155,6 +155,8 @@ describe('SecretTokenStore: reading and writing', () => {
       },
     });
     await store.put(tokenSet('U1'));
+    // A change announced by another window: the next write must read the document again.
+    secrets.storeFromAnotherWindow(ACCOUNTS, secrets.values.get(ACCOUNTS) ?? '');
     secrets.fail('get', { key: ACCOUNTS, times: 1 });
     await assert.rejects(store.put(tokenSet('U1', { accessToken: 'after-read-failure' })), {
       code: 'ERR_STORE_WRITE_FAILED',
@@ -522,5 +524,81 @@ describe('SecretTokenStore: one read and one parse per change (issue 15)', () =>
       ['U9'],
       "the other window's write, not this window's cached one",
     );
+  });
+});
+
+describe('SecretTokenStore: a write that knows the stored document (issue 15)', () => {
+  /** This window's view of the shared storage, with other windows' change events never delivered. */
+  const deaf = (shared: MemorySecretStorage, reads: string[]): SecretStorageLike => ({
+    get: (k) => {
+      reads.push(k);
+      return shared.get(k);
+    },
+    store: (k, value) => shared.store(k, value),
+    delete: (k) => shared.delete(k),
+    onDidChange: () => ({ dispose: () => undefined }),
+  });
+
+  test('the next write of the same window reads no SecretStorage when nothing was announced since', async () => {
+    const shared = new MemorySecretStorage();
+    const reads: string[] = [];
+    const { store } = storeOver(deaf(shared, reads), { generation: new MemoryGenerationMark() });
+    await store.put(tokenSet('U1'));
+    reads.length = 0;
+    await store.put(tokenSet('U2'));
+    assert.deepEqual(reads, [], 'the document it wrote is the stored one');
+    assert.deepEqual(
+      document(shared).accounts.map((set) => set.userId),
+      ['U1', 'U2'],
+    );
+  });
+
+  test("another window's write is announced before it is written, so it is read even if its event never came", async () => {
+    const shared = new MemorySecretStorage();
+    const lock = new InProcessLock();
+    const generation = new MemoryGenerationMark();
+    const reads: string[] = [];
+    let waits = 0;
+    const { store: windowA } = storeOver(deaf(shared, reads), {
+      lock,
+      generation,
+      sleep: () => {
+        waits += 1;
+        return Promise.resolve();
+      },
+    });
+    const { store: windowB } = storeOver(shared, { lock, generation });
+    await windowA.put(tokenSet('U1'));
+    await windowB.put(tokenSet('U2'));
+    reads.length = 0;
+    await windowA.put(tokenSet('U3'));
+    assert.deepEqual(reads, [ACCOUNTS], 'read once: what it knew is older than what was announced');
+    assert.equal(waits, 0, 'and not mistaken for a write still on its way');
+    assert.deepEqual(
+      document(shared).accounts.map((set) => set.userId),
+      ['U1', 'U2', 'U3'],
+      "B's account is not written over",
+    );
+  });
+
+  test('a write that fails takes its announcement back, so the next one does not wait for it', async () => {
+    const secrets = new MemorySecretStorage();
+    const generation = new MemoryGenerationMark();
+    let sleeps = 0;
+    const { store } = storeOver(secrets, {
+      generation,
+      writeRetryDelaysMs: [],
+      sleep: () => {
+        sleeps += 1;
+        return Promise.resolve();
+      },
+    });
+    await store.put(tokenSet('U1'));
+    secrets.fail('store', { key: ACCOUNTS, times: 1 });
+    await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_WRITE_FAILED' });
+    assert.equal(await generation.read(), 1);
+    assert.equal(await store.saveUnsaved(), true);
+    assert.equal(sleeps, 0, 'nothing announced was waited for');
+    assert.equal(document(secrets).generation, 2);
   });
 });
