@@ -15,9 +15,11 @@ const WIDE =
 const ZERO_WIDTH = /^[\p{Mn}\p{Me}\p{Cf}]/u;
 
 /** User-perceived characters: a base with its combining marks, an emoji sequence, a surrogate pair. */
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+let graphemes: Intl.Segmenter | undefined;
 
 function split(text: string): string[] {
+  // Made when first needed: loading ICU's break rules is not activation's business (issue 15).
+  graphemes ??= new Intl.Segmenter('en', { granularity: 'grapheme' });
   return Array.from(graphemes.segment(text), (part) => part.segment);
 }
 

@@ -3,7 +3,9 @@
 // put code into the output; what the first paint does not need must be in a lazily loaded bundle.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { compileFunction } from 'node:vm';
 import { build } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
@@ -51,5 +53,63 @@ describe('the first-paint bundle (dist/extension.js)', () => {
     const misplaced = contributing.filter((file) => LOADED_ON_FIRST_USE.some((fragment) => file.includes(fragment)));
     assert.deepEqual(misplaced, [], 'these belong in dist/features.js or dist/fileLock.js');
     assert.ok(output.bytes <= 110 * 1024, `${String(output.bytes)} bytes`);
+  });
+
+  test('loading it builds no Intl formatter or segmenter (ICU data is loaded on first use, not at activation)', async () => {
+    const result = await build({
+      entryPoints: [join(ROOT, 'src', 'extension.ts')],
+      absWorkingDir: ROOT,
+      bundle: true,
+      format: 'cjs',
+      platform: 'node',
+      target: 'node20',
+      external: ['vscode'],
+      minify: true,
+      write: false,
+      logLevel: 'silent',
+    });
+    const [file] = result.outputFiles;
+    assert.ok(file);
+    // Any member of the stand-in is a class, enough for the bundle's module-level code to run.
+    const vscodeStub: unknown = new Proxy(
+      {},
+      {
+        get: () =>
+          class {
+            readonly stub = true;
+          },
+      },
+    );
+    const built: string[] = [];
+    const kinds = ['Segmenter', 'DateTimeFormat', 'NumberFormat', 'RelativeTimeFormat', 'Collator'] as const;
+    const originals = kinds.map((kind) => [kind, Intl[kind]] as const);
+    for (const [kind, Original] of originals) {
+      Object.defineProperty(Intl, kind, {
+        configurable: true,
+        writable: true,
+        value: new Proxy(Original, {
+          construct(target, args: unknown[]) {
+            built.push(kind);
+            return Reflect.construct(target, args) as object;
+          },
+        }),
+      });
+    }
+    try {
+      const module = { exports: {} as Record<string, unknown> };
+      const load = compileFunction(file.text, ['require', 'module', 'exports']) as (
+        require: (id: string) => unknown,
+        module: { exports: unknown },
+        exports: unknown,
+      ) => void;
+      const nodeRequire = createRequire(__filename);
+      load((id) => (id === 'vscode' ? vscodeStub : (nodeRequire(id) as unknown)), module, module.exports);
+      assert.equal(typeof module.exports.activate, 'function', 'the bundle loaded');
+    } finally {
+      for (const [kind, Original] of originals) {
+        Object.defineProperty(Intl, kind, { configurable: true, writable: true, value: Original });
+      }
+    }
+    assert.deepEqual(built, []);
   });
 });
