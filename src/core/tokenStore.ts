@@ -153,6 +153,14 @@ export abstract class SnapshotTokenStore implements TokenStore {
   protected abstract removeSetAside(): Promise<number>;
 
   /**
+   * What a write does after the document is stored, still under the lock but not waited for by the
+   * caller of a change (SecretTokenStore writes the listing here). Never rejects.
+   */
+  protected finishWrite(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  /**
    * The document this store last read or wrote, when it knows nothing changed since and it is at
    * `generation`, the one the mark announces: under the lock that is the stored document (every
    * write announces its generation before it writes, see #write), so no read is needed.
@@ -271,6 +279,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       await this.#write(new Map(), generation + 1).catch((error: unknown) => {
         throw unavailable('The stored tokens could not be reset', error);
       });
+      await this.finishWrite();
       this.#unsaved.clear();
       const removedBackups = await this.removeSetAside().catch((error: unknown) => {
         this.#warn(`Copies of unreadable documents could not all be deleted (${describe(error)}).`);
@@ -361,6 +370,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       await this.#write(document.accounts, generation).catch((error: unknown) => {
         throw unavailable('The unreadable document was set aside, but the repaired one could not be saved', error);
       });
+      await this.finishWrite();
       this.#warn(
         `The stored accounts could not be read (${damage.reason}); the document was moved to ${backupKey} and ${document.accounts.size} readable account(s) kept.`,
       );
@@ -390,24 +400,32 @@ export abstract class SnapshotTokenStore implements TokenStore {
     keep?: { key: AccountKey; change: AccountChange },
   ): Promise<T> {
     try {
-      return await this.#lock.run(ACCOUNTS_LOCK, async () => {
-        const { accounts, generation } = await this.#readLocked();
-        const applied = [...this.#unsaved];
-        for (const [id, { change }] of applied) {
-          setAccount(accounts, id, change(accounts.get(id)));
-        }
-        const { changed, result } = apply(accounts);
-        if (!changed && applied.length === 0) {
-          return result;
-        }
-        await this.#write(accounts, generation + 1);
-        for (const [id, entry] of applied) {
-          if (this.#unsaved.get(id) === entry) {
-            this.#unsaved.delete(id);
-          }
-        }
-        this.fireChange();
-        return result;
+      // Resolved once the document is written: what follows it (the listing) is written while the
+      // lock is still held, so no other write can come between, but nobody waits for it.
+      return await new Promise<T>((resolveMutation, rejectMutation) => {
+        this.#lock
+          .run(ACCOUNTS_LOCK, async () => {
+            const { accounts, generation } = await this.#readLocked();
+            const applied = [...this.#unsaved];
+            for (const [id, { change }] of applied) {
+              setAccount(accounts, id, change(accounts.get(id)));
+            }
+            const { changed, result } = apply(accounts);
+            if (!changed && applied.length === 0) {
+              resolveMutation(result);
+              return;
+            }
+            await this.#write(accounts, generation + 1);
+            for (const [id, entry] of applied) {
+              if (this.#unsaved.get(id) === entry) {
+                this.#unsaved.delete(id);
+              }
+            }
+            this.fireChange();
+            resolveMutation(result);
+            await this.finishWrite();
+          })
+          .catch(rejectMutation);
       });
     } catch (error) {
       if (keep === undefined) {

@@ -66,11 +66,16 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
   #listingChanges = 0;
   /** Another window wrote the document and its listing has not followed yet (see #onDocumentChanged). */
   #listingBehind: NodeJS.Timeout | undefined;
-  /** This window's last write: its listing's echo vouches for the cache if no other write came between. */
-  #ownWrite: { generation: number; changesBefore: number } | undefined;
+  /**
+   * This window's last write: the first document event after it began is its echo (another window
+   * cannot write while this one holds the lock; one that wrote before it was read under the lock).
+   */
+  #ownWrite: { changesBefore: number; echoed: boolean } | undefined;
   /** A read of the document under way, shared by the readers that need no fresh one. */
   #reading: { changes: number; document: Promise<StoredDocument> } | undefined;
   readonly #listingGraceMs: number;
+  /** The listing of the document just written, stored by finishWrite(). */
+  #pendingListing: string | undefined;
 
   constructor(secrets: SecretStorageLike, options: SecretTokenStoreOptions = {}) {
     super(options);
@@ -87,13 +92,16 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     });
   }
 
-  /**
-   * Not read here: nothing that draws needs the tokens, and the listing written right after says
-   * whether this was this window's own write (same generation as the cached document) or another's.
-   */
+  /** Not read here: nothing that draws needs the tokens, and the listing that follows says what changed. */
   #onDocumentChanged(): void {
-    this.#cacheCurrent = false;
     this.#changes += 1;
+    const own = this.#ownWrite;
+    if (own !== undefined && !own.echoed && this.#changes === own.changesBefore + 1) {
+      // The echo of this window's own write: what is cached is what it wrote, and its listing is known.
+      own.echoed = true;
+      return;
+    }
+    this.#cacheCurrent = false;
     clearTimeout(this.#listingBehind);
     // A window that writes no listing (an earlier version of this extension) or failed to: after a
     // while the document's change is announced anyway, and lists read the document until a listing follows.
@@ -112,17 +120,9 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
         this.#listingBehind = undefined;
         const own = raw !== undefined && raw === this.#listing?.raw;
         const listing = this.#rememberListing(raw, change);
-        const ownWrite = this.#ownWrite;
-        if (
-          own &&
-          listing !== undefined &&
-          ownWrite?.generation === listing.generation &&
-          this.#cache?.generation === listing.generation &&
-          this.#changes === ownWrite.changesBefore + 1
-        ) {
-          // The echo of this window's own write, with no other document write announced since:
-          // the cached document is the stored one.
-          this.#cacheCurrent = true;
+        if (listing?.generation !== this.#cache?.generation) {
+          // Another window's write: its listing always follows its document.
+          this.#cacheCurrent = false;
         }
         if (!own) {
           this.fireChange();
@@ -201,33 +201,40 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
 
   protected async writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void> {
     const value = JSON.stringify({ version: 1, generation, accounts: [...accounts] } satisfies StoredAccounts);
-    // Cached before the write (not yet current), so the listing's change event can vouch for it.
+    // Cached before the write, current once it is stored and no other window's change came between.
     // No copies: the store hands out clones of what it changes (update, put), never these objects.
     this.#cache = { accounts: new Map(accounts.map((set) => [accountId(set), set])), generation };
     this.#cacheCurrent = false;
-    const changes = this.#changes;
-    this.#ownWrite = { generation, changesBefore: changes };
+    const own = { changesBefore: this.#changes, echoed: false };
+    this.#ownWrite = own;
     await this.#secrets.store(SECRET_KEYS.accounts, value);
-    if (changes === this.#changes) {
+    if (this.#changes === own.changesBefore + (own.echoed ? 1 : 0)) {
       this.#cacheCurrent = true;
     }
-    // After the document, never before: a listing must not show an account whose tokens are not stored.
+    // This window's readers list what it just wrote; the stored listing follows in finishWrite().
     const listing: AccountListing = { generation, accounts: accounts.map(listedAccount) };
     const raw = serializeListing(listing);
     this.#listing = { raw, listing };
-    this.#listingCurrent = false;
-    const listingChanges = this.#listingChanges;
+    this.#listingCurrent = true;
+    this.#pendingListing = raw;
+  }
+
+  /** After the document, never before: a listing must not show an account whose tokens are not stored. */
+  protected override async finishWrite(): Promise<void> {
+    const raw = this.#pendingListing;
+    this.#pendingListing = undefined;
+    if (raw === undefined) {
+      return;
+    }
     try {
       await this.#secrets.store(SECRET_KEYS.accountsListing, raw);
-      if (listingChanges === this.#listingChanges) {
-        this.#listingCurrent = true;
-      }
     } catch (error) {
       // The tokens are saved; lists read the document until the next write brings a listing.
-      this.#listing = undefined;
-      this.#warn(
-        `The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`,
-      );
+      if (this.#listing?.raw === raw) {
+        this.#listing = undefined;
+        this.#listingCurrent = false;
+      }
+      this.#warn(`The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`);
     }
   }
 

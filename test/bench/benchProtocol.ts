@@ -83,6 +83,7 @@ export interface ScaleSample {
   /** One channel's accounts (getChildren + getTreeItem), as when the person expands it. */
   readonly channelAccountsMs: number;
   /** Another window's `secrets.store` of a changed document → this window's tree shows the change. */
+  /** From the other window's first store() call until this window's tree shows the change. */
   readonly crossWindowMs: number;
   /** The other window's two store() calls alone (its side of the change, inside crossWindowMs). */
   readonly otherWindowWriteMs: number;

@@ -57,15 +57,16 @@ export function scaleRows(section: string, workload: WorkloadResult | undefined)
     ),
     goalRow(
       section,
-      'change from another window → tree shows it',
-      summarize(scale.map((sample) => sample.crossWindowMs)),
+      "another window's change, once stored → tree shows it",
+      summarize(scale.map((sample) => sample.crossWindowMs - sample.otherWindowWriteMs)),
       50,
     ),
     {
       section,
-      figure: "  of which: the other window's store() calls",
+      figure: "  with the other window's store() calls",
       unit: 'ms',
-      value: summarize(scale.map((sample) => sample.otherWindowWriteMs)),
+      value: summarize(scale.map((sample) => sample.crossWindowMs)),
+      note: 'the document (1.5 MB) and its listing written by the other window, then shown here',
     },
   ];
 }

@@ -193,3 +193,57 @@ describe('SecretTokenStore and its listing', () => {
     store.dispose();
   });
 });
+
+describe('SecretTokenStore: the listing is written after the change resolved, under the lock', () => {
+  test('put() resolves once the tokens are stored; the next write waits for the listing', async () => {
+    const secrets = new MemorySecretStorage();
+    const order: string[] = [];
+    let release: () => void = () => undefined;
+    let holdListing = true;
+    const gated = {
+      get: (k: string) => secrets.get(k),
+      store: async (k: string, value: string) => {
+        if (k === LISTING && holdListing) {
+          holdListing = false;
+          await new Promise<void>((resolveGate) => (release = resolveGate));
+        }
+        order.push(k);
+        await secrets.store(k, value);
+      },
+      delete: (k: string) => secrets.delete(k),
+      onDidChange: secrets.onDidChange.bind(secrets),
+    };
+    const store = new SecretTokenStore(gated, { listingGraceMs: 0 });
+    await store.put(tokenSet('U1'));
+    assert.deepEqual(order, [ACCOUNTS], 'resolved with the document stored, the listing still on its way');
+    assert.deepEqual(
+      (await store.listAccounts()).map((account) => account.userId),
+      ['U1'],
+      'this window lists what it wrote meanwhile',
+    );
+    let secondDone = false;
+    const second = store.put(tokenSet('U2')).then(() => (secondDone = true));
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+    assert.equal(secondDone, false, 'the lock is held until the listing is written');
+    release();
+    await second;
+    await new Promise((resolveWait) => setTimeout(resolveWait, 10));
+    assert.deepEqual(order, [ACCOUNTS, LISTING, ACCOUNTS, LISTING]);
+    assert.deepEqual(
+      parseListing(secrets.values.get(LISTING))?.accounts.map((account) => account.userId),
+      ['U1', 'U2'],
+    );
+    store.dispose();
+  });
+
+  test('the echo of its own write is not taken for another window’s write without a listing', async () => {
+    const secrets = new MemorySecretStorage();
+    const store = storeOver(secrets);
+    let changes = 0;
+    store.onDidChange(() => (changes += 1));
+    await store.put(tokenSet('U1'));
+    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+    assert.equal(changes, 1, 'one change: the write (no late "listing never came" announcement)');
+    store.dispose();
+  });
+});

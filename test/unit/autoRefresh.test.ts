@@ -55,6 +55,8 @@ class FakeScheduler implements Timers {
   async runUntil(until: number, options: { lateByMs?: number } = {}): Promise<void> {
     let fired = 0;
     for (;;) {
+      // Timers set by work still under way (a change event's schedule()) count too.
+      await settle();
       const next = this.#earliest();
       if (next === undefined || next[1].at > until) {
         break;
