@@ -234,7 +234,9 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
         this.#listing = undefined;
         this.#listingCurrent = false;
       }
-      this.#warn(`The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`);
+      this.#warn(
+        `The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`,
+      );
     }
   }
 
