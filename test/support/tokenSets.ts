@@ -29,3 +29,20 @@ export function sampleTokenSet(overrides: Partial<TokenSet> = {}): TokenSet {
     ...overrides,
   };
 }
+
+/** A stored account of channel 1660000001 whose tokens name the user, as the store tests write them. */
+export function storedTokenSet(userId: string, overrides: Partial<TokenSet> = {}): TokenSet {
+  return {
+    channelId: '1660000001',
+    userId,
+    accessToken: `access-${userId}-secret`,
+    tokenType: 'Bearer',
+    scopes: ['profile', 'openid'],
+    accessTokenIssuedAt: 1_700_000_000_000,
+    accessTokenExpiresAt: 1_700_000_000_000 + 2_592_000_000,
+    refreshToken: `refresh-${userId}-secret`,
+    refreshTokenExpiresAt: 1_700_000_000_000 + 90 * 86_400_000,
+    originalIssuedAt: 1_700_000_000_000,
+    ...overrides,
+  };
+}

@@ -6,7 +6,7 @@ import { describe, test } from 'node:test';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { compileFunction } from 'node:vm';
-import { build } from 'esbuild';
+import { build, type BuildOptions } from 'esbuild';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
@@ -29,18 +29,23 @@ const LOADED_ON_FIRST_USE = [
   'src/vscode/errorMessages.ts',
 ];
 
+/** src/extension.ts bundled as scripts/build.mjs bundles it, in memory. */
+const FIRST_PAINT = {
+  entryPoints: [join(ROOT, 'src', 'extension.ts')],
+  absWorkingDir: ROOT,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  external: ['vscode'],
+  minify: true,
+  write: false,
+} satisfies BuildOptions;
+
 describe('the first-paint bundle (dist/extension.js)', () => {
   test('holds none of what loads on first use, and stays under 110 KB before the shared-module registry', async () => {
     const result = await build({
-      entryPoints: [join(ROOT, 'src', 'extension.ts')],
-      absWorkingDir: ROOT,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      external: ['vscode'],
-      minify: true,
-      write: false,
+      ...FIRST_PAINT,
       metafile: true,
       outfile: join(ROOT, 'out', 'first-paint-probe.js'),
       logLevel: 'silent',
@@ -56,18 +61,7 @@ describe('the first-paint bundle (dist/extension.js)', () => {
   });
 
   test('loading it builds no Intl formatter or segmenter (ICU data is loaded on first use, not at activation)', async () => {
-    const result = await build({
-      entryPoints: [join(ROOT, 'src', 'extension.ts')],
-      absWorkingDir: ROOT,
-      bundle: true,
-      format: 'cjs',
-      platform: 'node',
-      target: 'node20',
-      external: ['vscode'],
-      minify: true,
-      write: false,
-      logLevel: 'silent',
-    });
+    const result = await build({ ...FIRST_PAINT, logLevel: 'silent' });
     const [file] = result.outputFiles;
     assert.ok(file);
     // Any member of the stand-in is a class, enough for the bundle's module-level code to run.

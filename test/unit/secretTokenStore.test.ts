@@ -11,25 +11,12 @@ import type { TokenSet } from '../../src/core/types';
 import { SECRET_KEYS } from '../../src/vscode/constants';
 import { SecretTokenStore, type SecretStorageLike } from '../../src/vscode/secretTokenStore';
 import { MemorySecretStorage } from '../support/secretStorageFakes';
+import { storedTokenSet } from '../support/tokenSets';
 
 const ACCOUNTS = SECRET_KEYS.accounts;
 const LISTING = SECRET_KEYS.accountsListing;
 
-function tokenSet(userId: string, overrides: Partial<TokenSet> = {}): TokenSet {
-  return {
-    channelId: '1660000001',
-    userId,
-    accessToken: `access-${userId}-secret`,
-    tokenType: 'Bearer',
-    scopes: ['profile', 'openid'],
-    accessTokenIssuedAt: 1_700_000_000_000,
-    accessTokenExpiresAt: 1_700_000_000_000 + 2_592_000_000,
-    refreshToken: `refresh-${userId}-secret`,
-    refreshTokenExpiresAt: 1_700_000_000_000 + 90 * 86_400_000,
-    originalIssuedAt: 1_700_000_000_000,
-    ...overrides,
-  };
-}
+const tokenSet = storedTokenSet;
 
 const key = (userId: string): AccountKey => ({ channelId: '1660000001', userId });
 
