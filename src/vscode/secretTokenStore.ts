@@ -207,7 +207,13 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     this.#cacheCurrent = false;
     const own = { changesBefore: this.#changes, echoed: false };
     this.#ownWrite = own;
-    await this.#secrets.store(SECRET_KEYS.accounts, value);
+    try {
+      await this.#secrets.store(SECRET_KEYS.accounts, value);
+    } catch (error) {
+      // Nothing was written, so no echo will come: the next document event is another window's.
+      this.#ownWrite = undefined;
+      throw error;
+    }
     if (this.#changes === own.changesBefore + (own.echoed ? 1 : 0)) {
       this.#cacheCurrent = true;
     }

@@ -235,3 +235,30 @@ describe('SecretTokenStore: the listing is written after the change resolved, un
     store.dispose();
   });
 });
+
+describe('SecretTokenStore: a failed write expects no echo', () => {
+  test('the next document event after a failed write is taken for another window’s', async () => {
+    const secrets = new MemorySecretStorage();
+    const store = storeOver(secrets);
+    await store.put(tokenSet('U1'));
+    await settle();
+    let changes = 0;
+    store.onDidChange(() => (changes += 1));
+    secrets.fail('store', { key: ACCOUNTS, times: 1 });
+    await assert.rejects(store.put(tokenSet('U2')), { code: 'ERR_STORE_WRITE_FAILED' });
+    const afterFailure = changes;
+    // A window of an earlier version writes the document only.
+    secrets.storeFromAnotherWindow(
+      ACCOUNTS,
+      JSON.stringify({ version: 1, generation: 9, accounts: [tokenSet('U1'), tokenSet('U9')] }),
+    );
+    await new Promise((resolveWait) => setTimeout(resolveWait, 20));
+    assert.equal(changes, afterFailure + 1, 'announced once the listing did not follow');
+    assert.deepEqual(
+      (await store.listAccounts()).map((account) => account.userId).sort(),
+      ['U1', 'U2', 'U9'],
+      'listed from the document, with the change still kept in memory',
+    );
+    store.dispose();
+  });
+});
