@@ -59,7 +59,7 @@ export interface SignInResult {
   profileErrorCode?: LineLoginErrorCode;
 }
 
-export type SignInStage = 'listening' | 'browserOpened' | 'callbackReceived' | 'exchanging' | 'stored';
+export type SignInStage = 'listening' | 'browserOpened' | 'callbackReceived' | 'exchanging' | 'storing' | 'stored';
 
 export interface LoopbackSignInOptions {
   openBrowser: (authorizeUrl: string) => Promise<boolean>;
@@ -238,6 +238,7 @@ export async function completeAuthorization(
     nonce: tokens.idToken === undefined ? undefined : pending.nonce,
     profile,
   });
+  options.onStage?.('storing');
   await deps.store.put(tokenSet);
   options.onStage?.('stored');
   return profileErrorCode === undefined ? { tokenSet } : { tokenSet, profileErrorCode };

@@ -57,7 +57,9 @@ export interface SignInSample {
   readonly callbackToStoredMs: number;
   /** callbackToStoredMs − emulatorRequestsMs: code exchange, ID token check, profile, SecretStorage write. */
   readonly callbackToStoredNetMs: number;
-  /** `stored` → the command resolved: selecting the account (globalState) and revealing it in the tree. */
+  /** `storing` → `stored`: the store's write (lock, generation mark, SecretStorage), inside callbackToStoredNetMs. */
+  readonly storeWriteMs: number;
+  /** `stored` → the command resolved: selecting the account (globalState); the reveal is not waited for. */
   readonly storedToDoneMs: number;
   /** The part of storedToDone spent inside `treeView.reveal` (the workbench opens and draws the view). */
   readonly revealMs: number;

@@ -150,6 +150,7 @@ async function signInOnce(recorders: Recorders): Promise<SignInSample> {
   const listening = stageAt(stages, 'listening');
   const browserOpened = stageAt(stages, 'browserOpened');
   const callbackReceived = stageAt(stages, 'callbackReceived');
+  const storing = stageAt(stages, 'storing');
   const stored = stageAt(stages, 'stored');
   // Requests that ended after the callback: the token exchange and the profile (HS256: no JWKS fetch).
   const emulatorRequests = requests.filter((request) => request.at >= callbackReceived);
@@ -160,6 +161,7 @@ async function signInOnce(recorders: Recorders): Promise<SignInSample> {
     callbackToDoneMs: done - callbackReceived,
     callbackToStoredMs: stored - callbackReceived,
     callbackToStoredNetMs: stored - callbackReceived - emulatorRequestsMs,
+    storeWriteMs: stored - storing,
     storedToDoneMs: done - stored,
     revealMs: recorders.revealMs,
     emulatorRequestsMs,

@@ -77,7 +77,7 @@ describe('signInWithLoopback', () => {
         timeoutMs: 10_000,
       },
     );
-    assert.deepEqual(stages, ['listening', 'browserOpened', 'callbackReceived', 'exchanging', 'stored']);
+    assert.deepEqual(stages, ['listening', 'browserOpened', 'callbackReceived', 'exchanging', 'storing', 'stored']);
     const stored = await deps.store.get({ channelId: HS_CHANNEL.channelId, userId: USER.userId });
     assert.deepEqual(stored, result.tokenSet);
     assert.equal(result.tokenSet.idTokenClaims?.sub, USER.userId);
