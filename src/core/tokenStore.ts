@@ -140,8 +140,9 @@ export abstract class SnapshotTokenStore implements TokenStore {
   }
 
   /**
-   * The stored document. `fresh`: read from storage now (under the lock, before a write); otherwise
-   * a copy of what this window last read or wrote may do, as long as no change was announced since.
+   * The stored document. `fresh`: read from storage now (under the lock, before a write), a copy the
+   * caller may change; otherwise what this window last read or wrote may do, as long as no change was
+   * announced since, shared with other readers and never changed by them.
    */
   protected abstract readDocument(fresh: boolean): Promise<StoredDocument>;
   protected abstract writeDocument(accounts: readonly TokenSet[], generation: number): Promise<void>;

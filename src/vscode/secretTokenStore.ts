@@ -136,12 +136,14 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
   }
 
   protected async readDocument(fresh: boolean): Promise<StoredDocument> {
+    // Shared, not copied, unless fresh: a reader (list, get) changes nothing, and copying a
+    // 1,000-account map for each account the tree opens made opening them all quadratic.
     if (!fresh && this.#cacheCurrent && this.#cache !== undefined) {
-      return copyOf(this.#cache);
+      return this.#cache;
     }
     const changes = this.#changes;
     if (!fresh && this.#reading?.changes === changes) {
-      return copyOf(await this.#reading.document);
+      return this.#reading.document;
     }
     const reading = Promise.resolve(this.#secrets.get(SECRET_KEYS.accounts)).then((stored = '') => {
       // Generation 0, not "unknown": a window that has not seen the first write yet must wait for it.
@@ -160,7 +162,7 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
     };
     this.#reading = { changes, document: reading };
     reading.then(done, done);
-    return copyOf(await reading);
+    return fresh ? copyOf(await reading) : reading;
   }
 
   protected override knownDocument(generation: number): StoredDocument | undefined {
@@ -326,7 +328,7 @@ export function lockDirectory(globalStorage: { fsPath: string }): string {
   return join(globalStorage.fsPath, 'locks');
 }
 
-/** Readers change the map (a read-modify-write), never the token sets in it (update() clones them). */
+/** Fresh readers change the map (a read-modify-write), never the token sets in it (update() clones them). */
 function copyOf(document: StoredDocument): StoredDocument {
   return { ...document, accounts: new Map(document.accounts) };
 }
