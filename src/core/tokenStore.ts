@@ -268,7 +268,8 @@ export abstract class SnapshotTokenStore implements TokenStore {
    */
   reset(): Promise<ResetReport> {
     return this.#lock.run(ACCOUNTS_LOCK, async () => {
-      let generation = await this.#generation.read();
+      const announced = await this.#generation.read();
+      let generation = announced;
       let removedAccounts: number | undefined;
       try {
         const document = await this.readDocument(true);
@@ -277,7 +278,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       } catch {
         // Unreadable is what a reset is for.
       }
-      await this.#write(new Map(), generation + 1).catch((error: unknown) => {
+      await this.#write(new Map(), generation + 1, announced).catch((error: unknown) => {
         throw unavailable('The stored tokens could not be reset', error);
       });
       await this.finishWrite();
@@ -338,7 +339,12 @@ export abstract class SnapshotTokenStore implements TokenStore {
    * Under the lock: the document as the last writer on this machine left it (waiting for its write
    * to arrive, see GenerationMark), with a damaged document moved aside first.
    */
-  async #readLocked(): Promise<{ accounts: Map<string, TokenSet>; generation: number }> {
+  async #readLocked(): Promise<{
+    accounts: Map<string, TokenSet>;
+    generation: number;
+    /** What the mark on disk says now: the generation announced last. */
+    announced: number;
+  }> {
     const announced = await this.#generation.read();
     let document = this.knownDocument(announced) ?? (await this.#read(true));
     for (let waited = 0; isBehind(document, announced) && waited < this.#freshReadBudgetMs;) {
@@ -368,7 +374,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
         );
       }
       generation += 1;
-      await this.#write(document.accounts, generation).catch((error: unknown) => {
+      await this.#write(document.accounts, generation, announced).catch((error: unknown) => {
         throw unavailable('The unreadable document was set aside, but the repaired one could not be saved', error);
       });
       await this.finishWrite();
@@ -381,7 +387,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       }
       this.fireChange();
     }
-    return { accounts: document.accounts, generation };
+    return { accounts: document.accounts, generation, announced: damage === undefined ? announced : generation };
   }
 
   async #read(fresh: boolean): Promise<StoredDocument> {
@@ -406,7 +412,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       return await new Promise<T>((resolveMutation, rejectMutation) => {
         this.#lock
           .run(ACCOUNTS_LOCK, async () => {
-            const { accounts, generation } = await this.#readLocked();
+            const { accounts, generation, announced } = await this.#readLocked();
             const applied = [...this.#unsaved];
             for (const [id, { change }] of applied) {
               setAccount(accounts, id, change(accounts.get(id)));
@@ -416,7 +422,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
               resolveMutation(result);
               return;
             }
-            await this.#write(accounts, generation + 1);
+            await this.#write(accounts, generation + 1, announced);
             for (const [id, entry] of applied) {
               if (this.#unsaved.get(id) === entry) {
                 this.#unsaved.delete(id);
@@ -465,8 +471,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
    * document it knows at the announced generation without reading it again (knownDocument): any
    * later write would have announced a newer one first.
    */
-  async #write(accounts: Map<string, TokenSet>, generation: number): Promise<void> {
-    const before = await this.#generation.read();
+  async #write(accounts: Map<string, TokenSet>, generation: number, announcedBefore: number): Promise<void> {
     await this.#generation.write(generation);
     const tokenSets = [...accounts.values()];
     for (let attempt = 0; ; attempt += 1) {
@@ -477,7 +482,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
         const pause = this.#writeRetryDelaysMs[attempt];
         if (pause === undefined) {
           // Nothing was written: taking the announcement back spares the next reader its wait.
-          await this.#generation.write(before).catch((markError: unknown) => {
+          await this.#generation.write(announcedBefore).catch((markError: unknown) => {
             this.#warn(`The store generation could not be taken back (${describe(markError)}).`);
           });
           throw error;
