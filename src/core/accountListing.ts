@@ -8,6 +8,7 @@
 import { accountLabel, httpsUrl } from './accountModel';
 import type { AccountKey } from './tokenStore';
 import type { TokenSet } from './types';
+import { isRecord } from './jsonRecord';
 
 export interface ListedAccount extends AccountKey {
   /** The display name, else the user ID: what the account is called wherever it is listed. */
@@ -80,10 +81,6 @@ export function parseListing(raw: string | undefined): AccountListing | undefine
   }
   const accounts = parsed.accounts as unknown[];
   return accounts.every(isListedAccount) ? { generation: parsed.generation, accounts } : undefined;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isListedAccount(value: unknown): value is ListedAccount {

@@ -6,6 +6,7 @@
 import { LineApiError } from './errors';
 import { requestIdSuffix, withRequestId } from './lineFailures';
 import type { LineResponse } from './lineHttp';
+import { isRecord } from './jsonRecord';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -29,10 +30,10 @@ export function parseJsonObject(response: LineResponse): JsonObject {
         : 'was not valid JSON (truncated, or a proxy page?)',
     );
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+  if (!isRecord(parsed)) {
     throw malformed(response, 'was JSON but not an object');
   }
-  return parsed as JsonObject;
+  return parsed;
 }
 
 const TOKEN_PATTERN = /^[A-Za-z0-9\-._~+/]{1,8192}=*$/;

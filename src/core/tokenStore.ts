@@ -11,6 +11,7 @@
  * has already spent the refresh token or code it replaced.
  */
 import { TokenError } from './errors';
+import { messageOf } from './messageOf';
 import { InProcessLock, MemoryGenerationMark, type GenerationMark, type MachineLock } from './machineLock';
 import { listedAccount, type ListedAccount } from './accountListing';
 import type { TokenSet } from './types';
@@ -243,7 +244,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       } catch (error) {
         throw new TokenError(
           'ERR_STORE_UNAVAILABLE',
-          `Secret storage cannot save tokens right now (${describe(error)}), so sign-in did not start and nothing was sent to LINE.`,
+          `Secret storage cannot save tokens right now (${messageOf(error)}), so sign-in did not start and nothing was sent to LINE.`,
           {},
           { cause: error },
         );
@@ -284,7 +285,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       await this.finishWrite();
       this.#unsaved.clear();
       const removedBackups = await this.removeSetAside().catch((error: unknown) => {
-        this.#warn(`Copies of unreadable documents could not all be deleted (${describe(error)}).`);
+        this.#warn(`Copies of unreadable documents could not all be deleted (${messageOf(error)}).`);
         return 0;
       });
       this.fireChange();
@@ -368,7 +369,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       } catch (error) {
         throw new TokenError(
           'ERR_STORE_CORRUPT',
-          `Unreadable: ${damage.reason}; setting it aside failed: ${describe(error)}. Run "LINE Login: Reset Stored Tokens…".`,
+          `Unreadable: ${damage.reason}; setting it aside failed: ${messageOf(error)}. Run "LINE Login: Reset Stored Tokens…".`,
           {},
           { cause: error },
         );
@@ -445,7 +446,7 @@ export abstract class SnapshotTokenStore implements TokenStore {
       this.fireChange();
       throw new TokenError(
         'ERR_STORE_WRITE_FAILED',
-        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${describe(error)}); they are saved with the next change.`,
+        `The new tokens of ${keep.key.userId} on channel ${keep.key.channelId} could not be saved to secret storage (${messageOf(error)}); they are saved with the next change.`,
         keep.key,
         { cause: error },
       );
@@ -483,11 +484,11 @@ export abstract class SnapshotTokenStore implements TokenStore {
         if (pause === undefined) {
           // Nothing was written: taking the announcement back spares the next reader its wait.
           await this.#generation.write(announcedBefore).catch((markError: unknown) => {
-            this.#warn(`The store generation could not be taken back (${describe(markError)}).`);
+            this.#warn(`The store generation could not be taken back (${messageOf(markError)}).`);
           });
           throw error;
         }
-        this.#warn(`Saving the accounts failed (${describe(error)}); trying again.`);
+        this.#warn(`Saving the accounts failed (${messageOf(error)}); trying again.`);
         await this.#sleep(pause);
       }
     }
@@ -518,13 +519,9 @@ function isBehind(document: StoredDocument, announced: number): boolean {
   return document.generation !== undefined && document.generation < announced;
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 function unavailable(what: string, error: unknown): TokenError {
   if (error instanceof TokenError) {
     return error;
   }
-  return new TokenError('ERR_STORE_UNAVAILABLE', `${what}: ${describe(error)}.`, {}, { cause: error });
+  return new TokenError('ERR_STORE_UNAVAILABLE', `${what}: ${messageOf(error)}.`, {}, { cause: error });
 }

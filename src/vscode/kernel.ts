@@ -13,6 +13,7 @@ import type { SecretTokenStore } from './secretTokenStore';
 import type { AccountStatusBar } from './statusBar';
 import type { TokenExplorer } from './tree/tokenExplorer';
 import type { TokenTreeView } from './tree/tokenTreeView';
+import { isRecord } from '../core/jsonRecord';
 
 export interface Kernel {
   readonly context: vscode.ExtensionContext;
@@ -54,8 +55,4 @@ export function contributedCommandIds(packageJSON: unknown): string[] {
   return commands.flatMap((entry: unknown) =>
     isRecord(entry) && typeof entry.command === 'string' ? [entry.command] : [],
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

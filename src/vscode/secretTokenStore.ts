@@ -20,6 +20,8 @@ import {
   type ListedAccount,
 } from '../core/accountListing';
 import { SECRET_KEYS } from './constants';
+import { isRecord } from '../core/jsonRecord';
+import { messageOf } from '../core/messageOf';
 
 /** What this store uses of vscode.SecretStorage (which satisfies it), so tests can stand in for it. */
 export interface SecretStorageLike {
@@ -242,9 +244,7 @@ export class SecretTokenStore extends SnapshotTokenStore implements vscode.Dispo
         this.#listing = undefined;
         this.#listingCurrent = false;
       }
-      this.#warn(
-        `The accounts listing could not be saved (${error instanceof Error ? error.message : String(error)}).`,
-      );
+      this.#warn(`The accounts listing could not be saved (${messageOf(error)}).`);
     }
   }
 
@@ -367,10 +367,6 @@ export function parseAccountsDocument(raw: string): StoredDocument {
         generation,
         damage: { reason: `${unusable} account(s) in an unknown format`, raw },
       };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The fields every reader relies on; optional ones must have their type when present. */
