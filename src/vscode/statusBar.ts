@@ -116,35 +116,35 @@ export class AccountStatusBar implements vscode.Disposable {
 
   #render(): void {
     const selected = this.#selection.get();
-    const tokenSet = pickShownAccount(this.#channels.list(), this.#accounts, selected);
+    const account = pickShownAccount(this.#channels.list(), this.#accounts, selected);
     this.#snapshot =
-      tokenSet === undefined
+      account === undefined
         ? HIDDEN
-        : this.#describe(tokenSet, selected !== undefined && sameAccount(selected, tokenSet));
+        : this.#describe(account, selected !== undefined && sameAccount(selected, account));
     this.#apply(this.#snapshot);
   }
 
-  #describe(tokenSet: ListedAccount, selected: boolean): AccountStatusBarSnapshot {
+  #describe(account: ListedAccount, selected: boolean): AccountStatusBarSnapshot {
     const now = this.#now();
-    const name = tokenSet.label;
-    const status = accessTokenStatus(tokenSet.accessTokenExpiresAt, now);
+    const name = account.label;
+    const status = accessTokenStatus(account.accessTokenExpiresAt, now);
     const remaining =
       status === 'expired'
         ? vscode.l10n.t('expired')
-        : vscode.l10n.t('{0} left', formatDuration(tokenSet.accessTokenExpiresAt - now));
-    const channel = this.#channels.get(tokenSet.channelId);
+        : vscode.l10n.t('{0} left', formatDuration(account.accessTokenExpiresAt - now));
+    const channel = this.#channels.get(account.channelId);
     const lines = [
-      vscode.l10n.t('LINE Login: {0} ({1})', name, shortUserId(tokenSet.userId)),
+      vscode.l10n.t('LINE Login: {0} ({1})', name, shortUserId(account.userId)),
       vscode.l10n.t(
         'Channel: {0}',
         channel === undefined
-          ? vscode.l10n.t('Unknown channel {0}', tokenSet.channelId)
+          ? vscode.l10n.t('Unknown channel {0}', account.channelId)
           : `${channelLabel(channel)} (${channel.channelId})`,
       ),
-      vscode.l10n.t('Access token: {0}', formatExpiry(tokenSet.accessTokenExpiresAt, now)),
-      vscode.l10n.t('Expiry: {0}', formatDateTimeBoth(tokenSet.accessTokenExpiresAt)),
+      vscode.l10n.t('Access token: {0}', formatExpiry(account.accessTokenExpiresAt, now)),
+      vscode.l10n.t('Expiry: {0}', formatDateTimeBoth(account.accessTokenExpiresAt)),
     ];
-    if (tokenSet.revokeFailure !== undefined) {
+    if (account.revokeFailure !== undefined) {
       lines.push(vscode.l10n.t('Revoking failed: the tokens may still be valid at LINE. Revoke again.'));
     }
     if (!selected) {
@@ -156,8 +156,8 @@ export class AccountStatusBar implements vscode.Disposable {
       text: `$(account) ${escapeIcons(name)} · ${remaining}`,
       tooltip: lines.join('\n'),
       // A failed revoke is worth the same attention as an expiring token.
-      warning: tokenSet.revokeFailure !== undefined && status === 'valid' ? 'warning' : statusLevel(status),
-      account: accountKeyOf(tokenSet),
+      warning: account.revokeFailure !== undefined && status === 'valid' ? 'warning' : statusLevel(status),
+      account: accountKeyOf(account),
       selected,
     };
   }
