@@ -1,5 +1,6 @@
-/** For tests and tools: the store's rules (see tokenStore.ts) over a document kept in this process. */
-import { accountId, SnapshotTokenStore, type StoredDocument } from './tokenStore';
+/** For tests and tools: the store's rules (see snapshotTokenStore.ts) over a document kept in this process. */
+import { SnapshotTokenStore } from './snapshotTokenStore';
+import { accountId, type StoredDocument } from './tokenStore';
 import type { TokenSet } from './types';
 
 export class InMemoryTokenStore extends SnapshotTokenStore {

@@ -1,6 +1,6 @@
 /**
  * Token sets in VS Code's SecretStorage (docs/security.md §12): one JSON document under one key,
- * changed under the machine-wide lock (see core/tokenStore.ts). `secrets.onDidChange` fires for
+ * changed under the machine-wide lock (see core/snapshotTokenStore.ts). `secrets.onDidChange` fires for
  * writes from other windows too (docs/security.md §15), which is how every window's tree stays current.
  *
  * Runs under plain node as well (only types come from `vscode`), so the unit tests and the
@@ -10,7 +10,8 @@ import type * as vscode from 'vscode';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { FileGenerationMark, type MachineLock } from '../core/machineLock';
-import { accountId, SnapshotTokenStore, type StoredDocument, type TokenStoreOptions } from '../core/tokenStore';
+import { SnapshotTokenStore } from '../core/snapshotTokenStore';
+import { accountId, type StoredDocument, type TokenStoreOptions } from '../core/tokenStore';
 import type { TokenSet } from '../core/types';
 import {
   listedAccount,

@@ -50,7 +50,7 @@ export async function resetStoredTokens(
  * Tells the person, once, that an unreadable accounts document was moved aside. Only the window that
  * moved it hears of it; the others find a readable document afterwards.
  */
-/** Says that an unreadable accounts document was moved aside (the store reports it; see tokenStore.ts). */
+/** Says that an unreadable accounts document was moved aside (the store reports it; see snapshotTokenStore.ts). */
 export function showSetAside(services: WindowServices, report: SetAsideReport): void {
   const showLog = vscode.l10n.t('Show Log');
   void notifyWithActions(
