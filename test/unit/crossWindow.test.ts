@@ -16,6 +16,7 @@ import { createLineJwks } from '../../src/core/idToken';
 import { LineLoginClient } from '../../src/core/lineClient';
 import { FileLock } from '../../src/core/fileLock';
 import { FileGenerationMark } from '../../src/core/machineLock';
+import { ACCOUNTS_LOCK } from '../../src/core/snapshotTokenStore';
 import { accountId, type AccountKey } from '../../src/core/tokenStore';
 import type { TokenSet } from '../../src/core/types';
 import { SecretTokenStore } from '../../src/vscode/secretTokenStore';
@@ -38,6 +39,8 @@ let emulator: LineEmulator;
 let directory: string;
 let windows: WindowProcess[] = [];
 let store: SecretTokenStore;
+let secrets: FileSecretStorage;
+let lock: FileLock;
 let accounts: LineAccounts;
 
 function fakeTokenSet(window: string, lane: number, slot: number, marker: string): TokenSet {
@@ -63,8 +66,9 @@ before(async () => {
   directory = mkdtempSync(join(tmpdir(), 'line-login-windows-'));
   const secretsDir = join(directory, 'secrets');
   const lockDir = join(directory, 'locks');
-  const lock = new FileLock(lockDir);
-  store = new SecretTokenStore(new FileSecretStorage(secretsDir), {
+  lock = new FileLock(lockDir);
+  secrets = new FileSecretStorage(secretsDir);
+  store = new SecretTokenStore(secrets, {
     lock,
     generation: new FileGenerationMark(join(lockDir, 'accounts.generation')),
   });
@@ -113,6 +117,10 @@ before(async () => {
 });
 
 after(async () => {
+  // A change resolves once its document is stored; its listing is written after, under the lock:
+  // taking the lock once more waits for that, and settled() for the files to be in the folder.
+  await lock.run(ACCOUNTS_LOCK, () => Promise.resolve());
+  await secrets.settled();
   await Promise.all(windows.map((window) => window.stop()));
   await emulator.close();
   rmSync(directory, { recursive: true, force: true });
