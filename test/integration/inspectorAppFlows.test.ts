@@ -12,9 +12,8 @@ import { AppTrafficTracker, type ReportCard } from '../../src/core/inspector/app
 import type { FlowSummary } from '../../src/core/inspector/model';
 import type { TestHooks } from '../../src/extension';
 import type { FlowTreeNode } from '../../src/vscode/inspector/flowsView';
-import { startSampleApp as startGoodApp } from '../fixtures/sampleApps/goodApp';
+import { startSampleApps } from '../fixtures/sampleApps/sampleApps';
 import type { SampleApp } from '../fixtures/sampleApps/sampleApp';
-import { startSampleApp as startSloppyApp } from '../fixtures/sampleApps/sloppyApp';
 import { harnessAvailable, closeTabs } from '../host/client';
 import { browse, CookieJar } from '../support/browserless';
 import { freePort } from '../support/ports';
@@ -52,14 +51,15 @@ describe('your app in the Flows view: app sessions, "your app" flows and report 
       autoApprove: true,
       onExchange: tracker.observe,
     });
-    const options = {
-      channelId: channel.channelId,
-      channelSecret: channel.channelSecret,
-      authorizeBaseUrl: emulator.authorizeBaseUrl,
-      apiBaseUrl: emulator.apiBaseUrl,
-    };
-    good = await startGoodApp({ ...options, port: goodPort });
-    sloppy = await startSloppyApp({ ...options, port: sloppyPort });
+    ({ good, sloppy } = await startSampleApps(
+      {
+        channelId: channel.channelId,
+        channelSecret: channel.channelSecret,
+        authorizeBaseUrl: emulator.authorizeBaseUrl,
+        apiBaseUrl: emulator.apiBaseUrl,
+      },
+      { good: goodPort, sloppy: sloppyPort },
+    ));
     const jar = new CookieJar();
     assert.equal((await browse(good.loginUrl, jar)).status, 200);
     assert.equal((await browse(`${good.url}/logout`, jar)).status, 200);

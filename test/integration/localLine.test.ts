@@ -15,9 +15,8 @@ import type { TestHooks } from '../../src/extension';
 import { readEndpoints } from '../../src/vscode/config';
 import type { ReportCard } from '../../src/core/inspector/app/index';
 import type { AppSessionEntry } from '../../src/vscode/inspector/flowHistory';
-import { startSampleApp as startGoodApp } from '../fixtures/sampleApps/goodApp';
+import { startSampleApps } from '../fixtures/sampleApps/sampleApps';
 import type { SampleApp } from '../fixtures/sampleApps/sampleApp';
-import { startSampleApp as startSloppyApp } from '../fixtures/sampleApps/sloppyApp';
 import { answerWorkbench, closeTabs, harnessAvailable, readText, takeScreenshot } from '../host/client';
 import { freePort } from '../support/ports';
 import { delay, eventually } from '../support/wait';
@@ -450,15 +449,16 @@ describe('Local LINE inside VS Code', function () {
   });
 
   it('your app: both sample apps log in through Chromium; the Flows view has their sessions and report cards', async () => {
-    const options = {
-      channelId: SHOP.channelId,
-      channelSecret: SHOP.channelSecret,
-      authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
-      apiBaseUrl: `http://127.0.0.1:${port}`,
-    };
     const { browse, close: closeBrowser } = await openAppBrowser();
-    const good = await startGoodApp({ ...options, port: ports.good });
-    const sloppy = await startSloppyApp({ ...options, port: ports.sloppy });
+    const { good, sloppy } = await startSampleApps(
+      {
+        channelId: SHOP.channelId,
+        channelSecret: SHOP.channelSecret,
+        authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+      },
+      ports,
+    );
     const session = (app: SampleApp): AppSessionEntry | undefined =>
       hooks.inspector.history.appSessions().find((candidate) => candidate.app === app.url);
     const card = async (app: SampleApp): Promise<ReportCard> => {

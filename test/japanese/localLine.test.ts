@@ -10,9 +10,8 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { TestHooks } from '../../src/extension';
 import type { AppSessionEntry } from '../../src/vscode/inspector/flowHistory';
-import { startSampleApp as startGoodApp } from '../fixtures/sampleApps/goodApp';
+import { startSampleApps } from '../fixtures/sampleApps/sampleApps';
 import type { SampleApp } from '../fixtures/sampleApps/sampleApp';
-import { startSampleApp as startSloppyApp } from '../fixtures/sampleApps/sloppyApp';
 import { answerWorkbench, closeTabs, harnessAvailable, readText, takeScreenshot } from '../host/client';
 import { shownDocument } from '../integration/shownDocument';
 import { freePort } from '../support/ports';
@@ -114,15 +113,16 @@ describe('日本語: Local LINE, your app and its report card', function () {
   });
 
   it('the sample apps log in through Chromium; the Flows view names them in Japanese; the README pictures', async () => {
-    const options = {
-      channelId: SHOP.channelId,
-      channelSecret: SHOP.channelSecret,
-      authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
-      apiBaseUrl: `http://127.0.0.1:${port}`,
-    };
     const { browse, close: closeBrowser } = await openAppBrowser();
-    const good = await startGoodApp({ ...options, port: ports.good });
-    const sloppy = await startSloppyApp({ ...options, port: ports.sloppy });
+    const { good, sloppy } = await startSampleApps(
+      {
+        channelId: SHOP.channelId,
+        channelSecret: SHOP.channelSecret,
+        authorizeBaseUrl: `http://${BROWSER_HOST}:${port}`,
+        apiBaseUrl: `http://127.0.0.1:${port}`,
+      },
+      ports,
+    );
     const session = (app: SampleApp): AppSessionEntry | undefined =>
       hooks.inspector.history.appSessions().find((candidate) => candidate.app === app.url);
     try {

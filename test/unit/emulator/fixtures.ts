@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { startLineEmulator } from '../../../emulator/index';
+import { postForm } from '../../support/forms';
 import type {
   EmulatorChannel,
   EmulatorUser,
@@ -111,19 +112,6 @@ export async function getCode(
   return code;
 }
 
-export async function postForm(
-  url: string,
-  fields: Record<string, string>,
-  headers: Record<string, string> = {},
-): Promise<Response> {
-  return fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
-    body: new URLSearchParams(fields).toString(),
-    redirect: 'manual',
-  });
-}
-
 export async function exchange(
   emulator: LineEmulator,
   code: string,
@@ -190,3 +178,5 @@ export async function assertOAuthError(
 export function hs256Key(channel: EmulatorChannel): Uint8Array {
   return new TextEncoder().encode(channel.channelSecret);
 }
+
+export { postForm };

@@ -82,6 +82,25 @@ function tokenRequest(emulator: LineEmulator, fields: Record<string, string>): P
   return postForm(`${emulator.apiBaseUrl}/oauth2/v2.1/token`, fields);
 }
 
+/** A web channel refreshes with its client secret. */
+function refreshWeb(emulator: LineEmulator, refreshToken: string): Promise<Response> {
+  return tokenRequest(emulator, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: WEB.channelId,
+    client_secret: WEB.channelSecret,
+  });
+}
+
+/** A mobile-app channel refreshes without client_secret (README ledger L1). */
+function refreshNative(emulator: LineEmulator, refreshToken: string): Promise<Response> {
+  return tokenRequest(emulator, {
+    grant_type: 'refresh_token',
+    refresh_token: refreshToken,
+    client_id: NATIVE.channelId,
+  });
+}
+
 async function codeOf(callback: URL): Promise<string> {
   const code = callback.searchParams.get('code');
   assert.ok(code !== null, callback.toString());
@@ -162,11 +181,7 @@ describe('Local LINE: the emulator serving a configuration', () => {
     assert.equal(payload.sub, HANAKO.userId);
     assert.equal('email' in payload, false);
     // A mobile-app channel refreshes without client_secret (README ledger L1).
-    const refreshed = await tokenRequest(emulator, {
-      grant_type: 'refresh_token',
-      refresh_token: tokens.refresh_token,
-      client_id: NATIVE.channelId,
-    });
+    const refreshed = await refreshNative(emulator, tokens.refresh_token);
     assert.equal(refreshed.status, 200);
   });
 
@@ -303,18 +318,9 @@ describe('Local LINE: reconfigure on a running emulator', () => {
     assert.equal(fromKeptCode.status, 200);
     assert.equal((await json<IssuedTokens>(fromKeptCode)).expires_in, 60);
     assert.equal((await redeem(removedUserCode)).status, 400);
-    const refreshGone = await tokenRequest(emulator, {
-      grant_type: 'refresh_token',
-      refresh_token: removedChannel.refresh_token,
-      client_id: NATIVE.channelId,
-    });
+    const refreshGone = await refreshNative(emulator, removedChannel.refresh_token);
     assert.equal(refreshGone.status, 400);
-    const refreshKept = await tokenRequest(emulator, {
-      grant_type: 'refresh_token',
-      refresh_token: kept.refresh_token,
-      client_id: WEB.channelId,
-      client_secret: WEB.channelSecret,
-    });
+    const refreshKept = await refreshWeb(emulator, kept.refresh_token);
     assert.equal(refreshKept.status, 200);
     const { html } = await consentPage(emulator);
     assert.match(html, /Renamed web app/);
@@ -482,12 +488,7 @@ describe('Local LINE: faults and actions from the UI', () => {
     assert.equal(profile.status, 401);
     assert.deepEqual(await profile.json(), { message: 'The access token expired' });
     assert.equal((await verifyStatus(emulator, alex.access_token)).status, 200);
-    const refreshed = await tokenRequest(emulator, {
-      grant_type: 'refresh_token',
-      refresh_token: hanako.refresh_token,
-      client_id: WEB.channelId,
-      client_secret: WEB.channelSecret,
-    });
+    const refreshed = await refreshWeb(emulator, hanako.refresh_token);
     assert.equal(refreshed.status, 200);
     const fresh = await json<IssuedTokens>(refreshed);
     assert.equal((await verifyStatus(emulator, fresh.access_token)).status, 200);
@@ -504,12 +505,7 @@ describe('Local LINE: faults and actions from the UI', () => {
     for (const tokens of [web, native]) {
       assert.equal((await verifyStatus(emulator, tokens.access_token)).status, 400);
     }
-    const refresh = await tokenRequest(emulator, {
-      grant_type: 'refresh_token',
-      refresh_token: web.refresh_token,
-      client_id: WEB.channelId,
-      client_secret: WEB.channelSecret,
-    });
+    const refresh = await refreshWeb(emulator, web.refresh_token);
     assert.equal(refresh.status, 400);
     const again = await webLogin(emulator, HANAKO.userId);
     assert.equal((await verifyStatus(emulator, again.access_token)).status, 200);

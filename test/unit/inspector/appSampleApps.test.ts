@@ -8,9 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { startLineEmulator, type EmulatorChannel, type LineEmulator } from '../../../emulator/index';
 import { AppTrafficTracker, reportCardMarkdown, type ReportCard } from '../../../src/core/inspector/app/index';
 import type { Flow, Verdict } from '../../../src/core/inspector/model';
-import { startSampleApp as startGoodApp } from '../../fixtures/sampleApps/goodApp';
+import { startSampleApps } from '../../fixtures/sampleApps/sampleApps';
 import type { SampleApp } from '../../fixtures/sampleApps/sampleApp';
-import { startSampleApp as startSloppyApp } from '../../fixtures/sampleApps/sloppyApp';
 import { browse, CookieJar } from '../../support/browserless';
 import { freePort } from '../../support/ports';
 
@@ -56,14 +55,15 @@ describe('sample apps against the emulator, checked by the AppTrafficTracker', (
       now,
       onExchange: tracker.observe,
     });
-    const options = {
-      channelId: channel.channelId,
-      channelSecret: channel.channelSecret,
-      authorizeBaseUrl: emulator.authorizeBaseUrl,
-      apiBaseUrl: emulator.apiBaseUrl,
-    };
-    good = await startGoodApp({ ...options, port: goodPort });
-    sloppy = await startSloppyApp({ ...options, port: sloppyPort });
+    ({ good, sloppy } = await startSampleApps(
+      {
+        channelId: channel.channelId,
+        channelSecret: channel.channelSecret,
+        authorizeBaseUrl: emulator.authorizeBaseUrl,
+        apiBaseUrl: emulator.apiBaseUrl,
+      },
+      { good: goodPort, sloppy: sloppyPort },
+    ));
   });
 
   after(async () => {
