@@ -136,6 +136,16 @@ export class MessageNode extends ExplorerNode {
   }
 }
 
+/** The row in place of what an unreadable store would have shown. */
+export function storeUnreadableNode(id: string, error: unknown): MessageNode {
+  // Only our own errors are known to carry no secret; anything else is summarized.
+  return new MessageNode(
+    id,
+    vscode.l10n.t('Could not read the stored tokens'),
+    isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
+  );
+}
+
 /** One signed-in user on one channel. */
 export class AccountNode extends ExplorerNode {
   readonly kind = 'account';
@@ -203,14 +213,7 @@ export class AccountNode extends ExplorerNode {
       try {
         tokenSet = await moment.tokensOf(this.account);
       } catch (error) {
-        // Only our own errors are known to carry no secret; anything else is summarized.
-        return [
-          new MessageNode(
-            `${this.id ?? ''}/unreadable`,
-            vscode.l10n.t('Could not read the stored tokens'),
-            isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
-          ),
-        ];
+        return [storeUnreadableNode(`${this.id ?? ''}/unreadable`, error)];
       }
       if (tokenSet === undefined) {
         // Gone since the listing was read: the redraw that follows removes this row.

@@ -4,7 +4,6 @@
  * "expires in …" stays true without anyone touching it.
  */
 import vscode = require('vscode');
-import { isLineLoginError } from '../../core/errors';
 import { sameAccount, type AccountKey, type TokenStore } from '../../core/tokenStore';
 import type { ListedAccount } from '../../core/accountListing';
 import type { AccountSelection } from '../accountSelection';
@@ -14,7 +13,7 @@ import { groupAccountsByChannel } from '../../core/accountModel';
 import {
   AccountNode,
   ChannelNode,
-  MessageNode,
+  storeUnreadableNode,
   UnknownChannelNode,
   type TreeMoment,
   type RootNode,
@@ -26,7 +25,7 @@ const TICK_MS = 60_000;
 interface StoreSnapshot {
   accounts: readonly ListedAccount[];
   /** Why the store could not be read, when it could not. */
-  problem: string | undefined;
+  failure: { error: unknown } | undefined;
 }
 
 interface ExplorerModel {
@@ -168,13 +167,9 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
 
   async #readStore(): Promise<StoreSnapshot> {
     try {
-      return { accounts: await this.#store.listAccounts(), problem: undefined };
+      return { accounts: await this.#store.listAccounts(), failure: undefined };
     } catch (error) {
-      // Only our own errors are known to carry no secret; anything else is summarized.
-      return {
-        accounts: [],
-        problem: isLineLoginError(error) ? error.message : vscode.l10n.t('The stored tokens could not be read.'),
-      };
+      return { accounts: [], failure: { error } };
     }
   }
 
@@ -190,10 +185,8 @@ export class TokenExplorer implements vscode.TreeDataProvider<TokenExplorerNode>
         ? new UnknownChannelNode(group.channelId, group.accounts, moment)
         : new ChannelNode(group.channel, group.accounts, moment),
     );
-    if (snapshot.problem !== undefined) {
-      roots.unshift(
-        new MessageNode('storeUnreadable', vscode.l10n.t('Could not read the stored tokens'), snapshot.problem),
-      );
+    if (snapshot.failure !== undefined) {
+      roots.unshift(storeUnreadableNode('storeUnreadable', snapshot.failure.error));
     }
     return { snapshot, roots };
   }
